@@ -1,0 +1,12 @@
+"""Settings for the test suite: fast hashing, local memory e-mail, eager Celery by default."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks in-process; the tests that need a real worker start one explicitly.
+CELERY_TASK_ALWAYS_EAGER = True
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_media"
+DEBUG = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,34 @@
+"""Top-level URLs: pages, admin, API, language switch and login."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from communities.views import HomeView
+
+admin.site.site_header = admin.site.site_title = "慈溪市城镇社区公共服务设施补短板"
+admin.site.index_title = "管理后台"
+
+api_patterns = [
+    path("", include("communities.api.urls")),
+    path("", include("projects.api.urls")),
+    path("", include("funding.api.urls")),
+    path("", include("operations.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("communities/", include("communities.urls")),
+    path("plans/", include("projects.urls")),
+    path("funding/", include("funding.urls")),
+    path("operations/", include("operations.urls")),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]

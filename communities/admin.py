@@ -1,0 +1,236 @@
+"""Admin for organisations, users, communities, facilities, standards and spaces."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Community,
+    Department,
+    Facility,
+    FacilityStandard,
+    SpaceResource,
+    Subdistrict,
+    User,
+)
+from .register import template_workbook
+from .roles import Role, has_role
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ScopedModelAdmin(SimpleHistoryAdmin):
+    """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record in your scope."))
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model._default_manager.get_queryset()
+        if hasattr(related, "restrict"):
+            kwargs.setdefault("queryset", related.restrict(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceSavingAdmin(ScopedModelAdmin):
+    """Admin whose saves go through the app's services, so role and scope are checked."""
+
+    create_service = None
+    update_service = None
+    parent_field = "community"
+    instance_argument = ""
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name != self.parent_field and name in {f.name for f in obj._meta.fields}
+        }
+        try:
+            if change:
+                saved = self.update_service(
+                    actor=request.user, **{self.instance_argument: obj}, fields=fields
+                )
+            else:
+                saved = self.create_service(
+                    actor=request.user,
+                    community=form.cleaned_data[self.parent_field],
+                    fields=fields,
+                )
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(str(error)) from error
+        obj.pk = saved.pk
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    search_fields = ["name", "code"]
+    list_filter = ["kind"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_joint_reviewer"]
+    list_filter = ["is_joint_reviewer"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = [
+        "username",
+        "get_full_name",
+        "subdistrict",
+        "department",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["subdistrict", "department", "groups", "is_staff", "is_active"]
+    fieldsets = UserAdmin.fieldsets + (
+        (_("Organisation unit"), {"fields": ["subdistrict", "department"]}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (
+        (_("Organisation unit"), {"fields": ["subdistrict", "department"]}),
+    )
+
+
+class RegisterUploadForm(forms.Form):
+    """The register workbook to import."""
+
+    file = forms.FileField(label=_("Register workbook (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload the register as an Excel .xlsx workbook."))
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The workbook is larger than 5 MB."))
+        return upload
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "subdistrict",
+        "route",
+        "plan_year",
+        "provincial_batch",
+        "population",
+        "assessment_score",
+    ]
+    list_filter = ["subdistrict", "route", "plan_year", "provincial_batch"]
+    search_fields = ["name", "code"]
+    list_select_related = ["subdistrict"]
+    change_list_template = "admin/communities/community/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="communities_community_import",
+            ),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.template_view),
+                name="communities_community_import_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def template_view(self, request):
+        response = HttpResponse(template_workbook(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="community-register-template.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not has_role(request.user, Role.TASKFORCE_APPROVER):
+            raise PermissionDenied
+        form = RegisterUploadForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.community_register_import(
+                    actor=request.user, file=form.cleaned_data["file"]
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                self.message_user(
+                    request,
+                    _("Imported the register: %(created)s new, %(updated)s updated.") % result,
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:communities_community_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "row_errors": errors,
+            "title": _("Import the community register"),
+        }
+        return TemplateResponse(request, "admin/communities/community/import.html", context)
+
+
+@admin.register(Facility)
+class FacilityAdmin(ServiceSavingAdmin):
+    list_display = ["name", "community", "facility_type", "floor_area", "status", "walking_minutes"]
+    list_filter = ["facility_type", "status", "community__subdistrict"]
+    search_fields = ["name", "community__name", "operator_name"]
+    list_select_related = ["community"]
+    create_service = staticmethod(services.facility_create)
+    update_service = staticmethod(services.facility_update)
+    instance_argument = "facility"
+
+
+@admin.register(SpaceResource)
+class SpaceResourceAdmin(ServiceSavingAdmin):
+    list_display = ["name", "community", "kind", "area", "availability"]
+    list_filter = ["kind", "availability", "community__subdistrict"]
+    search_fields = ["name", "community__name", "owner"]
+    list_select_related = ["community"]
+    create_service = staticmethod(services.space_create)
+    update_service = staticmethod(services.space_update)
+    instance_argument = "space"
+
+
+@admin.register(FacilityStandard)
+class FacilityStandardAdmin(SimpleHistoryAdmin):
+    """Only the superuser edits the standards; others may read them."""
+
+    list_display = [
+        "facility_type",
+        "effective_from_year",
+        "kind",
+        "minimum",
+        "radius_minutes",
+        "source",
+    ]
+    list_filter = ["facility_type", "kind"]
+    search_fields = ["source"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,11 @@
+"""App configuration for places, organisations and facilities."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunitiesConfig(AppConfig):
+    """Subdistricts, departments, users, communities and their facilities."""
+
+    name = "communities"
+    verbose_name = _("Communities and facilities")

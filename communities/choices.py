@@ -1,0 +1,123 @@
+"""Fixed vocabularies of the communities app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubdistrictKind(models.TextChoices):
+    """Whether an implementing body is a town (镇) or a subdistrict (街道)."""
+
+    TOWN = "town", _("Town")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+
+
+class Route(models.TextChoices):
+    """The three improvement routes of the action plan (§四(一))."""
+
+    INTEGRATED = "integrated", _("Integrated land use")
+    FUTURE = "future", _("Future community creation")
+    GAP = "gap", _("Gap filling")
+
+
+class DepartmentCode(models.TextChoices):
+    """Stable codes of the city departments and bodies named in the policy."""
+
+    DEVELOPMENT = "development", _("Development and Reform Bureau")
+    EDUCATION = "education", _("Education Bureau")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil Affairs Bureau")
+    FINANCE = "finance", _("Finance Bureau")
+    NATURAL_RESOURCES = "natural_resources", _("Natural Resources and Planning Bureau")
+    HOUSING = "housing", _("Housing and Urban-Rural Development Bureau")
+    CULTURE = "culture", _("Culture, Radio, TV, Tourism and Sports Bureau")
+    HEALTH = "health", _("Health Bureau")
+    MEDIA_CENTRE = "media_centre", _("Converged Media Centre")
+    STATE_ASSETS = "state_assets", _("State-owned Assets Management Centre")
+    URBAN_INVESTMENT = "urban_investment", _("Cixi Urban Investment Group")
+    TOWNSCAPE_OFFICE = "townscape_office", _("Townscape Office")
+    TASKFORCE = "taskforce", _("Gap-filling Task Force Office")
+
+
+# The departments whose opinions a gap-filling plan's joint review needs (§七(三)); the
+# Department.is_joint_reviewer flag makes the list configurable after installation.
+JOINT_REVIEW_DEPARTMENTS = (
+    DepartmentCode.DEVELOPMENT,
+    DepartmentCode.CIVIL_AFFAIRS,
+    DepartmentCode.FINANCE,
+    DepartmentCode.HOUSING,
+    DepartmentCode.CULTURE,
+    DepartmentCode.HEALTH,
+)
+
+
+class FacilityType(models.TextChoices):
+    """The seven facility types of the action plan (§二)."""
+
+    ELDERLY_CARE = "elderly_care", _("Elderly care")
+    CHILDCARE = "childcare", _("Childcare")
+    NEIGHBOURHOOD_CENTRE = "neighbourhood_centre", _("Neighbourhood centre")
+    PARTY_SERVICE = "party_service", _("Party and masses service centre")
+    HEALTH = "health", _("Health service")
+    SPORTS = "sports", _("Sports")
+    CULTURE = "culture", _("Culture")
+
+
+# Which department supervises each facility type. The policy names 民政 for elderly care,
+# 卫健 for childcare and health, 文广旅体 for sports and culture; it is silent on the
+# neighbourhood centre (住建 leads community building) and the party-and-masses centre (民政
+# runs community affairs).
+SUPERVISING_DEPARTMENT = {
+    FacilityType.ELDERLY_CARE: DepartmentCode.CIVIL_AFFAIRS,
+    FacilityType.CHILDCARE: DepartmentCode.HEALTH,
+    FacilityType.NEIGHBOURHOOD_CENTRE: DepartmentCode.HOUSING,
+    FacilityType.PARTY_SERVICE: DepartmentCode.CIVIL_AFFAIRS,
+    FacilityType.HEALTH: DepartmentCode.HEALTH,
+    FacilityType.SPORTS: DepartmentCode.CULTURE,
+    FacilityType.CULTURE: DepartmentCode.CULTURE,
+}
+
+# "一老一小": elderly care and childcare are the priority types and weigh double.
+PRIORITY_FACILITY_TYPES = (FacilityType.ELDERLY_CARE, FacilityType.CHILDCARE)
+
+
+class FacilityStatus(models.TextChoices):
+    """Whether a facility exists or is still to come."""
+
+    EXISTING = "existing", _("Existing")
+    PLANNED = "planned", _("Planned")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+
+
+class StandardKind(models.TextChoices):
+    """How a facility standard measures the minimum."""
+
+    AREA_PER_100_HOUSEHOLDS = "area_per_100_households", _("Floor area (m²) per 100 households")
+    PLACES_PER_1000_RESIDENTS = "places_per_1000_residents", _("Places per 1,000 residents")
+    MUST_EXIST = "must_exist", _("Must exist within the service radius")
+
+
+class SpaceKind(models.TextChoices):
+    """The kinds of premises the policy lists as landing space (§六)."""
+
+    MANAGEMENT = "management", _("Community management premises")
+    COMMERCIAL = "commercial", _("Commercial premises")
+    PROPERTY = "property", _("Property management premises")
+    IDLE_NEARBY = "idle_nearby", _("Idle space nearby")
+    GOVERNMENT = "government", _("Government public premises")
+    STATE_IDLE = "state_idle", _("Idle state-owned premises")
+
+
+class SpaceAvailability(models.TextChoices):
+    """Whether a space can be given to a plan."""
+
+    AVAILABLE = "available", _("Available")
+    IN_USE = "in_use", _("In use")
+    UNAVAILABLE = "unavailable", _("Unavailable")
+
+
+class GapStatus(models.TextChoices):
+    """Outcome of the gap assessment for one community and facility type."""
+
+    MEETS = "meets", _("Meets the standard")
+    BELOW = "below", _("Below the standard")
+    MISSING = "missing", _("Missing")
+    OUT_OF_RADIUS = "out_of_radius", _("Out of the service radius")

@@ -1,0 +1,41 @@
+"""One FilterSet per listed model, shared by the pages, the API and exports."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import FacilityStatus, FacilityType, Route
+from .models import Community, Facility, Subdistrict
+
+
+class CommunityFilterSet(django_filters.FilterSet):
+    """Filters of the community list: subdistrict, route, year or batch, text."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+    )
+    route = django_filters.ChoiceFilter(label=_("Route"), choices=Route.choices)
+    plan_year = django_filters.NumberFilter(label=_("Plan year"))
+    provincial_batch = django_filters.NumberFilter(label=_("Provincial batch"))
+
+    class Meta:
+        model = Community
+        fields = ["q", "subdistrict", "route", "plan_year", "provincial_batch"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class FacilityFilterSet(django_filters.FilterSet):
+    """Filters of facility lists: community, type, status."""
+
+    community = django_filters.NumberFilter(field_name="community_id")
+    facility_type = django_filters.ChoiceFilter(
+        label=_("Facility type"), choices=FacilityType.choices
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FacilityStatus.choices)
+
+    class Meta:
+        model = Facility
+        fields = ["community", "facility_type", "status"]

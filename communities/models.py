@@ -1,0 +1,380 @@
+"""Organisations, users, communities, facilities, standards and landing spaces."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    SUPERVISING_DEPARTMENT,
+    DepartmentCode,
+    FacilityStatus,
+    FacilityType,
+    Route,
+    SpaceAvailability,
+    SpaceKind,
+    StandardKind,
+    SubdistrictKind,
+)
+from .scoping import ScopedQuerySet
+
+# Upper bounds that catch typing slips (an extra zero) before they reach a plan or a report.
+MAX_FLOOR_AREA = Decimal("50000")
+MAX_WALKING_MINUTES = 120
+MAX_POPULATION = 200_000
+
+
+class Subdistrict(models.Model):
+    """A town (镇) or subdistrict (街道): the implementing body and payee of subsidies."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SubdistrictKind, default=SubdistrictKind.SUBDISTRICT
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A city department or body; some give opinions in the joint review of plans."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True, choices=DepartmentCode)
+    name = models.CharField(_("name"), max_length=50)
+    is_joint_reviewer = models.BooleanField(
+        _("required in joint review"),
+        default=False,
+        help_text=_("Plans need this department's agreement before they can be approved."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class User(AbstractUser):
+    """A portal user; each belongs to one organisation unit, a subdistrict or a department."""
+
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        verbose_name=_("subdistrict"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subdistrict__isnull=True) | Q(department__isnull=True),
+                name="user_one_organisation_unit",
+            )
+        ]
+
+    @property
+    def organisation(self):
+        """The subdistrict or department this user works for."""
+        return self.subdistrict or self.department
+
+    def clean(self):
+        super().clean()
+        if self.subdistrict_id and self.department_id:
+            raise ValidationError(
+                _("A user belongs to one organisation unit: a subdistrict or a department.")
+            )
+        if not self.is_superuser and not (self.subdistrict_id or self.department_id):
+            raise ValidationError(_("Choose the subdistrict or department this user works for."))
+
+
+class CommunityQuerySet(ScopedQuerySet):
+    """Communities, scoped by their subdistrict."""
+
+    subdistrict_path = "subdistrict"
+
+    def annotate_facility_count(self):
+        """Add ``facility_count`` (existing facilities) without a query per row."""
+        return self.annotate(
+            facility_count=models.Count(
+                "facilities", filter=Q(facilities__status=FacilityStatus.EXISTING)
+            )
+        )
+
+
+class Community(models.Model):
+    """An urban community (社区) of the central area and the route it is improved by."""
+
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        verbose_name=_("subdistrict"),
+        on_delete=models.PROTECT,
+        related_name="communities",
+    )
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    population = models.PositiveIntegerField(
+        _("resident population"), default=0, validators=[MaxValueValidator(MAX_POPULATION)]
+    )
+    households = models.PositiveIntegerField(
+        _("households"), default=0, validators=[MaxValueValidator(MAX_POPULATION)]
+    )
+    area_hectares = models.DecimalField(
+        _("area (ha)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10000"))],
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    route = models.CharField(_("route"), max_length=16, choices=Route)
+    plan_year = models.PositiveSmallIntegerField(
+        _("plan year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2015), MaxValueValidator(2035)],
+    )
+    provincial_batch = models.PositiveSmallIntegerField(
+        _("provincial batch"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text=_("Future communities already in the provincial batches 1–7."),
+    )
+    assessment_score = models.DecimalField(
+        _("facility assessment score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    is_demo = models.BooleanField(_("illustrative demo record"), default=False, editable=False)
+
+    objects = CommunityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["subdistrict__code", "code"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "name"], name="community_unique_name_in_subdistrict"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessment_score__isnull=True)
+                | Q(assessment_score__gte=0, assessment_score__lte=100),
+                name="community_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(provincial_batch__isnull=True)
+                | Q(provincial_batch__gte=1, provincial_batch__lte=7),
+                name="community_batch_1_7",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def schedule_label(self) -> str:
+        """The batch or year the community is scheduled for, as shown in lists."""
+        if self.provincial_batch:
+            return _("Provincial batch %(batch)s") % {"batch": self.provincial_batch}
+        if self.plan_year:
+            return str(self.plan_year)
+        return ""
+
+
+class FacilityQuerySet(ScopedQuerySet):
+    """Facilities, scoped by their community's subdistrict."""
+
+    subdistrict_path = "community__subdistrict"
+
+
+class Facility(models.Model):
+    """An existing or planned public-service facility of a community."""
+
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="facilities",
+    )
+    facility_type = models.CharField(_("facility type"), max_length=32, choices=FacilityType)
+    name = models.CharField(_("name"), max_length=100)
+    floor_area = models.DecimalField(
+        _("floor area (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_FLOOR_AREA)],
+    )
+    places = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("Beds or childcare places, where the type has them."),
+    )
+    walking_minutes = models.PositiveSmallIntegerField(
+        _("walking minutes from the centre"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_WALKING_MINUTES)],
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=FacilityStatus, default=FacilityStatus.EXISTING
+    )
+    operator_name = models.CharField(_("operator"), max_length=100, blank=True)
+
+    objects = FacilityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["community", "facility_type", "name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(floor_area__gt=0) & Q(floor_area__lte=MAX_FLOOR_AREA),
+                name="facility_floor_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(walking_minutes__isnull=True)
+                | Q(walking_minutes__lte=MAX_WALKING_MINUTES),
+                name="facility_walking_minutes_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def supervising_department(self) -> str:
+        """The department code that supervises this facility's type."""
+        return SUPERVISING_DEPARTMENT[self.facility_type]
+
+
+class FacilityStandard(models.Model):
+    """The configured minimum for one facility type, from a year on, with its source."""
+
+    facility_type = models.CharField(_("facility type"), max_length=32, choices=FacilityType)
+    effective_from_year = models.PositiveSmallIntegerField(_("effective from year"), default=2023)
+    kind = models.CharField(_("kind of minimum"), max_length=32, choices=StandardKind)
+    minimum = models.DecimalField(
+        _("minimum"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    radius_minutes = models.PositiveSmallIntegerField(
+        _("service radius (walking minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        ordering = ["facility_type", "effective_from_year"]
+        verbose_name = _("facility standard")
+        verbose_name_plural = _("facility standards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility_type", "effective_from_year"],
+                name="facility_standard_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=StandardKind.MUST_EXIST) | Q(minimum__isnull=False),
+                name="facility_standard_minimum_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_facility_type_display()} ({self.effective_from_year})"
+
+    def clean(self):
+        super().clean()
+        if self.kind != StandardKind.MUST_EXIST and self.minimum is None:
+            raise ValidationError({"minimum": _("This kind of standard needs a minimum.")})
+
+
+class SpaceResourceQuerySet(ScopedQuerySet):
+    """Landing spaces, scoped by their community's subdistrict."""
+
+    subdistrict_path = "community__subdistrict"
+
+
+class SpaceResource(models.Model):
+    """Premises (落地空间) that can host a facility of a gap-filling plan."""
+
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="spaces",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SpaceKind)
+    name = models.CharField(_("name or address"), max_length=100)
+    area = models.DecimalField(
+        _("area (m²)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_FLOOR_AREA)],
+    )
+    owner = models.CharField(_("owner"), max_length=100, blank=True)
+    availability = models.CharField(
+        _("availability"),
+        max_length=16,
+        choices=SpaceAvailability,
+        default=SpaceAvailability.AVAILABLE,
+    )
+
+    objects = SpaceResourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["community", "kind", "name"]
+        verbose_name = _("space resource")
+        verbose_name_plural = _("space resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__gt=0) & Q(area__lte=MAX_FLOOR_AREA),
+                name="space_area_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,84 @@
+"""Writes to the facility inventory and landing spaces; each checks role and scope first."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Community, Facility, SpaceResource
+from .permissions import ensure_role, ensure_subdistrict_writer
+from .register import ZERO_WHEN_BLANK, read_register
+from .roles import Role
+
+
+def _save_checked(instance, *, actor, fields: dict[str, Any]):
+    """Apply the fields, validate the whole row, record who changed it, save."""
+    for name, value in fields.items():
+        setattr(instance, name, 0 if value is None and name in ZERO_WHEN_BLANK else value)
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def facility_create(*, actor, community: Community, fields: dict[str, Any]) -> Facility:
+    """Add a facility to a community of the actor's own subdistrict."""
+    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    return _save_checked(Facility(community=community), actor=actor, fields=fields)
+
+
+@transaction.atomic
+def facility_update(*, actor, facility: Facility, fields: dict[str, Any]) -> Facility:
+    """Change a facility of the actor's own subdistrict."""
+    locked = (
+        Facility.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=facility.pk)
+    )
+    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
+    return _save_checked(locked, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def space_create(*, actor, community: Community, fields: dict[str, Any]) -> SpaceResource:
+    """Record a landing space of a community of the actor's own subdistrict."""
+    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    return _save_checked(SpaceResource(community=community), actor=actor, fields=fields)
+
+
+@transaction.atomic
+def space_update(*, actor, space: SpaceResource, fields: dict[str, Any]) -> SpaceResource:
+    """Change a landing space of the actor's own subdistrict."""
+    locked = (
+        SpaceResource.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=space.pk)
+    )
+    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
+    return _save_checked(locked, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def community_register_import(*, actor, file) -> dict[str, int]:
+    """Create or update communities from a register workbook; all rows or none.
+
+    Raises ValidationError listing every bad row by number when the file is not clean.
+    """
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    reading = read_register(file)
+    if not reading.is_clean:
+        raise ValidationError(reading.errors)
+    codes = [row.values["code"] for row in reading.rows]
+    existing = {
+        community.code: community
+        for community in Community.objects.select_for_update().filter(code__in=codes)
+    }
+    created = updated = 0
+    for row in reading.rows:
+        community = existing.get(row.values["code"]) or Community()
+        is_new = community.pk is None
+        _save_checked(community, actor=actor, fields=row.values)
+        created += is_new
+        updated += not is_new
+    return {"created": created, "updated": updated}

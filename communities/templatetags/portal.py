@@ -1,0 +1,42 @@
+"""Template helpers used across the portal's pages."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "checkbox": "form-check-input",
+    "checkboxselectmultiple": "",
+    "radioselect": "",
+}
+
+
+@register.filter
+def bs(field):
+    """Render a bound field's widget with Bootstrap's classes, marked invalid when it has errors."""
+    css = WIDGET_CLASSES.get(field.widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for pagination and sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def yuan(value):
+    """Money in yuan with thousands separators and two decimals."""
+    if value is None or value == "":
+        return "—"
+    return number_format(Decimal(value), decimal_pos=2, force_grouping=True)

@@ -1,0 +1,23 @@
+"""Page URLs of the communities app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "communities"
+urlpatterns = [
+    path("", views.CommunityListView.as_view(), name="list"),
+    path("<int:pk>/", views.CommunityDetailView.as_view(), name="detail"),
+    path(
+        "<int:parent_pk>/facilities/add/", views.FacilityCreateView.as_view(), name="facility_add"
+    ),
+    path(
+        "<int:parent_pk>/facilities/<int:pk>/edit/",
+        views.FacilityUpdateView.as_view(),
+        name="facility_edit",
+    ),
+    path("<int:parent_pk>/spaces/add/", views.SpaceCreateView.as_view(), name="space_add"),
+    path(
+        "<int:parent_pk>/spaces/<int:pk>/edit/", views.SpaceUpdateView.as_view(), name="space_edit"
+    ),
+]

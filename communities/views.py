@@ -1,0 +1,138 @@
+"""Pages of the communities app: home, community list and detail, inventory forms."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from . import selectors, services
+from .filtersets import CommunityFilterSet
+from .forms import FacilityForm, SpaceResourceForm
+from .mixins import (
+    ParentObjectMixin,
+    RestrictedQuerysetMixin,
+    RoleRequiredMixin,
+    ServiceFormMixin,
+)
+from .models import Community, Facility, SpaceResource
+from .roles import Role, has_role
+
+
+class HomeView(TemplateView):
+    """Counts of the communities the user may see, by route and by subdistrict."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs["counts"] = selectors.community_counts(user=self.request.user)
+        return super().get_context_data(**kwargs)
+
+
+class CommunityListView(RestrictedQuerysetMixin, FilterView):
+    """The community list with one FilterSet for every filter."""
+
+    model = Community
+    filterset_class = CommunityFilterSet
+    paginate_by = 25
+    template_name = "communities/community_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("subdistrict").annotate_facility_count()
+
+
+class CommunityDetailView(RestrictedQuerysetMixin, DetailView):
+    """A community with its facilities, landing spaces and gap assessment."""
+
+    model = Community
+    template_name = "communities/community_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("subdistrict")
+
+    def get_context_data(self, **kwargs):
+        community = self.object
+        facilities = list(selectors.community_facilities(community))
+        kwargs.update(
+            facilities=facilities,
+            spaces=community.spaces.order_by("kind", "name"),
+            assessment=selectors.gap_assessment(
+                community, year=timezone.localdate().year, facilities=facilities
+            ),
+            can_edit=has_role(self.request.user, Role.SUBDISTRICT_STAFF)
+            and (
+                self.request.user.is_superuser
+                or self.request.user.subdistrict_id == community.subdistrict_id
+            ),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class InventoryFormMixin(RoleRequiredMixin, ParentObjectMixin, ServiceFormMixin):
+    """Shared by the facility and space forms: staff of the community's own subdistrict."""
+
+    required_roles = (Role.SUBDISTRICT_STAFF,)
+    parent_model = Community
+    parent_context_name = "community"
+    template_name = "communities/inventory_form.html"
+
+    def get_success_url(self):
+        return reverse("communities:detail", args=[self.get_parent().pk])
+
+
+class FacilityCreateView(InventoryFormMixin, CreateView):
+    """Add a facility to a community."""
+
+    form_class = FacilityForm
+    success_message = _("The facility was saved.")
+    extra_context = {"heading": _("Add a facility")}
+
+    def call_service(self, form):
+        return services.facility_create(
+            actor=self.request.user, community=self.get_parent(), fields=form.cleaned_data
+        )
+
+
+class FacilityUpdateView(InventoryFormMixin, UpdateView):
+    """Change a facility of a community."""
+
+    form_class = FacilityForm
+    success_message = _("The facility was saved.")
+    extra_context = {"heading": _("Edit the facility")}
+
+    def get_queryset(self):
+        return Facility.objects.restrict(self.request.user).filter(community=self.get_parent())
+
+    def call_service(self, form):
+        return services.facility_update(
+            actor=self.request.user, facility=self.object, fields=form.cleaned_data
+        )
+
+
+class SpaceCreateView(InventoryFormMixin, CreateView):
+    """Record a landing space of a community."""
+
+    form_class = SpaceResourceForm
+    success_message = _("The space was saved.")
+    extra_context = {"heading": _("Add a landing space")}
+
+    def call_service(self, form):
+        return services.space_create(
+            actor=self.request.user, community=self.get_parent(), fields=form.cleaned_data
+        )
+
+
+class SpaceUpdateView(InventoryFormMixin, UpdateView):
+    """Change a landing space of a community."""
+
+    form_class = SpaceResourceForm
+    success_message = _("The space was saved.")
+    extra_context = {"heading": _("Edit the landing space")}
+
+    def get_queryset(self):
+        return SpaceResource.objects.restrict(self.request.user).filter(community=self.get_parent())
+
+    def call_service(self, form):
+        return services.space_update(
+            actor=self.request.user, space=self.object, fields=form.cleaned_data
+        )

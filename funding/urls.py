@@ -1,0 +1,4 @@
+"""Page URLs of the funding app."""
+
+app_name = "funding"
+urlpatterns: list = []

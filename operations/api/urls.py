@@ -1,0 +1,3 @@
+"""API routes of the operations app."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Page URLs of the operations app."""
+
+app_name = "operations"
+urlpatterns: list = []

@@ -1,0 +1,11 @@
+"""App configuration for the improvement routes and gap-filling plans."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    """Gap-filling plans, future-community projects and development blocks."""
+
+    name = "projects"
+    verbose_name = _("Plans and projects")

@@ -1,0 +1,4 @@
+"""Page URLs of the projects app."""
+
+app_name = "projects"
+urlpatterns: list = []

@@ -1,0 +1,123 @@
+"""Shared fixtures: users by role, external services, and the browser on Debian's Chromium."""
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+
+from communities.roles import Role
+
+from .factories import SubdistrictFactory, UserFactory
+
+# Playwright's sync API keeps an event loop in the test thread; Django must still let the test
+# touch the database from there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def missing_service(reason: str):
+    """Skip with the reason on a plain machine; fail under CI=true, where services must exist."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _redis_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing_service("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if item.get_closest_marker("redis"):
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            missing_service("this test needs Redis: set REDIS_URL=redis://…")
+        elif not _redis_reachable(url):
+            missing_service(f"Redis is not reachable at {url}")
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        missing_service(f"this test needs Chromium at {CHROMIUM} (apt install chromium)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive the system's Chromium; never a browser that Playwright downloads."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at."""
+
+    def take(name: str) -> Path:
+        target = ARTIFACTS / "screenshots" / f"{name}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target), full_page=True)
+        return target
+
+    return take
+
+
+@pytest.fixture
+def hushan(db):
+    return SubdistrictFactory(code="hushan", name="浒山")
+
+
+@pytest.fixture
+def gutang(db):
+    return SubdistrictFactory(code="gutang", name="古塘")
+
+
+@pytest.fixture
+def staff_hushan(hushan):
+    return UserFactory(username="staff_hushan", subdistrict=hushan, roles=[Role.SUBDISTRICT_STAFF])
+
+
+@pytest.fixture
+def staff_gutang(gutang):
+    return UserFactory(username="staff_gutang", subdistrict=gutang, roles=[Role.SUBDISTRICT_STAFF])
+
+
+@pytest.fixture
+def user_with_role(db):
+    """Make a user holding one role, in the department that role usually sits in."""
+
+    def make(role: str, **kwargs):
+        return UserFactory(roles=[role], **kwargs)
+
+    return make

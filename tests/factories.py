@@ -1,0 +1,79 @@
+"""factory_boy factories for the communities app, shared by every app's tests."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from communities.choices import FacilityStatus, FacilityType, Route, SpaceKind
+from communities.models import Community, Department, Facility, SpaceResource, Subdistrict, User
+
+PASSWORD = "pass-12345"
+
+
+class SubdistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subdistrict
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"sub{n}")
+    name = factory.Sequence(lambda n: f"街道{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; ``roles=[...]`` puts it in the role groups, default organisation a department."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@cixi.example")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    is_staff = True
+    department = factory.LazyAttribute(
+        lambda u: None if u.subdistrict else Department.objects.get(code="taskforce")
+    )
+    subdistrict = None
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+        self.save()
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    code = factory.Sequence(lambda n: f"c{n:03d}")
+    name = factory.Sequence(lambda n: f"社区{n}")
+    route = Route.GAP
+    plan_year = 2024
+    population = 8000
+    households = 3000
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    community = factory.SubFactory(CommunityFactory)
+    facility_type = FacilityType.ELDERLY_CARE
+    name = factory.Sequence(lambda n: f"设施{n}")
+    floor_area = Decimal("200.00")
+    walking_minutes = 5
+    status = FacilityStatus.EXISTING
+
+
+class SpaceResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpaceResource
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = SpaceKind.MANAGEMENT
+    name = factory.Sequence(lambda n: f"用房{n}")
+    area = Decimal("300.00")
