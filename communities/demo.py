@@ -24,7 +24,7 @@ SUBDISTRICTS = [
     ("kandun", "坎墩"),
 ]
 
-F, G, I = Route.FUTURE, Route.GAP, Route.INTEGRATED
+F, G, L = Route.FUTURE, Route.GAP, Route.INTEGRATED
 # (name, route, plan year, provincial batch) per subdistrict: 29 future (11 in provincial
 # batches, 18 in the 2024–2025 plan), 26 gap filling (10 / 8 / 8) and 1 integrated (群丰).
 COMMUNITIES = {
@@ -68,7 +68,7 @@ COMMUNITIES = {
         ("古塘示例二", G, 2025, None),
     ],
     "baishalu": [
-        ("群丰", I, 2024, None),
+        ("群丰", L, 2024, None),
         ("白沙路示例一", F, None, 5),
         ("新潮塘", F, 2024, None),
         ("白沙路示例二", F, 2024, None),
