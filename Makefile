@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate messages demo lint clean
+.PHONY: run test install install-dev migrate messages catalogues demo lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,12 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles private_media .test_media test-artifacts
+
+# Extract translatable strings: each app keeps its own catalogue under <app>/locale, the
+# project's templates and settings use locale/. Fill in every msgstr, then run make messages.
+catalogues: install
+	mkdir -p locale
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'communities/*' -i 'projects/*' -i 'funding/*' -i 'operations/*' -i 'tests/*'
+	for app in communities projects funding operations; do \
+		mkdir -p $$app/locale && (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
+	done

@@ -9,3 +9,4 @@ class CommunitiesConfig(AppConfig):
 
     name = "communities"
     verbose_name = _("Communities and facilities")
+    nav = [(_("Communities"), "communities:list", ())]

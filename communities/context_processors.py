@@ -1,17 +1,39 @@
 """Template context shared by every page."""
 
+from django.apps import apps
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from .models import Community
-from .roles import role_codes
+from .roles import has_role, role_codes
+
+
+def _navigation(user) -> list[dict]:
+    """Menu entries that apps declare as ``nav = [(label, url name, roles), ...]`` on their
+    AppConfig, kept when the user holds one of the roles (an empty tuple: everyone)."""
+    entries = []
+    for app_config in apps.get_app_configs():
+        for label, url_name, roles in getattr(app_config, "nav", ()):
+            if roles and not has_role(user, *roles):
+                continue
+            try:
+                entries.append({"label": label, "url": reverse(url_name)})
+            except NoReverseMatch:
+                continue
+    return entries
 
 
 def portal(request):
-    """The demo banner flag and the user's role codes, for the navigation."""
+    """The demo banner flag, the user's role codes and the navigation menu."""
     forced = settings.DEMO_BANNER
     if forced is not None:
         demo = forced.lower() in {"1", "true", "yes", "on"}
     else:
         demo = Community.objects.filter(is_demo=True).exists()
     user = getattr(request, "user", None)
-    return {"demo_data_loaded": demo, "user_roles": role_codes(user) if user else frozenset()}
+    authenticated = user is not None and user.is_authenticated
+    return {
+        "demo_data_loaded": demo,
+        "user_roles": role_codes(user) if authenticated else frozenset(),
+        "nav_entries": _navigation(user) if authenticated else [],
+    }

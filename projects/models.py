@@ -232,3 +232,49 @@ class FutureCommunityProject(models.Model):
 
     def __str__(self):
         return str(self.community)
+
+
+class StatusChange(models.Model):
+    """One audited transition of a plan or a project: from, to, who, when and why."""
+
+    plan = models.ForeignKey(
+        GapFillingPlan,
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    project = models.ForeignKey(
+        FutureCommunityProject,
+        verbose_name=_("future-community project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, project__isnull=True)
+                | Q(plan__isnull=True, project__isnull=False),
+                name="status_change_one_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"

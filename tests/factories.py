@@ -77,3 +77,42 @@ class SpaceResourceFactory(factory.django.DjangoModelFactory):
     kind = SpaceKind.MANAGEMENT
     name = factory.Sequence(lambda n: f"用房{n}")
     area = Decimal("300.00")
+
+
+class GapFillingPlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan; tests that need another state set it through the services."""
+
+    class Meta:
+        model = "projects.GapFillingPlan"
+
+    community = factory.SubFactory(CommunityFactory)
+    subdistrict = factory.SelfAttribute("community.subdistrict")
+    year = 2024
+    title = factory.LazyAttribute(lambda p: f"{p.community.name}补短板建设方案")
+    total_investment = Decimal("1260000.00")
+    policy_fee = Decimal("60000.00")
+    created_by = factory.SubFactory(
+        UserFactory, subdistrict=factory.SelfAttribute("..subdistrict"), department=None
+    )
+
+
+class PlanLineItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.PlanLineItem"
+
+    plan = factory.SubFactory(GapFillingPlanFactory)
+    facility_type = FacilityType.ELDERLY_CARE
+    floor_area = Decimal("300.00")
+    investment = Decimal("630000.00")
+
+
+class FutureCommunityProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.FutureCommunityProject"
+
+    community = factory.SubFactory(CommunityFactory, route=Route.FUTURE, plan_year=2024)
+    category = "renovation"
+    project_type = "inclusive"
+    plan_year = 2024
+    funding_mode = "optimised"
+    creation_investment = Decimal("4500000.00")

@@ -1,0 +1,17 @@
+"""Steps that many browser journeys share."""
+
+from tests.factories import PASSWORD
+
+
+def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Open the login page, sign in and wait for the home page."""
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def log_out(page) -> None:
+    """Sign out through the navigation bar's button."""
+    page.locator("form[action$='/logout/'] button").click()
