@@ -2,13 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubdistrictKind(models.TextChoices):
     """Whether an implementing body is a town (镇) or a subdistrict (街道)."""
 
-    TOWN = "town", _("Town")
-    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    TOWN = "town", pgettext_lazy("subdistrict kind", "Town")
+    SUBDISTRICT = "subdistrict", pgettext_lazy("subdistrict kind", "Subdistrict")
 
 
 class Route(models.TextChoices):

@@ -8,12 +8,20 @@ from .choices import FacilityStatus, FacilityType, Route
 from .models import Community, Facility, Subdistrict
 
 
+def subdistricts_for(request):
+    """The subdistricts a user can filter by: their own, or all for city-wide readers."""
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "subdistrict_id", None) and not user.is_superuser:
+        return Subdistrict.objects.filter(pk=user.subdistrict_id)
+    return Subdistrict.objects.all()
+
+
 class CommunityFilterSet(django_filters.FilterSet):
     """Filters of the community list: subdistrict, route, year or batch, text."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+        label=_("Subdistrict"), queryset=lambda request: subdistricts_for(request)
     )
     route = django_filters.ChoiceFilter(label=_("Route"), choices=Route.choices)
     plan_year = django_filters.NumberFilter(label=_("Plan year"))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .choices import PRIORITY_FACILITY_TYPES, FacilityStatus, FacilityType, GapStatus, Route
 from .models import Community, Facility, FacilityStandard, StandardKind
@@ -76,11 +77,11 @@ def _assess_type(community, facilities, standard) -> tuple[str, str]:
     if standard.kind == StandardKind.AREA_PER_100_HOUSEHOLDS:
         have = sum((f.floor_area for f in within), Decimal("0"))
         need = standard.minimum * Decimal(community.households) / 100
-        unit = _("m²")
+        unit = pgettext("unit", "m²")
     else:
         have = Decimal(sum(f.places or 0 for f in within))
         need = standard.minimum * Decimal(community.population) / 1000
-        unit = _("places")
+        unit = pgettext("unit", "places")
     need = need.quantize(Decimal("0.1"))
     detail = _("%(have)s %(unit)s against a minimum of %(need)s %(unit)s.") % {
         "have": have.normalize() if have == have.to_integral() else have,

@@ -38,7 +38,13 @@ class CommunityListView(RestrictedQuerysetMixin, FilterView):
     template_name = "communities/community_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("subdistrict").annotate_facility_count()
+        return (
+            super()
+            .get_queryset()
+            .select_related("subdistrict")
+            .annotate_facility_count()
+            .order_by("subdistrict__code", "code")
+        )
 
 
 class CommunityDetailView(RestrictedQuerysetMixin, DetailView):
