@@ -1,0 +1,497 @@
+"""The figures of a supervision report (督导报表), built from the database for one month.
+
+``build_report`` returns plain data (tables of strings and numbers) that the page, the Excel
+workbook and the stored summary all use, so the three always show the same figures.
+"""
+
+import calendar
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.choices import Route
+from communities.models import Community, Subdistrict
+from projects.choices import FutureStage, PlanState
+from projects.models import FutureCommunityProject, GapFillingPlan, StatusChange
+
+from .choices import AssessmentState, Grade
+from .models import OperationsAssessment, SatisfactionScore, SupervisionRules
+
+# A gap-filling plan has started (启动) once construction has begun.
+STARTED_STATES = (
+    PlanState.UNDER_CONSTRUCTION,
+    PlanState.COMPLETED,
+    PlanState.ACCEPTED,
+    PlanState.CLOSED,
+)
+DUE_TRANCHE_STATES = ("due", "approved")
+PAID_TRANCHE_STATE = "paid"
+PRAISE, SUPERVISE = "praise", "supervise"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The limits a report applies; read from the active SupervisionRules row."""
+
+    start_quotas: dict[int, int] = field(default_factory=lambda: {2023: 10, 2024: 8, 2025: 8})
+    approved_not_started_days: int = 60
+    joint_review_days: int = 30
+    low_satisfaction_below: Decimal = Decimal("80")
+    praise_satisfaction_from: Decimal = Decimal("90")
+
+    @classmethod
+    def current(cls) -> "Rules":
+        """The rules in use, or the defaults of DESIGN §4 when none are configured."""
+        row = SupervisionRules.objects.filter(is_active=True).first()
+        if row is None:
+            return cls()
+        return cls(
+            start_quotas={int(year): int(n) for year, n in row.start_quotas.items()},
+            approved_not_started_days=row.approved_not_started_days,
+            joint_review_days=row.joint_review_days,
+            low_satisfaction_below=row.low_satisfaction_below,
+            praise_satisfaction_from=row.praise_satisfaction_from,
+        )
+
+
+def month_end(period: str) -> date:
+    """The last day of a month written 2025-06."""
+    year, month = (int(part) for part in period.split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_span(period: str) -> tuple[date, date]:
+    """First and last day of a period written 2025, 2025-06, 2025-Q2 or 2025-H1."""
+    year = int(period[:4])
+    suffix = period[5:]
+    if not suffix:
+        first, last = 1, 12
+    elif suffix.startswith("Q"):
+        first = 3 * int(suffix[1]) - 2
+        last = first + 2
+    elif suffix.startswith("H"):
+        first = 6 * int(suffix[1]) - 5
+        last = first + 5
+    else:
+        first = last = int(suffix)
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def _table(key, title, columns, rows, *, kinds=None, note=""):
+    """One section: a title, column labels, the kind of each column and rows of cells."""
+    return {
+        "key": key,
+        "title": title,
+        "columns": [str(column) for column in columns],
+        "kinds": kinds or ["text"] + ["int"] * (len(columns) - 1),
+        "rows": rows,
+        "note": note,
+    }
+
+
+def _money(value) -> str:
+    return str((value or Decimal("0")).quantize(Decimal("0.01")))
+
+
+class ReportBuilder:
+    """Builds each section in turn, reporting progress, then the praise and supervise lists."""
+
+    def __init__(self, *, period: str, rules: Rules, today: date):
+        self.period = period
+        self.rules = rules
+        self.as_of = min(month_end(period), today)
+        self.year = int(period[:4])
+        self.subdistricts = list(Subdistrict.objects.order_by("code"))
+        self.reasons: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+
+    def _reason(self, subdistrict: str, list_kind: str, category: str, detail: str) -> None:
+        self.reasons[subdistrict].append((list_kind, category, detail))
+
+    def _per_subdistrict(self, counts, subdistrict_key, value_key, values):
+        """Rows of counts per subdistrict with one column per value and a total."""
+        grid = defaultdict(lambda: defaultdict(int))
+        for row in counts:
+            grid[row[subdistrict_key]][row[value_key]] += row["n"]
+        rows = []
+        for subdistrict in self.subdistricts:
+            cells = [grid[subdistrict.pk][value] for value in values]
+            rows.append([subdistrict.name, *cells, sum(cells)])
+        totals = [sum(row[i] for row in rows) for i in range(1, len(values) + 2)]
+        rows.append([_("City total"), *totals])
+        return rows
+
+    def routes(self):
+        """Communities per subdistrict and route."""
+        counts = Community.objects.values("subdistrict", "route").annotate(n=Count("pk"))
+        rows = self._per_subdistrict(counts, "subdistrict", "route", Route.values)
+        return _table(
+            "routes",
+            _("Communities by route"),
+            [_("Subdistrict"), *Route.labels, _("Total")],
+            rows,
+        )
+
+    def gap_states(self):
+        """Gap-filling plans per subdistrict and state."""
+        counts = GapFillingPlan.objects.values("subdistrict", "state").annotate(n=Count("pk"))
+        rows = self._per_subdistrict(counts, "subdistrict", "state", PlanState.values)
+        return _table(
+            "gap_states",
+            _("Gap-filling plans by state"),
+            [_("Subdistrict"), *PlanState.labels, _("Total")],
+            rows,
+        )
+
+    def future_stages(self):
+        """Future-community projects per subdistrict and stage."""
+        counts = FutureCommunityProject.objects.values("community__subdistrict", "stage").annotate(
+            n=Count("pk")
+        )
+        rows = self._per_subdistrict(counts, "community__subdistrict", "stage", FutureStage.values)
+        return _table(
+            "future_stages",
+            _("Future-community projects by stage"),
+            [_("Subdistrict"), *FutureStage.labels, _("Total")],
+            rows,
+        )
+
+    def starts(self):
+        """Gap-filling starts against the annual quotas, city-wide and per subdistrict."""
+        started = GapFillingPlan.objects.filter(state__in=STARTED_STATES)
+        by_year = dict(started.values_list("year").annotate(n=Count("community", distinct=True)))
+        city_rows = []
+        for year, quota in sorted(self.rules.start_quotas.items()):
+            done = by_year.get(year, 0)
+            city_rows.append([str(year), quota, done, max(quota - done, 0)])
+        quotas = Community.objects.filter(route=Route.GAP, plan_year__isnull=False).values(
+            "subdistrict", "plan_year"
+        )
+        local_quota = defaultdict(int)
+        for row in quotas.annotate(n=Count("pk")):
+            local_quota[(row["subdistrict"], row["plan_year"])] = row["n"]
+        local_started = defaultdict(int)
+        for row in started.values("subdistrict", "year").annotate(
+            n=Count("community", distinct=True)
+        ):
+            local_started[(row["subdistrict"], row["year"])] = row["n"]
+        local_rows = []
+        for subdistrict in self.subdistricts:
+            for year in sorted(self.rules.start_quotas):
+                quota = local_quota[(subdistrict.pk, year)]
+                done = local_started[(subdistrict.pk, year)]
+                if not quota and not done:
+                    continue
+                local_rows.append([subdistrict.name, str(year), quota, done, max(quota - done, 0)])
+                if year < self.year and done < quota:
+                    self._reason(
+                        subdistrict.name,
+                        SUPERVISE,
+                        _("Behind target"),
+                        _("%(year)s: %(done)s of %(quota)s gap-filling communities started")
+                        % {"year": year, "done": done, "quota": quota},
+                    )
+                elif year < self.year and quota:
+                    self._reason(
+                        subdistrict.name,
+                        PRAISE,
+                        _("On target"),
+                        _("%(year)s: all %(quota)s gap-filling communities started")
+                        % {"year": year, "quota": quota},
+                    )
+                elif year == self.year and quota and done >= quota:
+                    self._reason(
+                        subdistrict.name,
+                        PRAISE,
+                        _("Fast progress"),
+                        _("%(year)s: all %(quota)s communities already started in %(month)s")
+                        % {"year": year, "quota": quota, "month": self.period},
+                    )
+        labels = [_("Year"), _("Quota"), _("Started"), _("Still to start")]
+        return (
+            _table("starts", _("Gap-filling starts against the annual quota"), labels, city_rows),
+            _table(
+                "starts_by_subdistrict",
+                _("Starts against the quota by subdistrict"),
+                [_("Subdistrict"), *labels],
+                local_rows,
+                kinds=["text", "text", "int", "int", "int"],
+            ),
+        )
+
+    def overdue(self):
+        """Plans that stay too long in a step: approved but not started, or in joint review."""
+        limits = {
+            PlanState.APPROVED: self.rules.approved_not_started_days,
+            PlanState.IN_JOINT_REVIEW: self.rules.joint_review_days,
+        }
+        plans = GapFillingPlan.objects.filter(state__in=limits).select_related(
+            "subdistrict", "community"
+        )
+        entered = {
+            (row["plan"], row["to_state"]): row["at"]
+            for row in StatusChange.objects.filter(
+                plan__in=plans,
+                at__lte=datetime.combine(
+                    self.as_of, time.max, tzinfo=timezone.get_current_timezone()
+                ),
+            )
+            .values("plan", "to_state")
+            .annotate(at=Max("at"))
+        }
+        rows = []
+        late = defaultdict(list)
+        for plan in plans.order_by("subdistrict__code", "community__code"):
+            since = entered.get((plan.pk, plan.state))
+            since_day = timezone.localdate(since) if since else plan.approval_date
+            if since_day is None:
+                continue
+            days = (self.as_of - since_day).days
+            limit = limits[plan.state]
+            if days <= limit:
+                continue
+            rows.append(
+                [
+                    plan.subdistrict.name,
+                    plan.community.name,
+                    plan.title,
+                    plan.get_state_display(),
+                    since_day.isoformat(),
+                    days,
+                    limit,
+                ]
+            )
+            late[plan.subdistrict.name].append(
+                _("%(community)s %(state)s for %(days)s days (limit %(limit)s)")
+                % {
+                    "community": plan.community.name,
+                    "state": plan.get_state_display(),
+                    "days": days,
+                    "limit": limit,
+                }
+            )
+        for name, entries in late.items():
+            self._reason(name, SUPERVISE, _("Slow progress"), "; ".join(entries))
+        return _table(
+            "overdue",
+            _("Overdue steps"),
+            [
+                _("Subdistrict"),
+                _("Community"),
+                _("Plan"),
+                _("State"),
+                _("Since"),
+                _("Days"),
+                _("Limit (days)"),
+            ],
+            rows,
+            kinds=["text", "text", "text", "text", "text", "int", "int"],
+        )
+
+    def funds(self):
+        """Subsidies due (awaiting payment) and paid, per subdistrict."""
+        columns = [_("Subdistrict"), _("Due, not yet paid (yuan)"), _("Paid (yuan)")]
+        kinds = ["text", "money", "money"]
+        try:
+            tranche = apps.get_model("funding", "Tranche")
+        except LookupError:
+            return _table(
+                "funds",
+                _("Subsidies due and paid"),
+                columns,
+                [],
+                kinds=kinds,
+                note=_("Subsidy tranches are not recorded in the portal yet."),
+            )
+        sums = {
+            row["subdistrict"]: row
+            for row in tranche.objects.values("subdistrict").annotate(
+                due=Sum("amount", filter=Q(state__in=DUE_TRANCHE_STATES)),
+                paid=Sum("amount", filter=Q(state=PAID_TRANCHE_STATE, paid_on__lte=self.as_of)),
+            )
+        }
+        rows = []
+        for subdistrict in self.subdistricts:
+            row = sums.get(subdistrict.pk, {})
+            rows.append([subdistrict.name, _money(row.get("due")), _money(row.get("paid"))])
+        rows.append(
+            [
+                _("City total"),
+                _money(sum((Decimal(r[1]) for r in rows), Decimal("0"))),
+                _money(sum((Decimal(r[2]) for r in rows), Decimal("0"))),
+            ]
+        )
+        return _table("funds", _("Subsidies due and paid"), columns, rows, kinds=kinds)
+
+    def assessments(self):
+        """Confirmed operations assessments per subdistrict and grade, up to the month."""
+        end = month_end(self.period)
+        confirmed = [
+            a
+            for a in OperationsAssessment.objects.filter(
+                state=AssessmentState.CONFIRMED
+            ).select_related("subdistrict", "project__community", "contract")
+            if period_span(a.period)[0] <= end
+        ]
+        grid = defaultdict(lambda: defaultdict(int))
+        for assessment in confirmed:
+            grid[assessment.subdistrict_id][assessment.grade] += 1
+            name = assessment.subdistrict.name
+            if assessment.grade == Grade.FAIL:
+                self._reason(
+                    name,
+                    SUPERVISE,
+                    _("Failed assessment"),
+                    _("%(subject)s, %(period)s: total %(total)s")
+                    % {
+                        "subject": assessment.subject,
+                        "period": assessment.period,
+                        "total": assessment.total,
+                    },
+                )
+            elif assessment.grade == Grade.EXCELLENT:
+                self._reason(
+                    name,
+                    PRAISE,
+                    _("Good results"),
+                    _("%(subject)s rated excellent in %(period)s (total %(total)s)")
+                    % {
+                        "subject": assessment.subject,
+                        "period": assessment.period,
+                        "total": assessment.total,
+                    },
+                )
+        rows = []
+        for subdistrict in self.subdistricts:
+            cells = [grid[subdistrict.pk][grade] for grade in Grade.values]
+            rows.append([subdistrict.name, *cells, sum(cells)])
+        return _table(
+            "assessments",
+            _("Operations assessment grades"),
+            [_("Subdistrict"), *Grade.labels, _("Total")],
+            rows,
+        )
+
+    def satisfaction(self):
+        """Each community's latest satisfaction score up to the month, per subdistrict."""
+        end = month_end(self.period)
+        latest: dict[int, SatisfactionScore] = {}
+        scores = SatisfactionScore.objects.select_related("community__subdistrict")
+        for score in scores:
+            start, finish = period_span(score.period)
+            if start > end:
+                continue
+            current = latest.get(score.community_id)
+            if current is None or period_span(current.period)[1] < finish:
+                latest[score.community_id] = score
+        by_subdistrict = defaultdict(list)
+        for score in latest.values():
+            by_subdistrict[score.community.subdistrict_id].append(score)
+        rows = []
+        for subdistrict in self.subdistricts:
+            entries = sorted(
+                by_subdistrict[subdistrict.pk], key=lambda s: (s.score, s.community.code)
+            )
+            if not entries:
+                continue
+            average = (sum(s.score for s in entries) / len(entries)).quantize(Decimal("0.01"))
+            lowest = entries[0]
+            rows.append(
+                [
+                    subdistrict.name,
+                    len(entries),
+                    str(average),
+                    lowest.community.name,
+                    str(lowest.score),
+                ]
+            )
+            low = [s for s in entries if s.score < self.rules.low_satisfaction_below]
+            if low:
+                self._reason(
+                    subdistrict.name,
+                    SUPERVISE,
+                    _("Low resident satisfaction"),
+                    "; ".join(
+                        _("%(community)s %(score)s (%(period)s)")
+                        % {"community": s.community.name, "score": s.score, "period": s.period}
+                        for s in low
+                    ),
+                )
+            elif average >= self.rules.praise_satisfaction_from:
+                self._reason(
+                    subdistrict.name,
+                    PRAISE,
+                    _("Good results"),
+                    _("average resident satisfaction %(average)s") % {"average": average},
+                )
+        return _table(
+            "satisfaction",
+            _("Resident satisfaction"),
+            [
+                _("Subdistrict"),
+                _("Communities surveyed"),
+                _("Average"),
+                _("Lowest community"),
+                _("Lowest score"),
+            ],
+            rows,
+            kinds=["text", "int", "score", "text", "score"],
+        )
+
+    def lists(self):
+        """Praise only where nothing calls for supervision; every entry with its reason."""
+        praise, supervise = [], []
+        for subdistrict in self.subdistricts:
+            reasons = self.reasons.get(subdistrict.name, [])
+            to_supervise = [(c, d) for kind, c, d in reasons if kind == SUPERVISE]
+            if to_supervise:
+                supervise.extend([subdistrict.name, c, d] for c, d in to_supervise)
+            else:
+                praise.extend([subdistrict.name, c, d] for kind, c, d in reasons if kind == PRAISE)
+        columns = [_("Subdistrict"), _("Reason"), _("Details")]
+        kinds = ["text", "text", "text"]
+        return (
+            _table("praise", _("Praise list"), columns, praise, kinds=kinds),
+            _table("supervise", _("Supervise list"), columns, supervise, kinds=kinds),
+        )
+
+
+def build_report(
+    *,
+    period: str,
+    rules: Rules | None = None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """All sections of the report for a month, as plain data; ``progress`` hears the percent."""
+    builder = ReportBuilder(
+        period=period, rules=rules or Rules.current(), today=today or timezone.localdate()
+    )
+    report = progress or (lambda percent: None)
+    sections = [builder.routes(), builder.gap_states(), builder.future_stages()]
+    report(30)
+    sections.extend(builder.starts())
+    sections.append(builder.overdue())
+    report(50)
+    sections.append(builder.funds())
+    sections.append(builder.assessments())
+    report(65)
+    sections.append(builder.satisfaction())
+    sections.extend(builder.lists())
+    report(75)
+    return {
+        "period": period,
+        "as_of": builder.as_of.isoformat(),
+        "sections": sections,
+    }
+
+
+def section(summary: dict, key: str) -> dict:
+    """One section of a built report, by key."""
+    return next(s for s in summary["sections"] if s["key"] == key)

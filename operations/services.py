@@ -1,0 +1,459 @@
+"""Writes of the operations app; each checks the actor's role and scope before it changes rows."""
+
+import logging
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from communities.models import Community, Facility, Subdistrict
+from communities.notifications import notify_after_commit
+from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
+from communities.roles import Role
+from projects.choices import FutureStage
+
+from .choices import (
+    ACTIVE_REPORT_STATES,
+    AssessmentState,
+    ContractState,
+    ReportState,
+    SatisfactionSource,
+)
+from .grading import grade_for, weighted_total
+from .models import (
+    KIND_FIELDS,
+    AssessmentScheme,
+    OperatingContract,
+    OperationsAssessment,
+    Operator,
+    SatisfactionScore,
+    SupervisionReport,
+)
+from .report import build_report
+from .survey import read_survey
+from .workbook import report_workbook
+
+logger = logging.getLogger(__name__)
+
+CONTRACT_WRITERS = (Role.SUBDISTRICT_STAFF, Role.OPERATIONS_ASSESSOR)
+
+
+def _save(instance, *, actor, fields: dict[str, Any] | None = None):
+    """Apply the fields, validate the whole row, record who changed it, save."""
+    for name, value in (fields or {}).items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    return instance
+
+
+def _ensure_contract_writer(actor, subdistrict_id: int) -> None:
+    """Subdistrict staff write their own subdistrict's contracts; assessors write any."""
+    ensure_role(actor, *CONTRACT_WRITERS)
+    ensure_in_scope(actor, subdistrict_id)
+    if actor.subdistrict_id is not None:
+        ensure_subdistrict_writer(actor, subdistrict_id)
+
+
+# Operators -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def operator_create(*, actor, fields: dict[str, Any]) -> Operator:
+    """Register an operating organisation with a checked unified social credit code."""
+    ensure_role(actor, *CONTRACT_WRITERS)
+    return _save(Operator(), actor=actor, fields=fields)
+
+
+@transaction.atomic
+def operator_update(*, actor, operator: Operator, fields: dict[str, Any]) -> Operator:
+    """Change an operator's details."""
+    ensure_role(actor, *CONTRACT_WRITERS)
+    locked = Operator.objects.select_for_update().get(pk=operator.pk)
+    return _save(locked, actor=actor, fields=fields)
+
+
+# Contracts -------------------------------------------------------------------------------
+
+
+def _check_facilities(*, subdistrict: Subdistrict, facilities, starts_on, ends_on, exclude_pk):
+    """Lock the facilities (in key order) and refuse another subdistrict's or a double booking."""
+    ids = sorted({facility.pk for facility in facilities})
+    if not ids:
+        raise ValidationError({"facilities": _("Choose at least one facility.")})
+    locked = list(
+        Facility.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    foreign = [f.name for f in locked if f.community.subdistrict_id != subdistrict.pk]
+    if foreign:
+        raise ValidationError(
+            {
+                "facilities": _("These facilities are not in %(subdistrict)s: %(names)s.")
+                % {"subdistrict": subdistrict, "names": ", ".join(foreign)}
+            }
+        )
+    clashes = (
+        OperatingContract.objects.filter(
+            facilities__in=ids,
+            state=ContractState.ACTIVE,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("operator")
+        .prefetch_related("facilities")
+        .distinct()
+    )
+    problems = []
+    for clash in clashes:
+        names = ", ".join(f.name for f in clash.facilities.all() if f.pk in ids)
+        problems.append(
+            _(
+                "%(facilities)s already run under “%(contract)s” (%(operator)s, "
+                "%(start)s – %(end)s), which overlaps this term."
+            )
+            % {
+                "facilities": names,
+                "contract": clash.title,
+                "operator": clash.operator,
+                "start": clash.starts_on,
+                "end": clash.ends_on,
+            }
+        )
+    if problems:
+        raise ValidationError({"facilities": problems})
+    return locked
+
+
+@transaction.atomic
+def contract_create(
+    *, actor, subdistrict: Subdistrict, facilities, fields: dict[str, Any]
+) -> OperatingContract:
+    """Sign a contract for some facilities; a facility never has two overlapping contracts."""
+    _ensure_contract_writer(actor, subdistrict.pk)
+    contract = OperatingContract(subdistrict=subdistrict, created_by=actor)
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    contract.full_clean(exclude=["created_by"])
+    locked = _check_facilities(
+        subdistrict=subdistrict,
+        facilities=facilities,
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        exclude_pk=None,
+    )
+    contract._history_user = actor
+    contract.save()
+    contract.facilities.set(locked)
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *, actor, contract: OperatingContract, facilities, fields: dict[str, Any]
+) -> OperatingContract:
+    """Change a contract's term, fee or facilities, with the same overlap check."""
+    locked_contract = (
+        OperatingContract.objects.select_for_update(of=("self",))
+        .select_related("subdistrict")
+        .get(pk=contract.pk)
+    )
+    _ensure_contract_writer(actor, locked_contract.subdistrict_id)
+    for name, value in fields.items():
+        setattr(locked_contract, name, value)
+    locked_contract.full_clean()
+    locked = _check_facilities(
+        subdistrict=locked_contract.subdistrict,
+        facilities=facilities,
+        starts_on=locked_contract.starts_on,
+        ends_on=locked_contract.ends_on,
+        exclude_pk=locked_contract.pk,
+    )
+    locked_contract._history_user = actor
+    locked_contract.save()
+    locked_contract.facilities.set(locked)
+    return locked_contract
+
+
+@transaction.atomic
+def contract_terminate(*, actor, contract: OperatingContract) -> OperatingContract:
+    """End a contract early; its facilities are free for another contract."""
+    locked = OperatingContract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
+    _ensure_contract_writer(actor, locked.subdistrict_id)
+    if locked.state != ContractState.ACTIVE:
+        raise ValidationError(_("This contract has already ended."))
+    return _save(locked, actor=actor, fields={"state": ContractState.TERMINATED})
+
+
+# Assessments -----------------------------------------------------------------------------
+
+
+def active_scheme() -> AssessmentScheme:
+    """The assessment scheme in use."""
+    scheme = AssessmentScheme.objects.filter(is_active=True).first()
+    if scheme is None:
+        raise ValidationError(_("No assessment scheme is in use; ask the administrator."))
+    return scheme
+
+
+def _grade(assessment: OperationsAssessment) -> None:
+    """Compute the total and grade from the scores and the scheme."""
+    assessment.total = weighted_total(assessment.scores(), assessment.scheme.weights())
+    assessment.grade = grade_for(assessment.total, assessment.scheme)
+
+
+def _score_fields(scores: dict[str, Any]) -> dict[str, Any]:
+    return {f"score_{field}": scores[kind] for kind, field in KIND_FIELDS.items() if kind in scores}
+
+
+@transaction.atomic
+def assessment_create(
+    *, actor, period: str, scores: dict[str, Any], project=None, contract=None, comments: str = ""
+) -> OperationsAssessment:
+    """Draft an assessment of a future-community project or a contract for a period."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    if (project is None) == (contract is None):
+        raise ValidationError(_("Assess either a future community or an operating contract."))
+    subdistrict_id = project.community.subdistrict_id if project else contract.subdistrict_id
+    assessment = OperationsAssessment(
+        project=project,
+        contract=contract,
+        subdistrict_id=subdistrict_id,
+        period=period,
+        scheme=active_scheme(),
+        assessed_by=actor,
+        comments=comments,
+        **_score_fields(scores),
+    )
+    _grade(assessment)
+    try:
+        with transaction.atomic():
+            return _save(assessment, actor=actor)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This subject already has an assessment for the period.")
+        ) from error
+
+
+def _locked_assessment(assessment) -> OperationsAssessment:
+    return OperationsAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+
+
+@transaction.atomic
+def assessment_update(
+    *, actor, assessment: OperationsAssessment, scores: dict[str, Any], comments: str
+) -> OperationsAssessment:
+    """Change the scores of a draft assessment; the total and grade follow."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    locked = _locked_assessment(assessment)
+    if locked.state != AssessmentState.DRAFT:
+        raise ValidationError(_("Only a draft assessment can be changed."))
+    for name, value in _score_fields(scores).items():
+        setattr(locked, name, value)
+    locked.comments = comments
+    locked.scheme = active_scheme()
+    _grade(locked)
+    return _save(locked, actor=actor)
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
+    """Submit a draft assessment for confirmation."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    locked = _locked_assessment(assessment)
+    if locked.state != AssessmentState.DRAFT:
+        raise ValidationError(_("Only a draft assessment can be submitted."))
+    return _save(locked, actor=actor, fields={"state": AssessmentState.SUBMITTED})
+
+
+@transaction.atomic
+def assessment_return(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
+    """Send a submitted assessment back to draft for correction."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    locked = _locked_assessment(assessment)
+    if locked.state != AssessmentState.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be returned."))
+    return _save(locked, actor=actor, fields={"state": AssessmentState.DRAFT})
+
+
+@transaction.atomic
+def assessment_confirm(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
+    """Confirm a submitted assessment; a passed one of a named future community makes the
+    600,000 operations reward due, in the same transaction."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    locked = _locked_assessment(assessment)
+    if locked.state != AssessmentState.SUBMITTED:
+        raise ValidationError(_("Only a submitted assessment can be confirmed."))
+    _save(
+        locked,
+        actor=actor,
+        fields={
+            "state": AssessmentState.CONFIRMED,
+            "confirmed_by": actor,
+            "confirmed_at": timezone.now(),
+        },
+    )
+    project = locked.project
+    if project is not None and locked.is_passed and project.stage == FutureStage.NAMED:
+        from funding.services import operations_reward_make_due
+
+        operations_reward_make_due(project=project, actor=actor)
+    staff = Subdistrict.objects.get(pk=locked.subdistrict_id).users.filter(is_active=True)
+    notify_after_commit(
+        recipients=staff,
+        subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
+        body=_("Total %(total)s, grade %(grade)s.")
+        % {"total": locked.total, "grade": locked.get_grade_display()},
+    )
+    return locked
+
+
+# Satisfaction ----------------------------------------------------------------------------
+
+
+def _store_score(*, actor, community: Community, period: str, values: dict, source: str):
+    existing = SatisfactionScore.objects.select_for_update().filter(
+        community=community, period=period
+    )
+    score = existing.first() or SatisfactionScore(community=community, period=period)
+    return _save(score, actor=actor, fields={**values, "source": source, "recorded_by": actor})
+
+
+@transaction.atomic
+def satisfaction_record(
+    *, actor, community: Community, period: str, score, respondents: int | None = None
+) -> SatisfactionScore:
+    """Enter (or correct) a community's satisfaction score for a period."""
+    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    return _store_score(
+        actor=actor,
+        community=community,
+        period=period,
+        values={"score": score, "respondents": respondents},
+        source=SatisfactionSource.ENTERED,
+    )
+
+
+@transaction.atomic
+def satisfaction_import(*, actor, file) -> int:
+    """Import satisfaction scores from a survey spreadsheet: every row, or none.
+
+    Raises ValidationError listing every bad row by number when the file is not clean.
+    """
+    ensure_role(actor, Role.SUBDISTRICT_STAFF)
+    reading = read_survey(file, actor=actor)
+    if reading.errors:
+        raise ValidationError(reading.errors)
+    for row in reading.rows:
+        _store_score(
+            actor=actor,
+            community=row["community"],
+            period=row["period"],
+            values={"score": row["score"], "respondents": row["respondents"]},
+            source=SatisfactionSource.SURVEY_IMPORT,
+        )
+    return len(reading.rows)
+
+
+# Supervision reports ---------------------------------------------------------------------
+
+
+def previous_month(today: date) -> str:
+    """The month before the given day, written 2025-06."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+@transaction.atomic
+def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport, bool]:
+    """Queue a report for a month, or return the one already queued or running for it.
+
+    ``actor`` is None when the monthly schedule asks. Returns (report, created).
+    """
+    if actor is not None:
+        ensure_role(actor, Role.SUPERVISOR)
+    report = SupervisionReport(period=period, requested_by=actor)
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        active = SupervisionReport.objects.filter(period=period, state__in=ACTIVE_REPORT_STATES)
+        return active.get(), False
+    from .tasks import build_supervision_report
+
+    transaction.on_commit(lambda: build_supervision_report.delay(report_id=report.pk))
+    return report, True
+
+
+@transaction.atomic
+def supervision_report_retry(*, actor, report: SupervisionReport) -> tuple[SupervisionReport, bool]:
+    """Ask again for the month of a failed report; the failed record stays with its error."""
+    ensure_role(actor, Role.SUPERVISOR)
+    if report.state != ReportState.FAILED:
+        raise ValidationError(_("Only a failed report can be retried."))
+    return supervision_report_request(actor=actor, period=report.period)
+
+
+def _report_update(report_id: int, **fields) -> None:
+    """Record a report's state or progress at once, so a polling page sees it."""
+    SupervisionReport.objects.filter(pk=report_id).update(**fields)
+
+
+def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
+    """Build a queued report: figures, summary and Excel file; a failure is recorded, not lost.
+
+    Each step commits on its own, so the progress is visible while the build runs.
+    """
+    with transaction.atomic():
+        report = SupervisionReport.objects.select_for_update().get(pk=report_id)
+        if report.state != ReportState.QUEUED:
+            return None
+        report.state = ReportState.RUNNING
+        report.started_at = timezone.now()
+        report.progress = 5
+        report.save(update_fields=["state", "started_at", "progress"])
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = build_report(
+                period=report.period,
+                progress=lambda percent: _report_update(report_id, progress=percent),
+            )
+            content = report_workbook(summary)
+        file_name = f"supervision-{report.period}-{report.pk}.xlsx"
+        target = settings.PRIVATE_MEDIA_ROOT / "supervision" / file_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except Exception as error:  # noqa: BLE001 — any failure must be recorded on the report
+        logger.exception("Supervision report %s failed", report_id)
+        _report_update(
+            report_id,
+            state=ReportState.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+        )
+        return SupervisionReport.objects.get(pk=report_id)
+    _report_update(
+        report_id,
+        state=ReportState.DONE,
+        progress=100,
+        summary=summary,
+        file_name=file_name,
+        finished_at=timezone.now(),
+    )
+    report = SupervisionReport.objects.get(pk=report_id)
+    if report.requested_by is not None:
+        notify_after_commit(
+            recipients=[report.requested_by],
+            subject=_("Supervision report %(period)s is ready") % {"period": report.period},
+            body=_("The report and its Excel file are in the portal."),
+        )
+    return report

@@ -1,0 +1,157 @@
+"""The resident-satisfaction survey workbook: its template, and reading it with row errors."""
+
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from communities.models import Community
+
+from .validators import validate_period
+
+COLUMNS = [
+    ("community", gettext_lazy("Community code")),
+    ("period", gettext_lazy("Period")),
+    ("score", gettext_lazy("Satisfaction score")),
+    ("respondents", gettext_lazy("Respondents")),
+]
+REQUIRED = ("community", "period", "score")
+MAX_ROWS = 5000
+
+
+@dataclass
+class SurveyReading:
+    """The valid rows of a survey workbook and every problem found, by row number."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def survey_template() -> bytes:
+    """An empty survey workbook with the headers the importer reads."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Satisfaction survey")
+    sheet.append([str(header) for _name, header in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column in "ABCD":
+        sheet.column_dimensions[column].width = 18
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_map(header_row) -> dict[int, str]:
+    known = {name: name for name, _header in COLUMNS}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for name, header in COLUMNS:
+                known[str(header).strip().lower()] = name
+    return {
+        index: known[str(cell).strip().lower()]
+        for index, cell in enumerate(header_row)
+        if cell is not None and str(cell).strip().lower() in known
+    }
+
+
+def _text(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]:
+    """One row's converted values and its problems."""
+    problems = []
+    row = {"respondents": None}
+    code = _text(values.get("community"))
+    community = communities.get(code)
+    if not code:
+        problems.append(_("the community code is missing"))
+    elif community is None:
+        problems.append(_("unknown community “%(code)s”") % {"code": code})
+    elif not actor.is_superuser and community.subdistrict_id != actor.subdistrict_id:
+        problems.append(_("community %(code)s is not in your subdistrict") % {"code": code})
+    row["community"] = community
+    period = _text(values.get("period"))
+    try:
+        validate_period(period)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    row["period"] = period
+    try:
+        score = Decimal(_text(values.get("score")))
+    except InvalidOperation:
+        problems.append(_("the score “%(value)s” is not a number") % {"value": values.get("score")})
+    else:
+        if not Decimal("0") <= score <= Decimal("100"):
+            problems.append(_("the score %(score)s is outside 0–100") % {"score": score})
+        row["score"] = score.quantize(Decimal("0.01"))
+    respondents = _text(values.get("respondents"))
+    if respondents:
+        if respondents.isdigit():
+            row["respondents"] = int(respondents)
+        else:
+            problems.append(
+                _("respondents “%(value)s” is not a whole number") % {"value": respondents}
+            )
+    return row, problems
+
+
+def read_survey(file, *, actor) -> SurveyReading:
+    """Read and check every row; nothing is saved here."""
+    reading = SurveyReading()
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        reading.errors.append(_("The file is not an Excel workbook (.xlsx). Use the template."))
+        return reading
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    mapping = _header_map(next(rows, None) or ())
+    missing = [str(h) for name, h in COLUMNS if name in REQUIRED and name not in mapping.values()]
+    if missing:
+        reading.errors.append(
+            _("The first row must hold the template's headers; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+        return reading
+    communities = {c.code: c for c in Community.objects.all()}
+    seen: dict[tuple, int] = {}
+    for row_number, raw in enumerate(rows, start=2):
+        if row_number > MAX_ROWS + 1:
+            reading.errors.append(
+                _("The workbook has more than %(max)s rows; split it.") % {"max": MAX_ROWS}
+            )
+            break
+        if all(value is None or str(value).strip() == "" for value in raw):
+            continue
+        values = {name: raw[index] for index, name in mapping.items() if index < len(raw)}
+        row, problems = _check_row(values, communities, actor)
+        key = (row["community"] and row["community"].pk, row["period"])
+        if not problems and key in seen:
+            problems.append(
+                _("the same community and period are already in row %(row)s") % {"row": seen[key]}
+            )
+        seen.setdefault(key, row_number)
+        if problems:
+            reading.errors.append(
+                _("Row %(row)s: %(problems)s.")
+                % {"row": row_number, "problems": "; ".join(problems)}
+            )
+        else:
+            reading.rows.append(row)
+    workbook.close()
+    if not reading.rows and not reading.errors:
+        reading.errors.append(_("The workbook has no score rows."))
+    return reading

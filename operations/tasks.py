@@ -1,0 +1,21 @@
+"""Celery tasks of the operations app: building supervision reports, monthly and on demand."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task
+def build_supervision_report(*, report_id: int) -> str | None:
+    """Build one queued supervision report; returns its final state."""
+    report = services.supervision_report_build(report_id=report_id)
+    return report.state if report else None
+
+
+@shared_task
+def request_monthly_supervision_report() -> int:
+    """Queue the report of the month that just ended (run by beat on the 1st of each month)."""
+    period = services.previous_month(timezone.localdate())
+    report, _created = services.supervision_report_request(actor=None, period=period)
+    return report.pk
