@@ -1,0 +1,76 @@
+"""Fixed vocabularies of subsidies, tranches, budgets and exports."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyRoute(models.TextChoices):
+    """The route a subsidy policy applies to."""
+
+    FUTURE = "future", _("Future community creation")
+    GAP = "gap", _("Gap filling")
+
+
+class PolicyCase(models.TextChoices):
+    """The cases of DESIGN §3's table, one policy row each."""
+
+    FUTURE_OPTIMISED = "future_optimised", _("Future community, renovation, optimised model")
+    FUTURE_ORIGINAL = "future_original", _("Future community, provincial batches 1–7")
+    FUTURE_NEW_BUILD = "future_new_build", _("Future community, new build")
+    FUTURE_PASSTHROUGH = "future_passthrough", _("Leading future community, Ningbo pass-through")
+    FUTURE_OPERATIONS = "future_operations", _("Future community operations reward")
+    GAP_FILLING = "gap_filling", _("Gap filling")
+
+
+class PolicyMode(models.TextChoices):
+    """How a policy turns an investment into a subsidy."""
+
+    BAND = "band", _("Band: the whole base at the rate of its band")
+    MARGINAL = "marginal", _("Marginal: each slice at its own rate")
+    MANUAL = "manual", _("Manual: amount entered by finance")
+    FIXED = "fixed", _("Fixed amount")
+    NONE = "none", _("No subsidy")
+
+
+class TrancheStage(models.TextChoices):
+    """What a tranche pays for; at most one tranche per plan or project and stage."""
+
+    GAP_AFTER_ACCEPTANCE = "gap_after_acceptance", _("Gap filling, after acceptance")
+    FUTURE_APPROVAL = "future_approval", _("Future community, at project approval")
+    FUTURE_JOINT_ACCEPTANCE = "future_joint_acceptance", _("Future community, at joint acceptance")
+    FUTURE_NAMING = "future_naming", _("Future community, at provincial naming")
+    ORIGINAL_MODEL = "original_model", _("Future community, original model")
+    OPERATIONS_REWARD = "operations_reward", _("Operations reward")
+    NINGBO_PASSTHROUGH = "ningbo_passthrough", _("Ningbo subsidy pass-through")
+
+
+class TrancheState(models.TextChoices):
+    """scheduled → due → approved → paid, or cancelled / returned."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    DUE = "due", _("Due")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURNED = "returned", _("Returned")
+
+
+# Tranches in these states no longer hold budget.
+RELEASED_STATES = (TrancheState.CANCELLED, TrancheState.RETURNED)
+PAYABLE_STATES = (TrancheState.DUE, TrancheState.APPROVED)
+
+
+class BudgetSource(models.TextChoices):
+    """Where the money of a budget envelope comes from."""
+
+    CITY = "city", _("City finance")
+    NINGBO = "ningbo", _("Ningbo subsidy")
+
+
+class ExportState(models.TextChoices):
+    """Progress of a disbursement-sheet export."""
+
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,393 @@
+"""Subsidy policies, tranches with their audit trail, budget envelopes and sheet exports."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.scoping import ScopedQuerySet
+
+from .calculator import PolicyRule, Tier, TrancheShare
+from .choices import (
+    RELEASED_STATES,
+    BudgetSource,
+    ExportState,
+    PolicyCase,
+    PolicyMode,
+    PolicyRoute,
+    TrancheStage,
+    TrancheState,
+)
+from .money import HUNDRED, ZERO
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY_OUTPUT = DecimalField(**MONEY)
+
+
+class SubsidyPolicy(models.Model):
+    """One subsidy rule of DESIGN §3 with its tiers, tranche schedule and effective dates."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    route = models.CharField(_("route"), max_length=16, choices=PolicyRoute)
+    case = models.CharField(_("case"), max_length=32, choices=PolicyCase)
+    mode = models.CharField(_("mode"), max_length=16, choices=PolicyMode)
+    tiers = models.JSONField(
+        _("tiers"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Bands in ascending order, e.g. [{"upper": "4000000.00", "rate": "95"}, '
+            '{"upper": null, "rate": "50"}]; upper bounds are inclusive, null means no limit.'
+        ),
+    )
+    schedule = models.JSONField(
+        _("tranche schedule"),
+        default=list,
+        blank=True,
+        help_text=_('Tranches in order, e.g. [{"stage": "future_approval", "percent": "30"}, …].'),
+    )
+    fixed_amount = models.DecimalField(_("fixed amount (yuan)"), **MONEY, null=True, blank=True)
+    deducts_policy_fee = models.BooleanField(
+        _("base is the investment less the policy handling fee"), default=False
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source in the policy"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["route", "case", "-effective_from"]
+        verbose_name = _("subsidy policy")
+        verbose_name_plural = _("subsidy policies")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="policy_code_version_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="policy_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    def clean(self):
+        errors = {}
+        try:
+            tiers = parse_tiers(self.tiers)
+        except (TypeError, ValueError, KeyError, ArithmeticError):
+            errors["tiers"] = _("Each tier needs an upper bound (or null) and a rate.")
+            tiers = ()
+        try:
+            schedule = parse_schedule(self.schedule)
+        except (TypeError, ValueError, KeyError, ArithmeticError):
+            errors["schedule"] = _("Each tranche needs a stage and a percentage.")
+            schedule = ()
+        if self.mode in (PolicyMode.BAND, PolicyMode.MARGINAL):
+            if not tiers:
+                errors.setdefault("tiers", _("Band and marginal modes need at least one tier."))
+            uppers = [tier.upper for tier in tiers]
+            if None in uppers[:-1] or any(
+                a >= b for a, b in zip(uppers, uppers[1:], strict=False) if b is not None
+            ):
+                errors.setdefault(
+                    "tiers", _("Upper bounds must ascend; only the last may be open.")
+                )
+            if any(not ZERO <= tier.rate <= HUNDRED for tier in tiers):
+                errors.setdefault("tiers", _("Rates must lie between 0 and 100 %."))
+        if self.mode == PolicyMode.FIXED and not self.fixed_amount:
+            errors["fixed_amount"] = _("A fixed-amount policy needs its amount.")
+        if schedule:
+            if sum((share.percent for share in schedule), ZERO) != HUNDRED:
+                errors.setdefault("schedule", _("The tranche percentages must add up to 100 %."))
+            stages = [share.stage for share in schedule]
+            if len(set(stages)) != len(stages) or not set(stages) <= set(TrancheStage.values):
+                errors.setdefault("schedule", _("Each tranche needs a distinct, known stage."))
+        elif self.mode != PolicyMode.NONE:
+            errors.setdefault("schedule", _("A policy that pays needs a tranche schedule."))
+        if errors:
+            raise ValidationError(errors)
+
+    def as_rule(self) -> PolicyRule:
+        """The plain description the calculator works on."""
+        return PolicyRule(
+            code=self.code,
+            version=self.version,
+            case=self.case,
+            mode=self.mode,
+            tiers=parse_tiers(self.tiers),
+            schedule=parse_schedule(self.schedule),
+            fixed_amount=self.fixed_amount,
+            deducts_policy_fee=self.deducts_policy_fee,
+        )
+
+
+def parse_tiers(raw) -> tuple[Tier, ...]:
+    """Tiers from their JSON form; raises on malformed entries."""
+    return tuple(
+        Tier(
+            upper=None if item["upper"] in (None, "") else Decimal(str(item["upper"])),
+            rate=Decimal(str(item["rate"])),
+        )
+        for item in raw or ()
+    )
+
+
+def parse_schedule(raw) -> tuple[TrancheShare, ...]:
+    """A tranche schedule from its JSON form; raises on malformed entries."""
+    return tuple(
+        TrancheShare(stage=str(item["stage"]), percent=Decimal(str(item["percent"])))
+        for item in raw or ()
+    )
+
+
+class TrancheQuerySet(ScopedQuerySet):
+    """Tranches, scoped by their payee subdistrict."""
+
+    subdistrict_path = "subdistrict"
+
+    def holding_budget(self):
+        """Tranches that still hold budget (not cancelled or returned)."""
+        return self.exclude(state__in=RELEASED_STATES)
+
+    def with_related(self):
+        """Everything a list row or sheet row shows, in one query."""
+        return self.select_related(
+            "subdistrict", "plan", "plan__community", "project", "project__community"
+        )
+
+
+class Tranche(models.Model):
+    """One disbursement (拨付) of a subsidy to a subdistrict, with the inputs it came from."""
+
+    plan = models.ForeignKey(
+        "projects.GapFillingPlan",
+        verbose_name=_("gap-filling plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    project = models.ForeignKey(
+        "projects.FutureCommunityProject",
+        verbose_name=_("future-community project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    subdistrict = models.ForeignKey(
+        "communities.Subdistrict",
+        verbose_name=_("payee subdistrict"),
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    stage = models.CharField(_("stage"), max_length=32, choices=TrancheStage)
+    amount = models.DecimalField(
+        _("amount (yuan)"), **MONEY, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=TrancheState,
+        default=TrancheState.SCHEDULED,
+        editable=False,
+        db_index=True,
+    )
+    source = models.CharField(
+        _("budget source"), max_length=16, choices=BudgetSource, default=BudgetSource.CITY
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2023), MaxValueValidator(2035)]
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    voucher_number = models.CharField(_("voucher number"), max_length=64, blank=True)
+    policy = models.ForeignKey(
+        SubsidyPolicy,
+        verbose_name=_("policy"),
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    policy_version = models.CharField(_("policy version"), max_length=60)
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    base = models.DecimalField(_("subsidy base (yuan)"), **MONEY, null=True, blank=True)
+    rate = models.DecimalField(
+        _("subsidy rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    subsidy_total = models.DecimalField(_("subsidy total (yuan)"), **MONEY, default=ZERO)
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TrancheQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "stage"],
+                condition=Q(plan__isnull=False),
+                name="tranche_one_per_plan_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                condition=Q(project__isnull=False),
+                name="tranche_one_per_project_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, project__isnull=True)
+                | Q(plan__isnull=True, project__isnull=False),
+                name="tranche_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tranche_amount_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(state=TrancheState.PAID) | ~Q(voucher_number=""),
+                name="tranche_paid_has_voucher",
+            ),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "source"])]
+
+    def __str__(self):
+        return f"{self.subject} · {self.get_stage_display()}"
+
+    @property
+    def subject(self):
+        """The plan or project this tranche pays for."""
+        return self.plan if self.plan_id else self.project
+
+    @property
+    def community(self):
+        return self.subject.community
+
+    @property
+    def route(self) -> str:
+        return PolicyRoute.GAP if self.plan_id else PolicyRoute.FUTURE
+
+
+class TrancheEvent(models.Model):
+    """One audited change of a tranche: from, to, who, when and why."""
+
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=_("tranche"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("tranche event")
+        verbose_name_plural = _("tranche events")
+
+    def __str__(self):
+        return f"{self.from_state or '—'} → {self.to_state}"
+
+
+class BudgetEnvelopeQuerySet(models.QuerySet):
+    """Envelopes with committed, paid and remaining computed in the same query."""
+
+    def with_figures(self):
+        """Annotate committed (tranches holding budget), paid and remaining."""
+        committed = _tranche_sum(Tranche.objects.holding_budget())
+        paid = _tranche_sum(Tranche.objects.filter(state=TrancheState.PAID))
+        return self.annotate(committed=committed, paid=paid).annotate(
+            remaining=models.F("amount") - models.F("committed")
+        )
+
+
+def _tranche_sum(tranches):
+    """The sum of the envelope's tranches (same fiscal year and source) as a subquery."""
+    total = (
+        tranches.filter(fiscal_year=OuterRef("fiscal_year"), source=OuterRef("source"))
+        .order_by()
+        .values("fiscal_year")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(total, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT
+    )
+
+
+class BudgetEnvelope(models.Model):
+    """The money available for one fiscal year from one source."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(2023), MaxValueValidator(2035)]
+    )
+    source = models.CharField(_("source"), max_length=16, choices=BudgetSource)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(ZERO)])
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = BudgetEnvelopeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-fiscal_year", "source"]
+        verbose_name = _("budget envelope")
+        verbose_name_plural = _("budget envelopes")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "source"], name="envelope_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.get_source_display()}"
+
+
+class DisbursementExport(models.Model):
+    """A requested disbursement sheet: its filters, progress and private file."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    filter_summary = models.CharField(_("filters"), max_length=500, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ExportState, default=ExportState.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("disbursement sheet export")
+        verbose_name_plural = _("disbursement sheet exports")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportState.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.rows_written * 100 // self.total_rows)

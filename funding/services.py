@@ -1,0 +1,426 @@
+"""Writes of the funding app: commitments from the plan and project life cycles, and finance's
+approve / pay / cancel / return. Each runs in a transaction, locks what it changes and records
+an audit event; callers may wrap them in their own transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.notifications import notify_after_commit
+from communities.permissions import ensure_role
+from communities.roles import Role
+from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
+
+from .calculator import SubsidyResult, calculate
+from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
+from .models import BudgetEnvelope, SubsidyPolicy, Tranche, TrancheEvent
+from .money import ZERO, format_yuan, to_fen
+from .selectors import envelope_with_figures, policy_in_force
+
+# Stages whose amount finance enters instead of the calculator.
+ENTERED_STAGES = (TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH)
+# Which tranche a future-community stage makes due.
+STAGE_TRIGGERS = {
+    FutureStage.JOINT_ACCEPTANCE_PASSED: TrancheStage.FUTURE_JOINT_ACCEPTANCE,
+    FutureStage.NAMED: TrancheStage.FUTURE_NAMING,
+}
+
+
+# ---------------------------------------------------------------- commitments (life cycles)
+
+
+@transaction.atomic
+def subsidy_commit_for_plan(*, plan, actor) -> Tranche:
+    """At plan approval: commit the gap-filling subsidy from the policy in force that day."""
+    on = plan.approval_date or timezone.localdate()
+    existing = _locked_tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
+    if existing is not None and existing.state != TrancheState.CANCELLED:
+        return existing
+    policy = policy_in_force(case=PolicyCase.GAP_FILLING, on=on)
+    inputs = {"investment": plan.total_investment, "policy_fee": plan.policy_fee}
+    result = _calculate(policy, inputs)
+    _ensure_budget(fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy)
+    tranche = existing or Tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
+    from_state = tranche.state if existing else ""
+    _fill(tranche, policy=policy, inputs=inputs, result=result, amount=result.subsidy)
+    tranche.subdistrict_id = plan.subdistrict_id
+    tranche.fiscal_year = on.year
+    tranche.state = TrancheState.SCHEDULED
+    tranche.due_on = None
+    _save(tranche, actor=actor, from_state=from_state, comment=_("Committed at plan approval."))
+    return tranche
+
+
+@transaction.atomic
+def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
+    """At acceptance: recompute with the settled investment (capped at the approved one) and
+    make the gap-filling tranche due."""
+    tranche = _locked_tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
+    if tranche is None or tranche.state == TrancheState.CANCELLED:
+        raise ValidationError(_("This plan has no committed subsidy to settle."))
+    if tranche.state not in (TrancheState.SCHEDULED, TrancheState.DUE):
+        raise ValidationError(
+            _("The subsidy is already %(state)s and can no longer be recomputed.")
+            % {"state": tranche.get_state_display()}
+        )
+    inputs = {
+        "investment": plan.total_investment,
+        "policy_fee": plan.policy_fee,
+        "settled": plan.settled_investment,
+    }
+    result = _calculate(tranche.policy, inputs)
+    if result.subsidy > tranche.amount:
+        _ensure_budget(
+            fiscal_year=tranche.fiscal_year,
+            source=tranche.source,
+            amount=result.subsidy,
+            releasing=tranche.amount,
+        )
+    from_state = tranche.state
+    _fill(tranche, policy=tranche.policy, inputs=inputs, result=result, amount=result.subsidy)
+    tranche.state = TrancheState.DUE
+    tranche.due_on = plan.acceptance_date or timezone.localdate()
+    _save(tranche, actor=actor, from_state=from_state, comment=_("Settled at acceptance."))
+    return tranche
+
+
+@transaction.atomic
+def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
+    """At 立项: optimised model → three tranches (the first due now); original model → one
+    tranche whose amount finance enters; new build or self-funded → none."""
+    on = project.approval_date or timezone.localdate()
+    if (
+        project.category == FutureCategory.NEW_BUILD
+        or project.funding_mode == FundingMode.SELF_FUNDED
+    ):
+        return []
+    existing = list(Tranche.objects.select_for_update(of=("self",)).filter(project=project))
+    if existing:
+        return existing
+    fields = {"project": project, "subdistrict_id": project.community.subdistrict_id}
+    if project.funding_mode == FundingMode.ORIGINAL:
+        policy = policy_in_force(case=PolicyCase.FUTURE_ORIGINAL, on=on)
+        result = _calculate(policy, {})
+        tranche = Tranche(stage=TrancheStage.ORIGINAL_MODEL, fiscal_year=on.year, **fields)
+        _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
+        _save(tranche, actor=actor, comment=_("Awaiting the amount from finance."))
+        return [tranche]
+    policy = policy_in_force(case=PolicyCase.FUTURE_OPTIMISED, on=on)
+    inputs = {"investment": project.creation_investment}
+    result = _calculate(policy, inputs)
+    _ensure_budget(fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy)
+    tranches = []
+    for index, (stage, amount) in enumerate(result.tranches):
+        tranche = Tranche(stage=stage, fiscal_year=on.year, **fields)
+        _fill(tranche, policy=policy, inputs=inputs, result=result, amount=amount)
+        if index == 0:
+            tranche.state, tranche.due_on = TrancheState.DUE, on
+        _save(tranche, actor=actor, comment=_("Committed at project approval."))
+        tranches.append(tranche)
+    return tranches
+
+
+@transaction.atomic
+def project_stage_reached(*, project, stage: str, actor) -> list[Tranche]:
+    """Joint acceptance and naming make their tranches due; naming a leading project opens its
+    Ningbo pass-through tranche. Other stages change nothing."""
+    changed = []
+    trigger = STAGE_TRIGGERS.get(stage)
+    tranche = _locked_tranche(project=project, stage=trigger) if trigger else None
+    if tranche is not None and tranche.state == TrancheState.SCHEDULED:
+        tranche.state, tranche.due_on = TrancheState.DUE, timezone.localdate()
+        _save(tranche, actor=actor, from_state=TrancheState.SCHEDULED, comment=str(trigger.label))
+        changed.append(tranche)
+    leading = project.project_type == FutureType.LEADING
+    if stage == FutureStage.NAMED and leading:
+        passthrough = _open_passthrough(project=project, actor=actor)
+        if passthrough is not None:
+            changed.append(passthrough)
+    return changed
+
+
+@transaction.atomic
+def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
+    """Finance records the Ningbo subsidy received for a named leading project; it becomes due."""
+    tranche = _locked_tranche(project=project, stage=TrancheStage.NINGBO_PASSTHROUGH)
+    if tranche is None:
+        raise ValidationError(
+            _("Only a provincially named leading project receives Ningbo's subsidy.")
+        )
+    return _enter_amount(tranche, amount=amount, actor=actor)
+
+
+@transaction.atomic
+def operations_reward_make_due(*, project, actor) -> Tranche:
+    """After a passed operations assessment of a named project: the 600,000 reward, due."""
+    if project.stage != FutureStage.NAMED:
+        raise ValidationError(
+            _("The operations reward needs a provincially named future community.")
+        )
+    existing = _locked_tranche(project=project, stage=TrancheStage.OPERATIONS_REWARD)
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
+    result = _calculate(policy, {})
+    _ensure_budget(fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy)
+    tranche = Tranche(
+        project=project,
+        subdistrict_id=project.community.subdistrict_id,
+        stage=TrancheStage.OPERATIONS_REWARD,
+        fiscal_year=today.year,
+        state=TrancheState.DUE,
+        due_on=today,
+    )
+    _fill(tranche, policy=policy, inputs={}, result=result, amount=result.subsidy)
+    _save(tranche, actor=actor, comment=_("Operations assessment passed."))
+    return tranche
+
+
+# ---------------------------------------------------------------- finance actions
+
+
+@transaction.atomic
+def tranche_set_amount(*, tranche: Tranche, amount: Decimal, actor) -> Tranche:
+    """Finance enters the amount of an original-model or pass-through tranche; it becomes due."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    return _enter_amount(_lock(tranche), amount=amount, actor=actor)
+
+
+@transaction.atomic
+def tranche_approve(*, tranche: Tranche, actor, comment: str = "") -> Tranche:
+    """Finance approves a due tranche for payment; approving it again changes nothing."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    tranche = _lock(tranche)
+    if tranche.state == TrancheState.APPROVED:
+        return tranche
+    _require_state(tranche, TrancheState.DUE)
+    tranche.state = TrancheState.APPROVED
+    _save(tranche, actor=actor, from_state=TrancheState.DUE, comment=comment)
+    return tranche
+
+
+@transaction.atomic
+def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: date) -> Tranche:
+    """Finance records the payment of an approved tranche. Paying it again with the same
+    voucher changes nothing; with another voucher it is refused."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    voucher_number = (voucher_number or "").strip()
+    if not voucher_number:
+        raise ValidationError({"voucher_number": _("Enter the payment voucher number.")})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
+    tranche = _lock(tranche)
+    if tranche.state == TrancheState.PAID:
+        if tranche.voucher_number == voucher_number:
+            return tranche
+        raise ValidationError(
+            _("This tranche was already paid with voucher %(voucher)s.")
+            % {"voucher": tranche.voucher_number}
+        )
+    _require_state(tranche, TrancheState.APPROVED)
+    tranche.state = TrancheState.PAID
+    tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
+    _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
+    notify_after_commit(
+        recipients=_subdistrict_staff(tranche.subdistrict_id),
+        subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
+        body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
+        % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
+    )
+    return tranche
+
+
+@transaction.atomic
+def tranche_cancel(*, tranche: Tranche, actor, reason: str) -> Tranche:
+    """Finance cancels an unpaid tranche, with a reason; its budget is released."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    tranche = _lock(tranche)
+    _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE, TrancheState.APPROVED)
+    return _close(tranche, to_state=TrancheState.CANCELLED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
+    """Finance records that a paid tranche's money came back, with a reason."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    tranche = _lock(tranche)
+    _require_state(tranche, TrancheState.PAID)
+    return _close(tranche, to_state=TrancheState.RETURNED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
+    """Finance creates or changes a budget envelope; it may not drop below what is committed."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    envelope.full_clean()
+    if envelope.pk:
+        BudgetEnvelope.objects.select_for_update().get(pk=envelope.pk)
+        figures = envelope_with_figures(fiscal_year=envelope.fiscal_year, source=envelope.source)
+        if figures is not None and envelope.amount < figures.committed:
+            raise ValidationError(
+                {
+                    "amount": _("%(committed)s is already committed from this envelope.")
+                    % {"committed": format_yuan(figures.committed)}
+                }
+            )
+    envelope._history_user = actor
+    envelope.save()
+    return envelope
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _calculate(policy: SubsidyPolicy, inputs: dict, entered_amount=None) -> SubsidyResult:
+    """Run the calculator; its input errors become ValidationErrors."""
+    try:
+        return calculate(policy.as_rule(), entered_amount=entered_amount, **inputs)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+def _fill(tranche: Tranche, *, policy, inputs: dict, result: SubsidyResult, amount) -> None:
+    """Copy the calculation and the policy version onto the tranche."""
+    tranche.policy = policy
+    tranche.policy_version = policy.as_rule().label
+    tranche.inputs = {key: str(value) for key, value in inputs.items() if value is not None}
+    tranche.base, tranche.rate = result.base, result.rate
+    tranche.subsidy_total = result.subsidy
+    tranche.amount = amount
+    tranche.explanation = [str(line) for line in result.explanation]
+    tranche.warnings = [str(line) for line in result.warnings]
+
+
+def _open_passthrough(*, project, actor) -> Tranche | None:
+    """Open the Ningbo pass-through tranche of a named leading project, once."""
+    if _locked_tranche(project=project, stage=TrancheStage.NINGBO_PASSTHROUGH) is not None:
+        return None
+    on = project.named_date or timezone.localdate()
+    policy = policy_in_force(case=PolicyCase.FUTURE_PASSTHROUGH, on=on)
+    tranche = Tranche(
+        project=project,
+        subdistrict_id=project.community.subdistrict_id,
+        stage=TrancheStage.NINGBO_PASSTHROUGH,
+        source=BudgetSource.NINGBO,
+        fiscal_year=on.year,
+    )
+    _fill(tranche, policy=policy, inputs={}, result=_calculate(policy, {}), amount=ZERO)
+    _save(tranche, actor=actor, comment=_("Awaiting Ningbo's subsidy."))
+    return tranche
+
+
+def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
+    """Set the amount of a tranche finance enters by hand and make it due."""
+    if tranche.stage not in ENTERED_STAGES:
+        raise ValidationError(_("This tranche's amount is computed by the policy."))
+    _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE)
+    amount = to_fen(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    if tranche.source != BudgetSource.NINGBO:
+        _ensure_budget(
+            fiscal_year=tranche.fiscal_year,
+            source=tranche.source,
+            amount=amount,
+            releasing=tranche.amount,
+        )
+    from_state = tranche.state
+    result = _calculate(tranche.policy, {}, entered_amount=amount)
+    _fill(tranche, policy=tranche.policy, inputs={"entered": amount}, result=result, amount=amount)
+    tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
+    _save(tranche, actor=actor, from_state=from_state, comment=format_yuan(amount))
+    return tranche
+
+
+def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> None:
+    """Refuse a commitment the envelope cannot hold, naming the envelope and the shortfall."""
+    if amount <= 0:
+        return
+    envelope = BudgetEnvelope.objects.select_for_update().filter(
+        fiscal_year=fiscal_year, source=source
+    )
+    if not envelope.exists():
+        raise ValidationError(
+            _("There is no %(source)s budget envelope for %(year)s; finance must set one up first.")
+            % {"source": BudgetSource(source).label, "year": fiscal_year}
+        )
+    figures = envelope_with_figures(fiscal_year=fiscal_year, source=source)
+    available = figures.remaining + releasing
+    if amount > available:
+        raise ValidationError(
+            _(
+                "Budget envelope %(envelope)s has %(available)s left but this needs %(amount)s: "
+                "short by %(shortfall)s."
+            )
+            % {
+                "envelope": figures,
+                "available": format_yuan(available),
+                "amount": format_yuan(amount),
+                "shortfall": format_yuan(amount - available),
+            }
+        )
+
+
+def _lock(tranche: Tranche) -> Tranche:
+    """Lock the tranche row and read it afresh."""
+    return (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("policy", "subdistrict")
+        .get(pk=tranche.pk)
+    )
+
+
+def _locked_tranche(*, stage, plan=None, project=None) -> Tranche | None:
+    subject = {"plan": plan} if plan is not None else {"project": project}
+    return (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .filter(stage=stage, **subject)
+        .first()
+    )
+
+
+def _require_state(tranche: Tranche, *states: str) -> None:
+    if tranche.state not in states:
+        raise ValidationError(
+            _("This tranche is %(state)s; that is not possible now.")
+            % {"state": tranche.get_state_display()}
+        )
+
+
+def _close(tranche: Tranche, *, to_state: str, actor, reason: str) -> Tranche:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    from_state = tranche.state
+    tranche.state = to_state
+    tranche.note = "\n".join(filter(None, [tranche.note, reason]))
+    _save(tranche, actor=actor, from_state=from_state, comment=reason)
+    return tranche
+
+
+def _save(tranche: Tranche, *, actor, from_state: str = "", comment: str = "") -> None:
+    """Validate, save with the actor in the history and write the audit event."""
+    tranche.full_clean()
+    tranche._history_user = actor
+    tranche.save()
+    TrancheEvent.objects.create(
+        tranche=tranche,
+        from_state=from_state,
+        to_state=tranche.state,
+        amount=tranche.amount,
+        actor=actor,
+        comment=comment,
+    )
+
+
+def _subdistrict_staff(subdistrict_id: int):
+    return get_user_model().objects.filter(
+        subdistrict_id=subdistrict_id, groups__name=Role.SUBDISTRICT_STAFF, is_active=True
+    )
