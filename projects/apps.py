@@ -9,3 +9,8 @@ class ProjectsConfig(AppConfig):
 
     name = "projects"
     verbose_name = _("Plans and projects")
+    nav = [
+        (_("Gap-filling plans"), "projects:plan_list", ()),
+        (_("Future communities"), "projects:future_list", ()),
+        (_("Development blocks"), "projects:block_list", ()),
+    ]

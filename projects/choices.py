@@ -62,3 +62,25 @@ class FutureStage(models.TextChoices):
 
 
 FUTURE_STAGE_ORDER = list(FutureStage.values)
+
+
+class OpinionDecision(models.TextChoices):
+    """A department's opinion in the joint review (会审)."""
+
+    AGREE = "agree", _("Agree")
+    AGREE_WITH_CONDITIONS = "agree_with_conditions", _("Agree with conditions")
+    DISAGREE = "disagree", _("Disagree")
+
+
+AGREEING_DECISIONS = (OpinionDecision.AGREE, OpinionDecision.AGREE_WITH_CONDITIONS)
+
+# States in which the subdistrict may still change the plan's content.
+EDITABLE_STATES = (PlanState.DRAFT, PlanState.RETURNED)
+# States in which a plan is still before approval and may be withdrawn.
+WITHDRAWABLE_STATES = (
+    PlanState.DRAFT,
+    PlanState.SUBMITTED,
+    PlanState.IN_JOINT_REVIEW,
+    PlanState.APPROVABLE,
+    PlanState.RETURNED,
+)

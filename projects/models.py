@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,7 @@ from .choices import (
     FutureStage,
     FutureType,
     OperatingMode,
+    OpinionDecision,
     PlanState,
 )
 
@@ -278,3 +281,250 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_state} → {self.to_state}"
+
+    def _label(self, value: str) -> str:
+        choices = PlanState if self.plan_id else FutureStage
+        return str(choices(value).label) if value in choices.values else value
+
+    @property
+    def from_label(self) -> str:
+        """The state left, in words."""
+        return self._label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        """The state reached, in words."""
+        return self._label(self.to_state)
+
+
+class ReviewOpinion(models.Model):
+    """One required department's opinion on a plan in one joint-review round."""
+
+    plan = models.ForeignKey(
+        GapFillingPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="opinions"
+    )
+    review_round = models.PositiveSmallIntegerField(_("review round"))
+    department = models.ForeignKey(
+        "communities.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="opinions",
+    )
+    decision = models.CharField(_("decision"), max_length=24, choices=OpinionDecision)
+    comments = models.TextField(_("comments"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "-review_round", "department__code"]
+        verbose_name = _("review opinion")
+        verbose_name_plural = _("review opinions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "review_round", "department"],
+                name="opinion_one_per_department_and_round",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department} · {self.get_decision_display()}"
+
+
+def private_storage():
+    """Attachments live outside every public URL; only the attachment view serves them."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+class PlanAttachment(models.Model):
+    """A document attached to a plan, stored privately and served only to those who may see it."""
+
+    plan = models.ForeignKey(
+        GapFillingPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to="plans/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ProgressReport(models.Model):
+    """A construction progress update of an approved plan."""
+
+    plan = models.ForeignKey(
+        GapFillingPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)]
+    )
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "date", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="progress_at_most_100")
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.percent}%"
+
+
+class SpaceAllocation(models.Model):
+    """A landing space given to a plan; a space serves at most one active plan at a time."""
+
+    plan = models.ForeignKey(
+        GapFillingPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="space_allocations",
+    )
+    space = models.ForeignKey(
+        "communities.SpaceResource",
+        verbose_name=_("space"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    allocated_at = models.DateTimeField(_("allocated at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "space__name"]
+        verbose_name = _("space allocation")
+        verbose_name_plural = _("space allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space"],
+                condition=Q(is_active=True),
+                name="space_one_active_plan",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.space)
+
+
+class DevelopmentBlockQuerySet(ScopedQuerySet):
+    """Development blocks, scoped by their subdistrict."""
+
+    subdistrict_path = "subdistrict"
+
+
+class DevelopmentBlock(models.Model):
+    """A new development block whose facilities are built as integrated units (集成落地)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    subdistrict = models.ForeignKey(
+        "communities.Subdistrict",
+        verbose_name=_("subdistrict"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="development_blocks",
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="development_blocks",
+        help_text=_("The community rebuilt this way, if any (e.g. 群丰)."),
+    )
+    area_mu = models.DecimalField(
+        _("land area (亩)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100000"))],
+    )
+    planned_population = models.PositiveIntegerField(
+        _("planned population"), validators=[MaxValueValidator(1_000_000)]
+    )
+    is_pilot = models.BooleanField(_("pilot block"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = DevelopmentBlockQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("development block")
+        verbose_name_plural = _("development blocks")
+        constraints = [
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="block_area_positive")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BlockUnit(models.Model):
+    """One planned integrated facility building of a development block and the types it houses."""
+
+    block = models.ForeignKey(
+        DevelopmentBlock, verbose_name=_("block"), on_delete=models.CASCADE, related_name="units"
+    )
+    number = models.PositiveSmallIntegerField(_("unit number"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name or location"), max_length=100, blank=True)
+    facility_types = models.JSONField(_("facility types"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["block", "number"]
+        verbose_name = _("planned unit")
+        verbose_name_plural = _("planned units")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "number"], name="block_unit_number_unique")
+        ]
+
+    def __str__(self):
+        return _("Unit %(number)s") % {"number": self.number}
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.facility_types or []) - set(FacilityType.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "facility_types": _("Unknown facility types: %(types)s.")
+                    % {"types": ", ".join(sorted(unknown))}
+                }
+            )
+
+    @property
+    def facility_type_labels(self) -> list[str]:
+        """The housed facility types, in words."""
+        return [label for value, label in FacilityType.choices if value in self.facility_types]

@@ -1,4 +1,24 @@
 """Page URLs of the projects app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.PlanListView.as_view(), name="plan_list"),
+    path("new/", views.PlanFormView.as_view(), name="plan_create"),
+    path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path("<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_edit"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment",
+    ),
+    path("<int:pk>/<slug:action>/", views.PlanActionView.as_view(), name="plan_action"),
+    path("future/", views.FutureProjectListView.as_view(), name="future_list"),
+    path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
+    path("future/<int:pk>/", views.FutureProjectDetailView.as_view(), name="future_detail"),
+    path("blocks/", views.BlockListView.as_view(), name="block_list"),
+    path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
+]

@@ -1,0 +1,432 @@
+"""Admin: joint review and approval of plans, future-community stages, development blocks.
+
+Plans are read-only here; every change of state goes through a button that calls a service,
+and no admin form has a ``state`` field.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from communities.admin import ScopedModelAdmin
+from communities.mixins import add_service_errors
+from communities.roles import Role, has_role
+
+from . import selectors, services
+from .choices import PlanState
+from .forms import (
+    AcceptForm,
+    AdvanceForm,
+    ApproveForm,
+    BlockUnitForm,
+    CommentForm,
+    OpinionForm,
+    ReasonForm,
+)
+from .models import (
+    BlockUnit,
+    DevelopmentBlock,
+    FutureCommunityProject,
+    GapFillingPlan,
+    PlanAttachment,
+    PlanLineItem,
+    ReviewOpinion,
+    StatusChange,
+)
+from .permissions import plan_actions
+
+# Each admin button: its title, its form, and the service call it makes with the form's data.
+PLAN_TRANSITIONS = {
+    "open_review": (
+        _("Open the joint review"),
+        CommentForm,
+        lambda plan, user, data: services.plan_open_review(actor=user, plan=plan),
+    ),
+    "opinion": (
+        _("Record my department's opinion"),
+        OpinionForm,
+        lambda plan, user, data: services.opinion_record(actor=user, plan=plan, **data),
+    ),
+    "return": (
+        _("Return for revision"),
+        ReasonForm,
+        lambda plan, user, data: services.plan_return(actor=user, plan=plan, **data),
+    ),
+    "approve": (
+        _("Approve (批复)"),
+        ApproveForm,
+        lambda plan, user, data: services.plan_approve(actor=user, plan=plan, **data),
+    ),
+    "accept": (
+        _("Record the acceptance (验收)"),
+        AcceptForm,
+        lambda plan, user, data: services.plan_accept(actor=user, plan=plan, **data),
+    ),
+    "close": (
+        _("Close: subsidy paid"),
+        CommentForm,
+        lambda plan, user, data: services.plan_close(actor=user, plan=plan, **data),
+    ),
+}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows rows of a plan or project and never edits them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LineItemInline(ReadOnlyInline):
+    model = PlanLineItem
+    fields = ["facility_type", "floor_area", "investment"]
+    readonly_fields = fields
+
+
+class OpinionInline(ReadOnlyInline):
+    model = ReviewOpinion
+    fields = ["review_round", "department", "decision", "comments", "reviewer", "at"]
+    readonly_fields = fields
+    verbose_name_plural = _("Joint-review opinions")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = PlanAttachment
+    fields = ["download", "description", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("projects:attachment", args=[obj.plan_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ["at", "from_state", "to_state", "actor", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("State history")
+
+
+class WaitingForMyDepartmentFilter(admin.SimpleListFilter):
+    """Plans in joint review whose current round still lacks the user's department's opinion."""
+
+    title = _("waiting for my department")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Waiting for my department"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        department_id = request.user.department_id
+        if department_id is None:
+            return queryset.none()
+        answered = ReviewOpinion.objects.filter(
+            plan=OuterRef("pk"), review_round=OuterRef("review_round"), department_id=department_id
+        )
+        return queryset.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
+            Exists(answered)
+        )
+
+
+@admin.register(GapFillingPlan)
+class GapFillingPlanAdmin(ScopedModelAdmin):
+    """Plans for the joint review and the task force: read-only, with transition buttons."""
+
+    list_display = [
+        "title",
+        "community",
+        "subdistrict",
+        "year",
+        "state",
+        "review_round",
+        "total_investment",
+        "approval_number",
+    ]
+    list_filter = ["state", "year", "subdistrict", WaitingForMyDepartmentFilter]
+    search_fields = ["title", "community__name", "approval_number"]
+    list_select_related = ["subdistrict", "community"]
+    inlines = [LineItemInline, AttachmentInline, OpinionInline, StatusChangeInline]
+    change_form_template = "admin/projects/gapfillingplan/change_form.html"
+    actions = ["open_review"]
+    readonly_fields = [
+        "subdistrict",
+        "community",
+        "year",
+        "title",
+        "total_investment",
+        "policy_fee",
+        "operating_mode",
+        "operator_name",
+        "state",
+        "review_round",
+        "approval_number",
+        "approval_date",
+        "progress_percent",
+        "acceptance_date",
+        "settled_investment",
+        "created_by",
+        "spaces",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    @admin.display(description=_("landing spaces"))
+    def spaces(self, obj):
+        allocations = obj.space_allocations.filter(is_active=True).select_related("space")
+        return format_html_join(", ", "{}", ((a.space.name,) for a in allocations)) or "—"
+
+    @admin.action(description=_("Open the joint review of the selected plans"))
+    def open_review(self, request, queryset):
+        opened = 0
+        for plan in queryset:
+            try:
+                services.plan_open_review(actor=request.user, plan=plan)
+                opened += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(
+                    request, f"{plan}: {' '.join(_messages(error))}", messages.WARNING
+                )
+        if opened:
+            self.message_user(
+                request,
+                gettext("Opened the joint review of %(count)s plan(s).") % {"count": opened},
+                messages.SUCCESS,
+            )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not has_role(request.user, Role.TASKFORCE_APPROVER):
+            actions.pop("open_review", None)
+        return actions
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/transition/<slug:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="projects_gapfillingplan_transition",
+            )
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plan = self.get_object(request, object_id)
+        allowed = plan_actions(plan, request.user)
+        extra_context = {
+            **(extra_context or {}),
+            "transition_buttons": [
+                (name, title)
+                for name, (title, _form, _call) in PLAN_TRANSITIONS.items()
+                if name in allowed
+            ],
+            "missing_agreements": services.missing_agreements(plan) if plan.review_round else [],
+            "page_url": reverse("projects:plan_detail", args=[plan.pk]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, action):
+        plan = self.get_object(request, object_id)
+        if action not in PLAN_TRANSITIONS:
+            raise PermissionDenied
+        title, form_class, call = PLAN_TRANSITIONS[action]
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                call(plan, request.user, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, gettext("Done: %(title)s.") % {"title": title})
+                return redirect("admin:projects_gapfillingplan_change", plan.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": plan,
+            "plan": plan,
+            "form": form,
+            "title": title,
+            "opinions": plan.opinions.filter(review_round=plan.review_round).select_related(
+                "department", "reviewer"
+            ),
+        }
+        return TemplateResponse(request, "admin/projects/gapfillingplan/transition.html", context)
+
+
+def _messages(error) -> list[str]:
+    return getattr(error, "messages", None) or [str(error)]
+
+
+@admin.register(FutureCommunityProject)
+class FutureCommunityProjectAdmin(ScopedModelAdmin):
+    """Future-community projects; the task force edits their data and advances their stage."""
+
+    list_display = [
+        "community",
+        "category",
+        "project_type",
+        "provincial_batch",
+        "plan_year",
+        "funding_mode",
+        "creation_investment",
+        "stage",
+    ]
+    list_filter = [
+        "stage",
+        "category",
+        "project_type",
+        "funding_mode",
+        "provincial_batch",
+        "plan_year",
+    ]
+    search_fields = ["community__name"]
+    list_select_related = ["community"]
+    readonly_fields = ["stage", "approval_date", "named_date"]
+    inlines = [StatusChangeInline]
+    change_form_template = "admin/projects/futurecommunityproject/change_form.html"
+
+    def has_add_permission(self, request):
+        return has_role(request.user, Role.TASKFORCE_APPROVER)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, Role.TASKFORCE_APPROVER)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (["community"] if obj else [])
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.future.PROJECT_FIELDS}
+        try:
+            if change:
+                saved = services.project_update(actor=request.user, project=obj, fields=fields)
+            else:
+                saved = services.project_create(
+                    actor=request.user, community=form.cleaned_data["community"], fields=fields
+                )
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(" ".join(_messages(error))) from error
+        obj.pk = saved.pk
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/advance/",
+                self.admin_site.admin_view(self.advance_view),
+                name="projects_futurecommunityproject_advance",
+            )
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_advance": has_role(request.user, Role.TASKFORCE_APPROVER)
+            and services.next_stage(project) is not None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def advance_view(self, request, object_id):
+        project = self.get_object(request, object_id)
+        form = AdvanceForm(request.POST or None, project=project)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.project_advance(actor=request.user, project=project, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, gettext("The project moved to its next stage."))
+                return redirect("admin:projects_futurecommunityproject_change", project.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": project,
+            "form": form,
+            "title": gettext("Advance to the next stage"),
+        }
+        return TemplateResponse(
+            request, "admin/projects/futurecommunityproject/advance.html", context
+        )
+
+
+class BlockUnitInline(admin.TabularInline):
+    model = BlockUnit
+    form = BlockUnitForm
+    extra = 1
+
+
+@admin.register(DevelopmentBlock)
+class DevelopmentBlockAdmin(ScopedModelAdmin):
+    """Development blocks and their planned integrated units, with the unit rule's result."""
+
+    list_display = [
+        "name",
+        "subdistrict",
+        "area_mu",
+        "planned_population",
+        "required_units",
+        "is_pilot",
+    ]
+    list_filter = ["is_pilot", "subdistrict"]
+    search_fields = ["name"]
+    inlines = [BlockUnitInline]
+    readonly_fields = ["requirement"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("subdistrict").prefetch_related("units")
+
+    @admin.display(description=_("required units"))
+    def required_units(self, obj):
+        return selectors.block_requirement(obj, list(obj.units.all())).required
+
+    @admin.display(description=_("unit rule"))
+    def requirement(self, obj):
+        if obj.pk is None:
+            return "—"
+        result = selectors.block_requirement(obj)
+        return format_html(
+            "<p>{}</p>{}",
+            result.reasoning,
+            format_html_join(
+                "", '<p style="color:#b45309">⚠ {}</p>', ((w,) for w in result.warnings)
+            ),
+        )

@@ -1,0 +1,37 @@
+"""Read-only API viewsets; the same row scope and FilterSets as the pages."""
+
+from rest_framework import viewsets
+
+from communities.api.views import RestrictedViewSetMixin
+
+from ..filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
+from ..models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+from .serializers import (
+    DevelopmentBlockSerializer,
+    FutureCommunityProjectSerializer,
+    GapFillingPlanSerializer,
+)
+
+
+class GapFillingPlanViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Plans the user may see."""
+
+    queryset = GapFillingPlan.objects.prefetch_related("line_items")
+    serializer_class = GapFillingPlanSerializer
+    filterset_class = PlanFilterSet
+
+
+class FutureCommunityProjectViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Future-community projects the user may see."""
+
+    queryset = FutureCommunityProject.objects.all()
+    serializer_class = FutureCommunityProjectSerializer
+    filterset_class = FutureProjectFilterSet
+
+
+class DevelopmentBlockViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Development blocks the user may see."""
+
+    queryset = DevelopmentBlock.objects.all()
+    serializer_class = DevelopmentBlockSerializer
+    filterset_class = DevelopmentBlockFilterSet

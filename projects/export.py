@@ -1,0 +1,105 @@
+"""The future-community projects as the three-year creation plan table (2023–2025) in Excel."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The table is an official form (policy 附件4); its headings stay as the form has them.
+TITLE = "慈溪市未来社区创建三年计划表（2023—2025）"
+HEADERS = [
+    "序号",
+    "镇（街道）",
+    "社区名称",
+    "创建批次/计划年度",
+    "类别",
+    "类型",
+    "保障模式",
+    "创建投资（万元）",
+    "当前阶段",
+    "立项日期",
+    "省级命名日期",
+]
+WIDTHS = [6, 12, 14, 18, 10, 10, 26, 16, 20, 12, 14]
+CATEGORY = {"renovation": "旧改类", "new_build": "新建类"}
+TYPE = {"inclusive": "普惠型", "leading": "引领型"}
+FUNDING = {
+    "original": "原有模式",
+    "optimised": "优化调整模式（分档补贴）",
+    "self_funded": "实施主体保障",
+}
+STAGE = {
+    "planning": "方案编制",
+    "plan_reviewed": "实施方案已审核",
+    "approved": "已立项",
+    "construction_complete": "建设完成",
+    "joint_acceptance_passed": "联合验收通过",
+    "assessment_passed": "考核通过",
+    "named": "省级命名",
+}
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _schedule(project) -> tuple[tuple[int, int], str]:
+    """Sort key and label: provincial batches first (creating since before 2023), then years."""
+    if project.provincial_batch:
+        return (0, project.provincial_batch), f"省级第{project.provincial_batch}批"
+    return (1, project.plan_year or 9999), f"{project.plan_year}年计划"
+
+
+def three_year_plan_workbook(projects) -> bytes:
+    """Write the projects (already filtered) as the three-year creation plan table."""
+    rows = sorted(
+        projects,
+        key=lambda p: (_schedule(p)[0], p.community.subdistrict.code, p.community.code),
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "三年计划表"
+    sheet.append([TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    total = 0
+    for number, project in enumerate(rows, start=1):
+        investment = project.creation_investment / 10000
+        total += investment
+        sheet.append(
+            [
+                number,
+                project.community.subdistrict.name,
+                project.community.name,
+                _schedule(project)[1],
+                CATEGORY.get(project.category, project.category),
+                TYPE.get(project.project_type, project.project_type),
+                FUNDING.get(project.funding_mode, project.funding_mode),
+                investment,
+                STAGE.get(project.stage, project.stage),
+                project.approval_date,
+                project.named_date,
+            ]
+        )
+    sheet.append(["合计", "", f"{len(rows)}个社区", "", "", "", "", total, "", "", ""])
+    last = sheet.max_row
+    sheet.cell(row=last, column=1).font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            cell.border = BORDER
+    for row in range(3, last + 1):
+        sheet.cell(row=row, column=8).number_format = "#,##0.00"
+        for column in (10, 11):
+            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

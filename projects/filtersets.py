@@ -1,0 +1,75 @@
+"""One FilterSet per listed model, shared by the pages, the API and the Excel export."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Subdistrict
+
+from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanState
+from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+
+
+class PlanFilterSet(django_filters.FilterSet):
+    """Filters of the plan list: text, state, year, subdistrict."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=PlanState.choices)
+    year = django_filters.NumberFilter(label=_("Year"))
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+    )
+
+    class Meta:
+        model = GapFillingPlan
+        fields = ["q", "state", "year", "subdistrict"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(community__name__icontains=value)
+            | Q(approval_number__icontains=value)
+        )
+
+
+class FutureProjectFilterSet(django_filters.FilterSet):
+    """Filters of the future-community list and its three-year-plan export."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), field_name="community__name", lookup_expr="icontains"
+    )
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"),
+        field_name="community__subdistrict",
+        queryset=Subdistrict.objects.all(),
+    )
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=FutureStage.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=FutureCategory.choices)
+    project_type = django_filters.ChoiceFilter(label=_("Type"), choices=FutureType.choices)
+    funding_mode = django_filters.ChoiceFilter(label=_("Funding mode"), choices=FundingMode.choices)
+    plan_year = django_filters.NumberFilter(label=_("City plan year"))
+    provincial_batch = django_filters.NumberFilter(label=_("Provincial batch"))
+
+    class Meta:
+        model = FutureCommunityProject
+        fields = [
+            "q",
+            "subdistrict",
+            "stage",
+            "category",
+            "project_type",
+            "funding_mode",
+            "plan_year",
+            "provincial_batch",
+        ]
+
+
+class DevelopmentBlockFilterSet(django_filters.FilterSet):
+    """Filters of the development-block list."""
+
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    is_pilot = django_filters.BooleanFilter(label=_("Pilot block"))
+
+    class Meta:
+        model = DevelopmentBlock
+        fields = ["q", "is_pilot"]

@@ -1,0 +1,531 @@
+"""Writes to gap-filling plans: content while editable, then one function per transition."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communities.choices import Route, SpaceAvailability
+from communities.models import Community, Department, SpaceResource
+from communities.permissions import ensure_role, ensure_subdistrict_writer
+from communities.roles import Role
+
+from ..choices import (
+    AGREEING_DECISIONS,
+    EDITABLE_STATES,
+    WITHDRAWABLE_STATES,
+    OpinionDecision,
+    PlanState,
+)
+from ..models import (
+    GapFillingPlan,
+    PlanAttachment,
+    PlanLineItem,
+    ProgressReport,
+    ReviewOpinion,
+    SpaceAllocation,
+)
+from ..uploads import validate_attachment
+from ._common import notify, record_change, refuse, role_users, save_checked, subdistrict_staff
+
+PLAN_FIELDS = (
+    "year",
+    "title",
+    "total_investment",
+    "policy_fee",
+    "operating_mode",
+    "operator_name",
+)
+LINE_ITEM_FIELDS = ("facility_type", "floor_area", "investment")
+
+
+def _lock(plan: GapFillingPlan) -> GapFillingPlan:
+    """Lock the plan's row and read it again, so the state checked is the state acted on."""
+    return (
+        GapFillingPlan.objects.select_for_update(of=("self",))
+        .select_related("subdistrict", "community")
+        .get(pk=plan.pk)
+    )
+
+
+def _state_label(plan: GapFillingPlan) -> str:
+    return str(PlanState(plan.state).label)
+
+
+def _require_state(plan: GapFillingPlan, allowed: Iterable[str], message: str) -> None:
+    """Refuse with ``message`` (which may name %(state)s) unless the plan is in an allowed state."""
+    if plan.state not in allowed:
+        refuse(message, state=_state_label(plan))
+
+
+def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> None:
+    """Set the new state, save with history and write the audit record."""
+    from_state = plan.state
+    plan.state = to_state
+    save_checked(plan, actor=actor)
+    record_change(plan=plan, actor=actor, from_state=from_state, to_state=to_state, comment=comment)
+
+
+def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
+    """Tell the people concerned the plan's new state."""
+    body = _("Plan “%(title)s” (%(community)s, %(year)s) is now: %(state)s.") % {
+        "title": plan.title,
+        "community": plan.community.name,
+        "year": plan.year,
+        "state": _state_label(plan),
+    }
+    if comment:
+        body += "\n\n" + comment
+    notify(
+        recipients=recipients,
+        subject=_("Gap-filling plan: %(state)s") % {"state": _state_label(plan)},
+        body=body,
+    )
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def _check_content(plan: GapFillingPlan, line_items: list[dict[str, Any]]) -> None:
+    """The plan's money must add up: items present, total equal to their sum, fee within it."""
+    errors: dict[str, list[str]] = {}
+    if not line_items:
+        errors["__all__"] = [_("Add at least one line item (facility type, area, investment).")]
+    investments = [item.get("investment") or Decimal("0") for item in line_items]
+    if any(amount <= 0 for amount in investments):
+        errors.setdefault("__all__", []).append(
+            _("Every line item's investment must be greater than zero.")
+        )
+    total = plan.total_investment
+    if total is not None and line_items and total != sum(investments, Decimal("0.00")):
+        errors["total_investment"] = [
+            _(
+                "The total investment %(total)s does not equal the sum of the line items "
+                "%(sum)s. Correct the total or the line items."
+            )
+            % {"total": f"{total:,.2f}", "sum": f"{sum(investments, Decimal('0.00')):,.2f}"}
+        ]
+    if total is not None and plan.policy_fee is not None and plan.policy_fee > total:
+        errors["policy_fee"] = [
+            _("The policy handling fee %(fee)s cannot exceed the total investment %(total)s.")
+            % {"fee": f"{plan.policy_fee:,.2f}", "total": f"{total:,.2f}"}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_line_items(plan: GapFillingPlan, *, actor, line_items: list[dict[str, Any]]) -> None:
+    """Make the plan's line items exactly these: update the kept ones, add new, delete the rest."""
+    existing = {item.pk: item for item in plan.line_items.all()}
+    kept = set()
+    for values in line_items:
+        item = existing.get(values.get("pk")) or PlanLineItem(plan=plan)
+        for name in LINE_ITEM_FIELDS:
+            setattr(item, name, values[name])
+        save_checked(item, actor=actor)
+        kept.add(item.pk)
+    for pk, item in existing.items():
+        if pk not in kept:
+            item._history_user = actor
+            item.delete()
+
+
+def _save_spaces(plan: GapFillingPlan, spaces: Iterable[SpaceResource]) -> None:
+    """Allocate exactly these landing spaces to the plan; each may serve one active plan only."""
+    wanted = {space.pk for space in spaces}
+    locked = list(
+        SpaceResource.objects.select_for_update(of=("self",))
+        .filter(pk__in=wanted)
+        .select_related("community")
+        .order_by("pk")
+    )
+    for space in locked:
+        if space.community.subdistrict_id != plan.subdistrict_id:
+            raise ValidationError(
+                {"spaces": _("“%(space)s” is not in your subdistrict.") % {"space": space.name}}
+            )
+        taken = (
+            SpaceAllocation.objects.filter(space=space, is_active=True).exclude(plan=plan).exists()
+        )
+        if taken:
+            raise ValidationError(
+                {
+                    "spaces": _("“%(space)s” is already allocated to another plan.")
+                    % {"space": space.name}
+                }
+            )
+    current = set(plan.space_allocations.filter(is_active=True).values_list("space_id", flat=True))
+    for space in locked:
+        if space.pk not in current and space.availability != SpaceAvailability.AVAILABLE:
+            raise ValidationError(
+                {"spaces": _("“%(space)s” is not available.") % {"space": space.name}}
+            )
+    plan.space_allocations.filter(is_active=True).exclude(space_id__in=wanted).delete()
+    SpaceAllocation.objects.bulk_create(
+        SpaceAllocation(plan=plan, space_id=pk) for pk in sorted(wanted - current)
+    )
+
+
+def _apply_content(plan, *, actor, fields, line_items, spaces) -> GapFillingPlan:
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    _check_content(plan, line_items)
+    save_checked(plan, actor=actor)
+    _save_line_items(plan, actor=actor, line_items=line_items)
+    _save_spaces(plan, spaces)
+    return plan
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    community: Community,
+    fields: dict[str, Any],
+    line_items: list[dict[str, Any]],
+    spaces: Iterable[SpaceResource] = (),
+) -> GapFillingPlan:
+    """Draft a new gap-filling plan for a gap-filling community of the actor's subdistrict."""
+    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    if community.route != Route.GAP:
+        raise ValidationError(
+            {"community": _("“%(name)s” is not on the gap-filling route.") % {"name": community}}
+        )
+    plan = GapFillingPlan(
+        subdistrict_id=community.subdistrict_id, community=community, created_by=actor
+    )
+    _apply_content(plan, actor=actor, fields=fields, line_items=line_items, spaces=spaces)
+    record_change(plan=plan, actor=actor, from_state="", to_state=PlanState.DRAFT)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    fields: dict[str, Any],
+    line_items: list[dict[str, Any]],
+    spaces: Iterable[SpaceResource] = (),
+) -> GapFillingPlan:
+    """Change a draft or returned plan's content, line items and spaces."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        EDITABLE_STATES,
+        _("A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."),
+    )
+    return _apply_content(plan, actor=actor, fields=fields, line_items=line_items, spaces=spaces)
+
+
+@transaction.atomic
+def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") -> PlanAttachment:
+    """Attach a PDF, image or Office document to a plan of the actor's subdistrict."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        set(PlanState.values) - {PlanState.WITHDRAWN, PlanState.CLOSED},
+        _("A plan in state “%(state)s” takes no more attachments."),
+    )
+    validate_attachment(file)
+    attachment = PlanAttachment(
+        plan=plan,
+        original_name=PurePath(file.name).name[:200],
+        size=file.size,
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.file.save(PurePath(file.name).name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
+    """Send a draft or returned plan to the task force for joint review."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        EDITABLE_STATES,
+        _("A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."),
+    )
+    items = [
+        {name: getattr(item, name) for name in LINE_ITEM_FIELDS} for item in plan.line_items.all()
+    ]
+    _check_content(plan, items)
+    _move(plan, actor=actor, to_state=PlanState.SUBMITTED)
+    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER))
+    return plan
+
+
+@transaction.atomic
+def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
+    """Open a new joint-review round (会审) for a submitted plan."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    _require_state(
+        plan,
+        [PlanState.SUBMITTED],
+        _("A plan in state “%(state)s” cannot go to joint review; it must be submitted first."),
+    )
+    plan.review_round += 1
+    _move(
+        plan,
+        actor=actor,
+        to_state=PlanState.IN_JOINT_REVIEW,
+        comment=_("Review round %(round)s") % {"round": plan.review_round},
+    )
+    reviewers = role_users(Role.DEPARTMENT_REVIEWER).filter(department__is_joint_reviewer=True)
+    _notify_state(plan, reviewers)
+    _settle_review(plan, actor=actor)
+    return plan
+
+
+def required_departments():
+    """The departments whose agreement a plan needs (configurable on Department)."""
+    return Department.objects.filter(is_joint_reviewer=True).order_by("code")
+
+
+def missing_agreements(plan: GapFillingPlan) -> list[Department]:
+    """Required departments that have not agreed in the plan's current round."""
+    agreed = set(
+        plan.opinions.filter(
+            review_round=plan.review_round, decision__in=AGREEING_DECISIONS
+        ).values_list("department_id", flat=True)
+    )
+    return [department for department in required_departments() if department.pk not in agreed]
+
+
+def _settle_review(plan: GapFillingPlan, *, actor) -> None:
+    """Approvable once every required department agrees; back in review when one stops agreeing."""
+    all_agreed = not missing_agreements(plan)
+    if all_agreed and plan.state == PlanState.IN_JOINT_REVIEW:
+        _move(plan, actor=actor, to_state=PlanState.APPROVABLE)
+        _notify_state(plan, role_users(Role.TASKFORCE_APPROVER))
+    elif not all_agreed and plan.state == PlanState.APPROVABLE:
+        _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW)
+
+
+@transaction.atomic
+def opinion_record(
+    *, actor, plan: GapFillingPlan, decision: str, comments: str = ""
+) -> ReviewOpinion:
+    """Record (or revise) the actor's department's opinion in the plan's current review round."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.DEPARTMENT_REVIEWER)
+    department = actor.department
+    if department is None or not department.is_joint_reviewer:
+        raise PermissionDenied(_("Your department does not take part in the joint review."))
+    _require_state(
+        plan,
+        [PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE],
+        _("A plan in state “%(state)s” takes no opinions; it is not in joint review."),
+    )
+    if decision not in OpinionDecision.values:
+        raise ValidationError({"decision": _("Choose agree, agree with conditions or disagree.")})
+    if decision != OpinionDecision.AGREE and not comments.strip():
+        raise ValidationError(
+            {"comments": _("Give the conditions or the reasons for disagreeing.")}
+        )
+    opinion, _created = ReviewOpinion.objects.update_or_create(
+        plan=plan,
+        review_round=plan.review_round,
+        department=department,
+        defaults={"decision": decision, "comments": comments, "reviewer": actor},
+    )
+    _settle_review(plan, actor=actor)
+    if decision == OpinionDecision.DISAGREE:
+        _notify_state(
+            plan,
+            role_users(Role.TASKFORCE_APPROVER),
+            _("%(department)s disagrees: %(comments)s")
+            % {"department": department, "comments": comments},
+        )
+    return opinion
+
+
+@transaction.atomic
+def plan_return(*, actor, plan: GapFillingPlan, reason: str) -> GapFillingPlan:
+    """Send the plan back to its subdistrict for revision, with the reasons."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    _require_state(
+        plan,
+        [PlanState.SUBMITTED, PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE],
+        _("A plan in state “%(state)s” cannot be returned; only plans under review can."),
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the plan goes back for revision.")})
+    _move(plan, actor=actor, to_state=PlanState.RETURNED, comment=reason)
+    _notify_state(plan, subdistrict_staff(plan.subdistrict_id), reason)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    approval_number: str,
+    approval_date: datetime.date,
+) -> GapFillingPlan:
+    """Approve (批复) a plan every required department agreed to, with the document number."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    _require_state(
+        plan,
+        [PlanState.APPROVABLE],
+        _("A plan in state “%(state)s” cannot be approved; it must first pass joint review."),
+    )
+    missing = missing_agreements(plan)
+    if missing:
+        refuse(
+            _("The plan cannot be approved: no agreement yet from %(departments)s."),
+            departments=", ".join(str(department) for department in missing),
+        )
+    if not (approval_number or "").strip() or approval_date is None:
+        raise ValidationError(_("Give the approval document number and date."))
+    plan.approval_number = approval_number.strip()
+    plan.approval_date = approval_date
+    _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
+    _notify_state(plan, subdistrict_staff(plan.subdistrict_id), plan.approval_number)
+    return plan
+
+
+@transaction.atomic
+def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillingPlan:
+    """Withdraw a plan before approval; its landing spaces become free again."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        WITHDRAWABLE_STATES,
+        _("A plan in state “%(state)s” cannot be withdrawn; only plans not yet approved can."),
+    )
+    plan.space_allocations.filter(is_active=True).update(is_active=False)
+    _move(plan, actor=actor, to_state=PlanState.WITHDRAWN, comment=reason)
+    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER), reason)
+    return plan
+
+
+@transaction.atomic
+def plan_start(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
+    """Start construction of an approved plan."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        [PlanState.APPROVED],
+        _("A plan in state “%(state)s” cannot start construction; it must be approved first."),
+    )
+    _move(plan, actor=actor, to_state=PlanState.UNDER_CONSTRUCTION, comment=comment)
+    return plan
+
+
+@transaction.atomic
+def progress_report(
+    *, actor, plan: GapFillingPlan, percent: int, on_date: datetime.date, note: str = ""
+) -> ProgressReport:
+    """Report construction progress (percentage and date) of a plan under construction."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        [PlanState.UNDER_CONSTRUCTION],
+        _("A plan in state “%(state)s” takes no progress reports; it is not under construction."),
+    )
+    if percent is None or not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    if percent < plan.progress_percent:
+        raise ValidationError(
+            {
+                "percent": _("Progress cannot go back from %(before)s%% to %(after)s%%.")
+                % {"before": plan.progress_percent, "after": percent}
+            }
+        )
+    report = ProgressReport(plan=plan, percent=percent, date=on_date, note=note, reporter=actor)
+    report.full_clean()
+    report.save()
+    plan.progress_percent = percent
+    save_checked(plan, actor=actor)
+    return report
+
+
+@transaction.atomic
+def plan_complete(
+    *, actor, plan: GapFillingPlan, on_date: datetime.date, note: str = ""
+) -> GapFillingPlan:
+    """Report construction complete; the plan then waits for acceptance (验收)."""
+    plan = _lock(plan)
+    ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    _require_state(
+        plan,
+        [PlanState.UNDER_CONSTRUCTION],
+        _("A plan in state “%(state)s” cannot be completed; it is not under construction."),
+    )
+    ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
+    plan.progress_percent = 100
+    _move(plan, actor=actor, to_state=PlanState.COMPLETED, comment=note)
+    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER), note)
+    return plan
+
+
+@transaction.atomic
+def plan_accept(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    acceptance_date: datetime.date,
+    settled_investment: Decimal,
+) -> GapFillingPlan:
+    """Record the acceptance (验收) of a completed plan with its settled investment."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    _require_state(
+        plan,
+        [PlanState.COMPLETED],
+        _("A plan in state “%(state)s” cannot be accepted; construction must be complete."),
+    )
+    if acceptance_date is None or settled_investment is None:
+        raise ValidationError(_("Give the acceptance date and the settled investment."))
+    if settled_investment < 0:
+        raise ValidationError(
+            {"settled_investment": _("The settled investment cannot be negative.")}
+        )
+    plan.acceptance_date = acceptance_date
+    plan.settled_investment = settled_investment
+    _move(plan, actor=actor, to_state=PlanState.ACCEPTED)
+    _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
+    """Close an accepted plan once its subsidy is paid."""
+    plan = _lock(plan)
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    _require_state(
+        plan,
+        [PlanState.ACCEPTED],
+        _("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
+    )
+    _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
+    _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
+    return plan

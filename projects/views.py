@@ -1,0 +1,313 @@
+"""Pages of the projects app: the subdistrict's plans, future communities, development blocks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from communities.choices import Route
+from communities.mixins import (
+    ParentObjectMixin,
+    RestrictedQuerysetMixin,
+    RoleRequiredMixin,
+    add_service_errors,
+)
+from communities.roles import Role, has_role
+
+from . import selectors, services
+from .choices import FUTURE_STAGE_ORDER, FutureStage
+from .export import XLSX_CONTENT_TYPE, three_year_plan_workbook
+from .filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
+from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, ProgressForm
+from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
+from .permissions import plan_actions
+from .routes import RESPONSIBLE_UNITS
+
+
+class RouteContextMixin:
+    """Each route's page names the route and its responsible units (policy §四)."""
+
+    route = None
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            route_label=Route(self.route).label, responsible_units=RESPONSIBLE_UNITS[self.route]
+        )
+        return super().get_context_data(**kwargs)
+
+
+class PlanListView(RouteContextMixin, FilterView):
+    """The plans the user may see ("my plans" for a subdistrict), with one FilterSet."""
+
+    route = Route.GAP
+    filterset_class = PlanFilterSet
+    paginate_by = 25
+    template_name = "projects/plan_list.html"
+
+    def get_queryset(self):
+        return selectors.plan_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_create"] = bool(
+            has_role(self.request.user, Role.SUBDISTRICT_STAFF) and self.request.user.subdistrict_id
+        )
+        return super().get_context_data(**kwargs)
+
+
+class PlanDetailView(RestrictedQuerysetMixin, DetailView):
+    """A plan with its state, line items, opinions, history and the buttons allowed now."""
+
+    model = GapFillingPlan
+    template_name = "projects/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return selectors.plan_detail(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        plan = self.object
+        actions = plan_actions(plan, self.request.user)
+        kwargs.update(
+            actions=actions,
+            missing_agreements=services.missing_agreements(plan) if plan.review_round else [],
+            progress_form=ProgressForm() if "progress" in actions else None,
+            complete_form=CompleteForm() if "complete" in actions else None,
+            attachment_form=AttachmentForm() if "attach" in actions else None,
+            admin_url=reverse("admin:projects_gapfillingplan_change", args=[plan.pk])
+            if self.request.user.is_staff
+            else "",
+        )
+        return super().get_context_data(**kwargs)
+
+
+class PlanFormView(RoleRequiredMixin, FormView):
+    """Draft a new plan or revise a draft or returned one: content, line items, spaces, a file."""
+
+    required_roles = (Role.SUBDISTRICT_STAFF,)
+    form_class = PlanForm
+    template_name = "projects/plan_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = None
+        if "pk" in kwargs and request.user.is_authenticated:
+            self.plan = get_object_or_404(
+                GapFillingPlan.objects.restrict(request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def subdistrict(self):
+        if self.plan is not None:
+            return self.plan.subdistrict
+        if self.request.user.subdistrict is None:
+            raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
+        return self.request.user.subdistrict
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(instance=self.plan or GapFillingPlan(), subdistrict=self.subdistrict())
+        return kwargs
+
+    def get_formset(self):
+        return LineItemFormSet(
+            self.request.POST or None,
+            instance=self.plan or GapFillingPlan(),
+            prefix="items",
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        kwargs["plan"] = self.plan
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formset = self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "community"}
+        try:
+            with transaction.atomic():
+                if self.plan is None:
+                    plan = services.plan_create(
+                        actor=request.user,
+                        community=form.cleaned_data["community"],
+                        fields=fields,
+                        line_items=formset.service_items(),
+                        spaces=form.cleaned_data["spaces"],
+                    )
+                else:
+                    plan = services.plan_update(
+                        actor=request.user,
+                        plan=self.plan,
+                        fields=fields,
+                        line_items=formset.service_items(),
+                        spaces=form.cleaned_data["spaces"],
+                    )
+                if form.cleaned_data.get("attachment"):
+                    services.attachment_add(
+                        actor=request.user, plan=plan, file=form.cleaned_data["attachment"]
+                    )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, _("The plan was saved."))
+        return redirect("projects:plan_detail", pk=plan.pk)
+
+
+class PlanObjectMixin(ParentObjectMixin):
+    """Loads the plan named in the URL through ``restrict``: another subdistrict's plan is 404."""
+
+    parent_model = GapFillingPlan
+    parent_url_kwarg = "pk"
+    parent_context_name = "plan"
+
+
+class PlanActionView(PlanObjectMixin, View):
+    """POST-only buttons of the plan page: each parses the form and calls one service."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        plan = self.get_parent()
+        user = request.user
+        try:
+            if action == "submit":
+                services.plan_submit(actor=user, plan=plan)
+                done = _("The plan was submitted for joint review.")
+            elif action == "withdraw":
+                services.plan_withdraw(actor=user, plan=plan, reason=request.POST.get("reason", ""))
+                done = _("The plan was withdrawn.")
+            elif action == "start":
+                services.plan_start(actor=user, plan=plan)
+                done = _("Construction has started.")
+            elif action == "progress":
+                done = self._with_form(ProgressForm, services.progress_report, plan)
+            elif action == "complete":
+                done = self._with_form(CompleteForm, services.plan_complete, plan)
+            elif action == "attach":
+                done = self._with_form(AttachmentForm, services.attachment_add, plan)
+            else:
+                raise Http404
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect("projects:plan_detail", pk=plan.pk)
+
+    def _with_form(self, form_class, service, plan):
+        form = form_class(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        service(actor=self.request.user, plan=plan, **form.cleaned_data)
+        return _("Saved.")
+
+
+class AttachmentDownloadView(PlanObjectMixin, View):
+    """Serves a plan's attachment to users who may see the plan, and to nobody else."""
+
+    def get(self, request, pk, attachment_pk):
+        plan = self.get_parent()
+        attachment = get_object_or_404(PlanAttachment, plan=plan, pk=attachment_pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+class FutureProjectListView(RouteContextMixin, FilterView):
+    """The future-community projects the user may see."""
+
+    route = Route.FUTURE
+    filterset_class = FutureProjectFilterSet
+    paginate_by = 50
+    template_name = "projects/future_list.html"
+
+    def get_queryset(self):
+        return FutureCommunityProject.objects.restrict(self.request.user).select_related(
+            "community__subdistrict"
+        )
+
+
+class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
+    """A future-community project with its stage sequence and history."""
+
+    model = FutureCommunityProject
+    template_name = "projects/future_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community__subdistrict")
+
+    def get_context_data(self, **kwargs):
+        reached = FUTURE_STAGE_ORDER.index(self.object.stage)
+        kwargs["stages"] = [
+            {"label": label, "done": index <= reached, "current": index == reached}
+            for index, (_value, label) in enumerate(FutureStage.choices)
+        ]
+        kwargs["changes"] = self.object.status_changes.select_related("actor")
+        kwargs["admin_url"] = (
+            reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])
+            if self.request.user.is_staff
+            else ""
+        )
+        return super().get_context_data(**kwargs)
+
+
+class FutureProjectExportView(View):
+    """The filtered projects as the three-year creation plan table (2023–2025), in Excel."""
+
+    def get(self, request):
+        queryset = FutureCommunityProject.objects.restrict(request.user).select_related(
+            "community__subdistrict"
+        )
+        projects = FutureProjectFilterSet(request.GET, queryset=queryset).qs
+        response = HttpResponse(three_year_plan_workbook(projects), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = (
+            'attachment; filename="future-community-plan-2023-2025.xlsx"'
+        )
+        return response
+
+
+class BlockListView(RouteContextMixin, FilterView):
+    """Development blocks with their required integrated units."""
+
+    route = Route.INTEGRATED
+    filterset_class = DevelopmentBlockFilterSet
+    template_name = "projects/block_list.html"
+
+    def get_queryset(self):
+        return (
+            DevelopmentBlock.objects.restrict(self.request.user)
+            .select_related("subdistrict", "community")
+            .prefetch_related("units")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [
+            (block, selectors.block_requirement(block, list(block.units.all())))
+            for block in context["object_list"]
+        ]
+        return context
+
+
+class BlockDetailView(RestrictedQuerysetMixin, DetailView):
+    """A development block: the unit rule with its reasoning, the units and their gaps."""
+
+    model = DevelopmentBlock
+    template_name = "projects/block_detail.html"
+    context_object_name = "block"
+
+    def get_context_data(self, **kwargs):
+        units = list(self.object.units.all())
+        kwargs["units"] = units
+        kwargs["requirement"] = selectors.block_requirement(self.object, units)
+        return super().get_context_data(**kwargs)

@@ -1,0 +1,224 @@
+"""The plan life cycle: every legal step works, every illegal one is refused with a reason."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import translation
+
+from projects import services
+from projects.choices import PlanState
+from projects.models import GapFillingPlan, StatusChange
+
+from .conftest import agree_all
+
+DAY = datetime.date(2024, 6, 1)
+
+
+def run(name, plan, *, staff, approver, reviewer):
+    """Call one transition with the actor allowed to take it and the arguments it needs."""
+    calls = {
+        "submit": lambda: services.plan_submit(actor=staff, plan=plan),
+        "open_review": lambda: services.plan_open_review(actor=approver, plan=plan),
+        "opinion": lambda: services.opinion_record(actor=reviewer, plan=plan, decision="agree"),
+        "return": lambda: services.plan_return(actor=approver, plan=plan, reason="补充材料"),
+        "approve": lambda: services.plan_approve(
+            actor=approver, plan=plan, approval_number="慈批1号", approval_date=DAY
+        ),
+        "withdraw": lambda: services.plan_withdraw(actor=staff, plan=plan),
+        "start": lambda: services.plan_start(actor=staff, plan=plan),
+        "progress": lambda: services.progress_report(
+            actor=staff, plan=plan, percent=50, on_date=DAY
+        ),
+        "complete": lambda: services.plan_complete(actor=staff, plan=plan, on_date=DAY),
+        "accept": lambda: services.plan_accept(
+            actor=approver, plan=plan, acceptance_date=DAY, settled_investment=Decimal("1200000")
+        ),
+        "close": lambda: services.plan_close(actor=approver, plan=plan),
+    }
+    return calls[name]()
+
+
+# Which transitions each state allows; everything else must be refused.
+ALLOWED = {
+    PlanState.DRAFT: {"submit", "withdraw"},
+    PlanState.SUBMITTED: {"open_review", "return", "withdraw"},
+    PlanState.IN_JOINT_REVIEW: {"opinion", "return", "withdraw"},
+    PlanState.APPROVABLE: {"opinion", "approve", "return", "withdraw"},
+    PlanState.APPROVED: {"start"},
+    PlanState.UNDER_CONSTRUCTION: {"progress", "complete"},
+    PlanState.COMPLETED: {"accept"},
+    PlanState.ACCEPTED: {"close"},
+    PlanState.CLOSED: set(),
+    PlanState.RETURNED: {"submit", "withdraw"},
+    PlanState.WITHDRAWN: set(),
+}
+PATH = {
+    PlanState.DRAFT: [],
+    PlanState.SUBMITTED: ["submit"],
+    PlanState.IN_JOINT_REVIEW: ["submit", "open_review"],
+    PlanState.APPROVABLE: ["submit", "open_review", "agree_all"],
+    PlanState.APPROVED: ["submit", "open_review", "agree_all", "approve"],
+    PlanState.UNDER_CONSTRUCTION: ["submit", "open_review", "agree_all", "approve", "start"],
+    PlanState.COMPLETED: ["submit", "open_review", "agree_all", "approve", "start", "complete"],
+    PlanState.ACCEPTED: [
+        "submit",
+        "open_review",
+        "agree_all",
+        "approve",
+        "start",
+        "complete",
+        "accept",
+    ],
+    PlanState.CLOSED: [
+        "submit",
+        "open_review",
+        "agree_all",
+        "approve",
+        "start",
+        "complete",
+        "accept",
+        "close",
+    ],
+    PlanState.RETURNED: ["submit", "return"],
+    PlanState.WITHDRAWN: ["withdraw"],
+}
+
+
+@pytest.mark.parametrize("state", list(PlanState))
+def test_every_illegal_transition_is_refused_with_a_reason(
+    state, plan, staff_hushan, approver, reviewers
+):
+    actors = {"staff": staff_hushan, "approver": approver, "reviewer": reviewers[0]}
+    for step in PATH[state]:
+        if step == "agree_all":
+            agree_all(plan, reviewers)
+        else:
+            run(step, plan, **actors)
+    plan.refresh_from_db()
+    assert plan.state == state
+    changes_before = StatusChange.objects.count()
+
+    for name in set(ALLOWED[PlanState.DRAFT]).union(*ALLOWED.values()) - ALLOWED[state]:
+        with pytest.raises(ValidationError) as refused:
+            run(name, plan, **actors)
+        assert str(PlanState(state).label) in " ".join(refused.value.messages)
+        plan.refresh_from_db()
+        assert plan.state == state
+    assert StatusChange.objects.count() == changes_before
+
+
+def test_the_whole_path_records_each_step(approved, staff_hushan, approver):
+    services.plan_start(actor=staff_hushan, plan=approved)
+    services.progress_report(actor=staff_hushan, plan=approved, percent=40, on_date=DAY)
+    services.plan_complete(actor=staff_hushan, plan=approved, on_date=DAY)
+    services.plan_accept(
+        actor=approver, plan=approved, acceptance_date=DAY, settled_investment=Decimal("1250000")
+    )
+    plan = services.plan_close(actor=approver, plan=approved)
+
+    assert plan.state == PlanState.CLOSED
+    assert plan.settled_investment == Decimal("1250000")
+    assert list(plan.status_changes.values_list("to_state", flat=True)) == [
+        "submitted",
+        "in_joint_review",
+        "approvable",
+        "approved",
+        "under_construction",
+        "completed",
+        "accepted",
+        "closed",
+    ]
+    assert (
+        plan.history.filter(settled_investment=Decimal("1250000")).first().history_user == approver
+    )
+
+
+def test_approve_message_says_why(plan, approver):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.plan_approve(actor=approver, plan=plan, approval_number="X", approval_date=DAY)
+    assert refused.value.messages == [
+        "A plan in state “Draft” cannot be approved; it must first pass joint review."
+    ]
+
+
+def test_a_disagreement_blocks_approval(plan, staff_hushan, approver, reviewers):
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    agree_all(plan, reviewers[1:])
+    services.opinion_record(
+        actor=reviewers[0], plan=plan, decision="disagree", comments="选址不符合规划"
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.IN_JOINT_REVIEW
+
+    with pytest.raises(ValidationError):
+        services.plan_approve(actor=approver, plan=plan, approval_number="X", approval_date=DAY)
+    services.plan_return(actor=approver, plan=plan, reason="发改局不同意：选址不符合规划")
+    plan.refresh_from_db()
+    assert plan.state == PlanState.RETURNED
+
+
+def test_a_changed_opinion_takes_an_approvable_plan_back_to_review(approvable, reviewers):
+    services.opinion_record(
+        actor=reviewers[2], plan=approvable, decision="disagree", comments="资金来源不明"
+    )
+    approvable.refresh_from_db()
+    assert approvable.state == PlanState.IN_JOINT_REVIEW
+
+
+def test_a_returned_plan_starts_a_new_round(plan, staff_hushan, approver, reviewers):
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    agree_all(plan, reviewers)
+    services.plan_return(actor=approver, plan=plan, reason="补充运营方案")
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    plan.refresh_from_db()
+
+    assert plan.review_round == 2
+    assert plan.state == PlanState.IN_JOINT_REVIEW
+    assert services.missing_agreements(plan)  # round 1's opinions do not count
+    with pytest.raises(ValidationError):
+        services.plan_approve(actor=approver, plan=plan, approval_number="X", approval_date=DAY)
+
+
+def test_opinion_needs_a_reason_unless_agreeing(plan, staff_hushan, approver, reviewers):
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    with pytest.raises(ValidationError) as refused:
+        services.opinion_record(actor=reviewers[0], plan=plan, decision="disagree")
+    assert "comments" in refused.value.error_dict
+
+
+def test_roles_are_checked(plan, staff_hushan, approver, reviewers, staff_gutang):
+    with pytest.raises(Http404):
+        services.plan_submit(actor=staff_gutang, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.plan_submit(actor=approver, plan=plan)
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.plan_open_review(actor=staff_hushan, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.plan_open_review(actor=reviewers[0], plan=plan)
+
+
+def test_notification_is_queued_after_commit(
+    plan, staff_hushan, approver, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.plan_submit(actor=staff_hushan, plan=plan)
+    assert len(callbacks) == 1
+    assert mailoutbox == []
+    callbacks[0]()
+    assert mailoutbox[0].to == [approver.email]
+
+
+def test_progress_cannot_go_back(approved, staff_hushan):
+    services.plan_start(actor=staff_hushan, plan=approved)
+    services.progress_report(actor=staff_hushan, plan=approved, percent=60, on_date=DAY)
+    with pytest.raises(ValidationError):
+        services.progress_report(actor=staff_hushan, plan=approved, percent=30, on_date=DAY)
+    assert GapFillingPlan.objects.get(pk=approved.pk).progress_percent == 60
