@@ -84,7 +84,7 @@ def _assess_type(community, facilities, standard) -> tuple[str, str]:
         unit = pgettext("unit", "places")
     need = need.quantize(Decimal("0.1"))
     detail = _("%(have)s %(unit)s against a minimum of %(need)s %(unit)s.") % {
-        "have": have.normalize() if have == have.to_integral() else have,
+        "have": f"{have.normalize():f}",
         "need": need,
         "unit": unit,
     }
