@@ -38,6 +38,18 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    redis = os.environ.get("REDIS_URL") or "not set (Celery tasks run in-process)"
+    return [
+        f"database: {engine}",
+        f"redis: {redis}",
+        f"chromium: {shutil.which(CHROMIUM) or 'absent'}",
+    ]
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing_service("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
