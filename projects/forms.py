@@ -88,6 +88,17 @@ class PlanForm(forms.ModelForm):
                 )
             )
 
+    def clean(self):
+        data = super().clean()
+        total, fee = data.get("total_investment"), data.get("policy_fee")
+        if total is not None and fee is not None and fee > total:
+            self.add_error(
+                "policy_fee",
+                _("The policy handling fee %(fee)s cannot exceed the total investment %(total)s.")
+                % {"fee": f"{fee:,.2f}", "total": f"{total:,.2f}"},
+            )
+        return data
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:

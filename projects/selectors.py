@@ -21,6 +21,7 @@ def plan_list(*, user):
         GapFillingPlan.objects.restrict(user)
         .select_related("subdistrict", "community")
         .annotate(line_item_count=Count("line_items"))
+        .order_by("-year", "subdistrict__code", "community__code", "pk")
     )
 
 
