@@ -138,3 +138,11 @@ def test_command_imports_and_reports_rows(tmp_path, taskforce):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_communities", str(bad), "--as-user", "taskforce")
     assert not Community.objects.filter(code="hs-09").exists()
+
+
+def test_the_sample_register_in_fixtures_imports(taskforce):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "fixtures" / "community-register-sample.xlsx"
+    call_command("import_communities", str(sample), "--as-user", "taskforce")
+    assert Community.objects.filter(code__in=["hushan-90", "gutang-90"]).count() == 2
