@@ -1,0 +1,310 @@
+"""Illustrative demo plans, opinions, future-community projects and development blocks.
+
+Every state is reached through the services, so the state history is the real one. Amounts,
+areas and populations are made up, drawn from generators seeded by the community code; a second
+run skips whatever already exists.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from communities.choices import FacilityType, Route, SpaceAvailability
+from communities.models import Community, Department, Subdistrict, User
+
+from . import services
+from .choices import FUTURE_STAGE_ORDER, PlanState
+from .models import BlockUnit, DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+
+# Target states of the gap-filling plans, by plan year, in the communities' order: older plans
+# are further along. Both demo subdistricts get a draft and a returned plan.
+PLAN_STATES = {
+    2023: [
+        PlanState.CLOSED,
+        PlanState.ACCEPTED,
+        PlanState.COMPLETED,
+        PlanState.UNDER_CONSTRUCTION,
+        PlanState.UNDER_CONSTRUCTION,
+        PlanState.APPROVED,
+        PlanState.APPROVED,
+        PlanState.ACCEPTED,
+        PlanState.CLOSED,
+        PlanState.COMPLETED,
+    ],
+    2024: [
+        PlanState.APPROVABLE,
+        PlanState.IN_JOINT_REVIEW,
+        PlanState.RETURNED,
+        PlanState.SUBMITTED,
+        PlanState.APPROVED,
+        PlanState.IN_JOINT_REVIEW,
+        PlanState.DRAFT,
+        PlanState.WITHDRAWN,
+    ],
+    2025: [
+        PlanState.DRAFT,
+        PlanState.DRAFT,
+        PlanState.SUBMITTED,
+        PlanState.RETURNED,
+        PlanState.DRAFT,
+        PlanState.WITHDRAWN,
+        PlanState.SUBMITTED,
+        PlanState.DRAFT,
+    ],
+}
+# The steps that lead from a draft to each state.
+REVIEWED = ["submit", "open_review", "agree"]
+BUILT = [*REVIEWED, "approve", "start", "progress"]
+STEPS = {
+    PlanState.DRAFT: [],
+    PlanState.SUBMITTED: ["submit"],
+    PlanState.IN_JOINT_REVIEW: ["submit", "open_review", "partial"],
+    PlanState.APPROVABLE: REVIEWED,
+    PlanState.APPROVED: [*REVIEWED, "approve"],
+    PlanState.UNDER_CONSTRUCTION: BUILT,
+    PlanState.COMPLETED: [*BUILT, "complete"],
+    PlanState.ACCEPTED: [*BUILT, "complete", "accept"],
+    PlanState.CLOSED: [*BUILT, "complete", "accept", "close"],
+    PlanState.RETURNED: ["submit", "open_review", "disagree", "return"],
+    PlanState.WITHDRAWN: ["withdraw"],
+}
+LINE_ITEM_TYPES = [
+    FacilityType.ELDERLY_CARE,
+    FacilityType.CHILDCARE,
+    FacilityType.HEALTH,
+    FacilityType.SPORTS,
+    FacilityType.CULTURE,
+    FacilityType.NEIGHBOURHOOD_CENTRE,
+]
+
+# Development blocks: the five pilots of policy §四(一)1 and 群丰; figures are illustrative.
+BLOCKS = [
+    # name, subdistrict code, community code, area (亩), planned population, units' types
+    ("西潮塘区块", None, None, "620", 14000, [FacilityType.values, FacilityType.values[:5]]),
+    ("科教园区东区块", None, None, "380", 9000, [FacilityType.values]),
+    ("金融港区块", None, None, "450", 8500, [FacilityType.values, FacilityType.values]),
+    ("新城河区块（四、五期）", "gutang", None, "820", 21000, [FacilityType.values] * 2),
+    ("太屹区块", None, None, "300", 6500, [FacilityType.values[1:]]),
+    ("白沙路街道群丰社区", "baishalu", "baishalu-01", "260", 12000, [FacilityType.values]),
+]
+# Future communities built new and funded by their implementing body, and the leading ones.
+NEW_BUILD = {"新潮塘", "新城河"}
+LEADING = {"三碰桥", "上傅家"}
+
+
+def seed() -> None:
+    """Create the demo plans, projects and blocks that do not exist yet."""
+    users = {user.username: user for user in User.objects.filter(username__in=_usernames())}
+    if "taskforce_approver" not in users:
+        return
+    _seed_plans(users)
+    _seed_future_projects(users["taskforce_approver"])
+    _seed_blocks()
+
+
+def _usernames() -> list[str]:
+    reviewers = [
+        f"department_reviewer_{code}"
+        for code in Department.objects.filter(is_joint_reviewer=True).values_list("code", flat=True)
+    ]
+    return ["admin", "subdistrict_staff", "subdistrict_staff_2", "taskforce_approver", *reviewers]
+
+
+def _seed_plans(users: dict[str, User]) -> None:
+    staff_by_subdistrict = {
+        user.subdistrict_id: user
+        for user in users.values()
+        if user.subdistrict_id and user.username.startswith("subdistrict_staff")
+    }
+    reviewers = [user for name, user in users.items() if name.startswith("department_reviewer")]
+    gap = Community.objects.filter(route=Route.GAP).order_by("subdistrict__code", "code")
+    by_year: dict[int, list[Community]] = {}
+    for community in sorted(gap, key=lambda c: _community_order(c)):
+        by_year.setdefault(community.plan_year, []).append(community)
+    for year, communities in by_year.items():
+        for community, state in zip(communities, PLAN_STATES.get(year, []), strict=False):
+            if GapFillingPlan.objects.filter(community=community).exists():
+                continue
+            staff = staff_by_subdistrict.get(community.subdistrict_id) or users["admin"]
+            plan = _draft(community, staff, year)
+            _walk(
+                plan,
+                STEPS[state],
+                staff=staff,
+                approver=users["taskforce_approver"],
+                reviewers=reviewers,
+            )
+
+
+def _community_order(community: Community) -> tuple:
+    """The order of communities.demo's table: 浒山, 古塘, 白沙路, 宗汉, 坎墩."""
+    order = ["hushan", "gutang", "baishalu", "zonghan", "kandun"]
+    code = community.subdistrict.code
+    return (order.index(code) if code in order else len(order), community.code)
+
+
+def _draft(community: Community, staff: User, year: int) -> GapFillingPlan:
+    rng = random.Random(f"plan-{community.code}")
+    types = rng.sample(LINE_ITEM_TYPES[:2], rng.randint(1, 2)) + rng.sample(LINE_ITEM_TYPES[2:], 1)
+    items = [
+        {
+            "facility_type": facility_type,
+            "floor_area": Decimal(rng.randrange(120, 600)),
+            "investment": Decimal(rng.randrange(30, 120) * 10000),
+        }
+        for facility_type in types
+    ]
+    total = sum((item["investment"] for item in items), Decimal("0.00"))
+    space = (
+        community.spaces.filter(availability=SpaceAvailability.AVAILABLE)
+        .exclude(allocations__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    return services.plan_create(
+        actor=staff,
+        community=community,
+        fields={
+            "year": year,
+            "title": f"{community.name}社区公共服务设施补短板建设方案",
+            "total_investment": total,
+            "policy_fee": (total * Decimal("0.05")).quantize(Decimal("1")),
+            "operating_mode": "third_party" if rng.random() < 0.5 else "self_run",
+            "operator_name": "慈溪市颐乐养老服务有限公司" if rng.random() < 0.5 else "",
+        },
+        line_items=items,
+        spaces=[space] if space else [],
+    )
+
+
+def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, reviewers) -> None:
+    """Take the plan through the steps with the actors who may take them."""
+    day = datetime.date(plan.year, 4, 1)
+    for step in steps:
+        if step == "submit":
+            services.plan_submit(actor=staff, plan=plan)
+        elif step == "open_review":
+            services.plan_open_review(actor=approver, plan=plan)
+        elif step in ("agree", "partial"):
+            agreeing = reviewers if step == "agree" else reviewers[: len(reviewers) // 2]
+            for index, reviewer in enumerate(agreeing):
+                conditional = index == 1
+                services.opinion_record(
+                    actor=reviewer,
+                    plan=plan,
+                    decision="agree_with_conditions" if conditional else "agree",
+                    comments="托育用房须满足消防疏散要求。" if conditional else "",
+                )
+        elif step == "disagree":
+            services.opinion_record(
+                actor=reviewers[0],
+                plan=plan,
+                decision="disagree",
+                comments="投资测算依据不足，请补充分项造价。",
+            )
+        elif step == "return":
+            services.plan_return(
+                actor=approver, plan=plan, reason="请补充分项造价依据和运营方案后重新报送。"
+            )
+        elif step == "approve":
+            services.plan_approve(
+                actor=approver,
+                plan=plan,
+                approval_number=f"慈补短板批〔{plan.year}〕{plan.pk}号",
+                approval_date=day + datetime.timedelta(days=30),
+            )
+        elif step == "start":
+            services.plan_start(actor=staff, plan=plan)
+        elif step == "progress":
+            services.progress_report(
+                actor=staff,
+                plan=plan,
+                percent=45,
+                on_date=day + datetime.timedelta(days=90),
+                note="主体装修进行中",
+            )
+        elif step == "complete":
+            services.plan_complete(
+                actor=staff, plan=plan, on_date=day + datetime.timedelta(days=200)
+            )
+        elif step == "accept":
+            services.plan_accept(
+                actor=approver,
+                plan=plan,
+                acceptance_date=day + datetime.timedelta(days=230),
+                settled_investment=(plan.total_investment * Decimal("0.97")).quantize(Decimal("1")),
+            )
+        elif step == "close":
+            services.plan_close(actor=approver, plan=plan, comment="补助已拨付")
+        elif step == "withdraw":
+            services.plan_withdraw(actor=staff, plan=plan, reason="社区拆迁计划调整，暂缓实施")
+        plan.refresh_from_db()
+
+
+def _future_stage(community: Community) -> str:
+    """Older batches are further along; the 2025 plan is still being drawn up."""
+    if community.provincial_batch:
+        index = max(6 - community.provincial_batch // 2 - (community.provincial_batch > 5), 2)
+        return FUTURE_STAGE_ORDER[min(index, 6)]
+    return (
+        FUTURE_STAGE_ORDER[2]
+        if community.plan_year == 2024
+        else FUTURE_STAGE_ORDER[len(community.name) % 2]
+    )
+
+
+def _seed_future_projects(approver: User) -> None:
+    for community in Community.objects.filter(route=Route.FUTURE).order_by("code"):
+        if FutureCommunityProject.objects.filter(community=community).exists():
+            continue
+        rng = random.Random(f"future-{community.code}")
+        new_build = community.name in NEW_BUILD
+        project = services.project_create(
+            actor=approver,
+            community=community,
+            fields={
+                "category": "new_build" if new_build else "renovation",
+                "project_type": "leading" if community.name in LEADING else "inclusive",
+                "provincial_batch": community.provincial_batch,
+                "plan_year": None if community.provincial_batch else community.plan_year,
+                "funding_mode": "self_funded"
+                if new_build
+                else ("original" if community.provincial_batch else "optimised"),
+                "creation_investment": Decimal(rng.randrange(300, 800) * 10000),
+            },
+        )
+        start = datetime.date(2019 + (community.provincial_batch or 5), 3, 1)
+        target = FUTURE_STAGE_ORDER.index(_future_stage(community))
+        for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
+            project = services.project_advance(
+                actor=approver,
+                project=project,
+                to_stage=stage,
+                on_date=start + datetime.timedelta(days=120 * step),
+            )
+
+
+def _seed_blocks() -> None:
+    for name, subdistrict_code, community_code, area, population, units in BLOCKS:
+        if DevelopmentBlock.objects.filter(name=name).exists():
+            continue
+        block = DevelopmentBlock.objects.create(
+            name=name,
+            subdistrict=Subdistrict.objects.filter(code=subdistrict_code).first(),
+            community=Community.objects.filter(code=community_code).first(),
+            area_mu=Decimal(area),
+            planned_population=population,
+            is_pilot=community_code is None,
+            note="试点区块（数据为示例）"
+            if community_code is None
+            else "列入三年拆迁改造计划，按试点办法新建社区",
+        )
+        BlockUnit.objects.bulk_create(
+            BlockUnit(
+                block=block,
+                number=number,
+                name=f"{name}集成用房{number}",
+                facility_types=list(types),
+            )
+            for number, types in enumerate(units, start=1)
+        )
