@@ -3,9 +3,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .roles import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
+
 
 class OperationsConfig(AppConfig):
     """Operators, contracts, operations assessments and supervision reports."""
 
     name = "operations"
     verbose_name = _("Operations and supervision")
+    nav = [
+        (_("Operators"), "operations:operator_list", CONTRACT_READERS),
+        (_("Operations assessments"), "operations:assessment_list", ASSESSMENT_READERS),
+        (_("Satisfaction"), "operations:satisfaction_list", SATISFACTION_READERS),
+        (_("Supervision reports"), "operations:report_list", REPORT_READERS),
+    ]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,6 +45,14 @@ def _score_field(kind: OperationKind):
     )
 
 
+class OperatorQuerySet(models.QuerySet):
+    """Operators form one city-wide register that every signed-in user may read."""
+
+    def restrict(self, user):
+        """All operators for a signed-in user, none for anyone else."""
+        return self if getattr(user, "is_authenticated", False) else self.none()
+
+
 class Operator(models.Model):
     """A third-party organisation that runs facilities (运营主体)."""
 
@@ -60,6 +69,7 @@ class Operator(models.Model):
     facility_types = models.JSONField(_("facility types it runs"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = OperatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -69,6 +79,9 @@ class Operator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("operations:operator_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -152,6 +165,9 @@ class OperatingContract(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("operations:contract_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -345,6 +361,9 @@ class OperationsAssessment(models.Model):
     def __str__(self):
         return f"{self.subject} · {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("operations:assessment_detail", args=[self.pk])
+
     @property
     def subject(self):
         """The assessed future-community project or operating contract."""
@@ -523,6 +542,9 @@ class SupervisionReport(models.Model):
 
     def __str__(self):
         return f"{self.period} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("operations:report_detail", args=[self.pk])
 
     @property
     def is_active(self) -> bool:

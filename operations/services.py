@@ -1,6 +1,7 @@
 """Writes of the operations app; each checks the actor's role and scope before it changes rows."""
 
 import logging
+import uuid
 from datetime import date
 from typing import Any
 
@@ -34,12 +35,11 @@ from .models import (
     SupervisionReport,
 )
 from .report import build_report
+from .roles import CONTRACT_WRITERS
 from .survey import read_survey
 from .workbook import report_workbook
 
 logger = logging.getLogger(__name__)
-
-CONTRACT_WRITERS = (Role.SUBDISTRICT_STAFF, Role.OPERATIONS_ASSESSOR)
 
 
 def _save(instance, *, actor, fields: dict[str, Any] | None = None):
@@ -428,7 +428,7 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
                 progress=lambda percent: _report_update(report_id, progress=percent),
             )
             content = report_workbook(summary)
-        file_name = f"supervision-{report.period}-{report.pk}.xlsx"
+        file_name = f"supervision-{report.period}-{report.pk}-{uuid.uuid4().hex[:8]}.xlsx"
         target = settings.PRIVATE_MEDIA_ROOT / "supervision" / file_name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

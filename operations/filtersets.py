@@ -1,0 +1,103 @@
+"""One FilterSet per listed model, shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communities.choices import FacilityType
+from communities.models import Subdistrict
+
+from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
+from .models import (
+    OperatingContract,
+    OperationsAssessment,
+    Operator,
+    SatisfactionScore,
+    SupervisionReport,
+)
+
+
+class OperatorFilterSet(django_filters.FilterSet):
+    """Operators by name or credit code, and by a facility type they run."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    facility_type = django_filters.ChoiceFilter(
+        label=_("Facility type"), choices=FacilityType.choices, method="filter_type"
+    )
+
+    class Meta:
+        model = Operator
+        fields = ["q", "facility_type"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value))
+
+    def filter_type(self, queryset, name, value):
+        # JSON containment is not available on SQLite; the list is short, so match the text.
+        return queryset.filter(facility_types__icontains=f'"{value}"')
+
+
+class ContractFilterSet(django_filters.FilterSet):
+    """Contracts by subdistrict, operator, level, state and the day they cover."""
+
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+    )
+    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Operator"))
+    service_level = django_filters.ChoiceFilter(
+        label=_("Service level"), choices=ServiceLevel.choices
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ContractState.choices)
+    active_on = django_filters.DateFilter(label=_("In force on"), method="filter_active_on")
+
+    class Meta:
+        model = OperatingContract
+        fields = ["subdistrict", "operator", "service_level", "state", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    """Assessments by subdistrict, period, state and grade."""
+
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+    )
+    period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=AssessmentState.choices)
+    grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
+
+    class Meta:
+        model = OperationsAssessment
+        fields = ["subdistrict", "period", "state", "grade"]
+
+
+class SatisfactionFilterSet(django_filters.FilterSet):
+    """Satisfaction scores by subdistrict, community, period and a ceiling."""
+
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"),
+        queryset=Subdistrict.objects.all(),
+        field_name="community__subdistrict",
+    )
+    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
+    below = django_filters.NumberFilter(
+        label=_("Score below"), field_name="score", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = SatisfactionScore
+        fields = ["subdistrict", "community", "period", "below"]
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """Supervision reports by month and state."""
+
+    period = django_filters.CharFilter(label=_("Month"))
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ReportState.choices)
+
+    class Meta:
+        model = SupervisionReport
+        fields = ["period", "state"]

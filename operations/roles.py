@@ -1,0 +1,24 @@
+"""Which roles read and write each part of the operations app (DESIGN §1 table)."""
+
+from communities.roles import Role
+
+# Operators and contracts: staff write their own subdistrict's, assessors write any.
+CONTRACT_READERS = (
+    Role.SUBDISTRICT_STAFF,
+    Role.TASKFORCE_APPROVER,
+    Role.FINANCE_OFFICER,
+    Role.OPERATIONS_ASSESSOR,
+    Role.SUPERVISOR,
+)
+CONTRACT_WRITERS = (Role.SUBDISTRICT_STAFF, Role.OPERATIONS_ASSESSOR)
+ASSESSMENT_READERS = CONTRACT_READERS
+ASSESSMENT_WRITERS = (Role.OPERATIONS_ASSESSOR,)
+SATISFACTION_READERS = (
+    Role.SUBDISTRICT_STAFF,
+    Role.TASKFORCE_APPROVER,
+    Role.OPERATIONS_ASSESSOR,
+    Role.SUPERVISOR,
+)
+SATISFACTION_WRITERS = (Role.SUBDISTRICT_STAFF,)
+REPORT_READERS = (Role.TASKFORCE_APPROVER, Role.SUPERVISOR)
+REPORT_WRITERS = (Role.SUPERVISOR,)

@@ -1,0 +1,161 @@
+"""Operations assessments: drafting, scoring, submitting and confirming."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from communities.mixins import RoleRequiredMixin, ServiceFormMixin
+from communities.roles import has_role
+
+from .. import services
+from ..choices import AssessmentState, OperationKind
+from ..filtersets import AssessmentFilterSet
+from ..forms import AssessmentForm
+from ..models import OperationsAssessment
+from ..roles import ASSESSMENT_READERS, ASSESSMENT_WRITERS
+from .base import ReadPageMixin, ServiceActionView
+
+
+class AssessmentListView(ReadPageMixin, FilterView):
+    """Assessments the user may see, newest period first."""
+
+    model = OperationsAssessment
+    required_roles = ASSESSMENT_READERS
+    filterset_class = AssessmentFilterSet
+    paginate_by = 25
+    template_name = "operations/assessment_list.html"
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("subdistrict", "project__community", "contract")
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_write"] = has_role(self.request.user, *ASSESSMENT_WRITERS)
+        return super().get_context_data(**kwargs)
+
+
+class AssessmentDetailView(ReadPageMixin, DetailView):
+    """An assessment's scores by kind, with the weights, total and grade."""
+
+    model = OperationsAssessment
+    required_roles = ASSESSMENT_READERS
+    template_name = "operations/assessment_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "subdistrict", "project__community", "contract", "scheme", "assessed_by"
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        weights = self.object.scheme.weights()
+        scores = self.object.scores()
+        kwargs.update(
+            lines=[
+                {"label": kind.label, "weight": weights[kind], "score": scores[kind]}
+                for kind in OperationKind
+            ],
+            can_write=has_role(self.request.user, *ASSESSMENT_WRITERS),
+            states=AssessmentState,
+        )
+        return super().get_context_data(**kwargs)
+
+
+class AssessmentCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """Draft an assessment of a future community or a contract."""
+
+    required_roles = ASSESSMENT_WRITERS
+    form_class = AssessmentForm
+    template_name = "operations/form.html"
+    success_message = _("The assessment was saved as a draft.")
+    extra_context = {
+        "heading": _("New operations assessment"),
+        "back_url": reverse_lazy("operations:assessment_list"),
+    }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {
+            "project": self.request.GET.get("project"),
+            "contract": self.request.GET.get("contract"),
+        }
+
+    def call_service(self, form):
+        return services.assessment_create(
+            actor=self.request.user,
+            project=form.cleaned_data["project"],
+            contract=form.cleaned_data["contract"],
+            period=form.cleaned_data["period"],
+            scores=form.scores(),
+            comments=form.cleaned_data["comments"],
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class AssessmentUpdateView(AssessmentCreateView):
+    """Change the scores of a draft assessment."""
+
+    success_message = _("The assessment was saved.")
+    extra_context = {"heading": _("Edit the assessment")}
+
+    def get_assessment(self):
+        if not hasattr(self, "_assessment"):
+            queryset = OperationsAssessment.objects.restrict(self.request.user)
+            self._assessment = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return self._assessment
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "editing": True}
+
+    def get_initial(self):
+        assessment = self.get_assessment()
+        initial = {
+            "project": assessment.project_id,
+            "contract": assessment.contract_id,
+            "period": assessment.period,
+            "comments": assessment.comments,
+        }
+        for field in ("space", "activity", "groups", "life_services", "digital"):
+            initial[f"score_{field}"] = getattr(assessment, f"score_{field}")
+        return initial
+
+    def call_service(self, form):
+        return services.assessment_update(
+            actor=self.request.user,
+            assessment=self.get_assessment(),
+            scores=form.scores(),
+            comments=form.cleaned_data["comments"],
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["back_url"] = self.get_assessment().get_absolute_url()
+        return super().get_context_data(**kwargs)
+
+
+class AssessmentActionView(ServiceActionView):
+    """Submit, return or confirm an assessment (the action is in the URL)."""
+
+    model = OperationsAssessment
+    required_roles = ASSESSMENT_WRITERS
+    actions = {
+        "submit": (services.assessment_submit, _("The assessment was submitted.")),
+        "return": (services.assessment_return, _("The assessment was returned to draft.")),
+        "confirm": (services.assessment_confirm, _("The assessment was confirmed.")),
+    }
+
+    def call(self, obj):
+        if self.kwargs["action"] not in self.actions:
+            raise Http404
+        service, self.success_message = self.actions[self.kwargs["action"]]
+        return service(actor=self.request.user, assessment=obj)

@@ -1,0 +1,203 @@
+"""Operators and their operating contracts."""
+
+from django.db.models import Count, Q
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from communities.mixins import RoleRequiredMixin, ServiceFormMixin
+from communities.roles import has_role
+
+from .. import selectors, services
+from ..choices import ContractState
+from ..filtersets import ContractFilterSet, OperatorFilterSet
+from ..forms import ContractForm, OperatorForm
+from ..models import OperatingContract, Operator
+from ..roles import CONTRACT_READERS, CONTRACT_WRITERS
+from .base import ReadPageMixin, ServiceActionView
+
+
+class OperatorListView(ReadPageMixin, FilterView):
+    """The register of operators with how many active contracts each holds."""
+
+    model = Operator
+    required_roles = CONTRACT_READERS
+    filterset_class = OperatorFilterSet
+    paginate_by = 25
+    template_name = "operations/operator_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                active_contracts=Count("contracts", filter=Q(contracts__state=ContractState.ACTIVE))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_write"] = has_role(self.request.user, *CONTRACT_WRITERS)
+        return super().get_context_data(**kwargs)
+
+
+class OperatorDetailView(ReadPageMixin, DetailView):
+    """An operator with its contracts and its elderly-care "1+N" chains."""
+
+    model = Operator
+    required_roles = CONTRACT_READERS
+    template_name = "operations/operator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        contracts = list(selectors.operator_contracts(operator=self.object, user=self.request.user))
+        kwargs.update(
+            contracts=contracts,
+            chains=selectors.elderly_care_chains(contracts),
+            can_write=has_role(self.request.user, *CONTRACT_WRITERS),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class OperatorFormMixin(RoleRequiredMixin, ServiceFormMixin):
+    required_roles = CONTRACT_WRITERS
+    model = Operator
+    form_class = OperatorForm
+    template_name = "operations/form.html"
+    success_message = _("The operator was saved.")
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class OperatorCreateView(OperatorFormMixin, CreateView):
+    """Register an operator."""
+
+    extra_context = {
+        "heading": _("Register an operator"),
+        "back_url": reverse_lazy("operations:operator_list"),
+    }
+
+    def call_service(self, form):
+        return services.operator_create(actor=self.request.user, fields=form.cleaned_data)
+
+
+class OperatorUpdateView(OperatorFormMixin, UpdateView):
+    """Change an operator's details."""
+
+    extra_context = {"heading": _("Edit the operator")}
+
+    def get_queryset(self):
+        return Operator.objects.restrict(self.request.user)
+
+    def call_service(self, form):
+        return services.operator_update(
+            actor=self.request.user, operator=self.object, fields=form.cleaned_data
+        )
+
+
+class ContractListView(ReadPageMixin, FilterView):
+    """Operating contracts the user may see."""
+
+    model = OperatingContract
+    required_roles = CONTRACT_READERS
+    filterset_class = ContractFilterSet
+    paginate_by = 25
+    template_name = "operations/contract_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("subdistrict", "operator")
+            .annotate(facility_count=Count("facilities"))
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_write"] = has_role(self.request.user, *CONTRACT_WRITERS)
+        return super().get_context_data(**kwargs)
+
+
+class ContractDetailView(ReadPageMixin, DetailView):
+    """A contract with its facilities."""
+
+    model = OperatingContract
+    required_roles = CONTRACT_READERS
+    template_name = "operations/contract_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("subdistrict", "operator")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.update(
+            facilities=self.object.facilities.select_related("community"),
+            can_write=has_role(user, *CONTRACT_WRITERS)
+            and (user.is_superuser or user.subdistrict_id in (None, self.object.subdistrict_id)),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ContractFormMixin(RoleRequiredMixin, ServiceFormMixin):
+    required_roles = CONTRACT_WRITERS
+    model = OperatingContract
+    form_class = ContractForm
+    template_name = "operations/form.html"
+    success_message = _("The contract was saved.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def contract_fields(self, form) -> dict:
+        skip = {"subdistrict", "facilities"}
+        return {name: value for name, value in form.cleaned_data.items() if name not in skip}
+
+
+class ContractCreateView(ContractFormMixin, CreateView):
+    """Sign a contract with an operator."""
+
+    extra_context = {
+        "heading": _("Record an operating contract"),
+        "back_url": reverse_lazy("operations:contract_list"),
+    }
+
+    def get_initial(self):
+        return {"operator": self.request.GET.get("operator")}
+
+    def call_service(self, form):
+        return services.contract_create(
+            actor=self.request.user,
+            subdistrict=form.cleaned_data["subdistrict"],
+            facilities=form.cleaned_data["facilities"],
+            fields=self.contract_fields(form),
+        )
+
+
+class ContractUpdateView(ContractFormMixin, UpdateView):
+    """Change a contract's term, fee or facilities."""
+
+    extra_context = {"heading": _("Edit the operating contract")}
+
+    def get_queryset(self):
+        return OperatingContract.objects.restrict(self.request.user)
+
+    def call_service(self, form):
+        return services.contract_update(
+            actor=self.request.user,
+            contract=self.object,
+            facilities=form.cleaned_data["facilities"],
+            fields=self.contract_fields(form),
+        )
+
+
+class ContractTerminateView(ServiceActionView):
+    """End a contract early."""
+
+    model = OperatingContract
+    required_roles = CONTRACT_WRITERS
+    success_message = _("The contract was terminated.")
+
+    def call(self, obj):
+        return services.contract_terminate(actor=self.request.user, contract=obj)
