@@ -121,7 +121,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["at", "from_state", "to_state", "actor", "comment"]
+    fields = ["at", "from_label", "to_label", "actor", "comment"]
     readonly_fields = fields
     verbose_name_plural = _("State history")
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -287,11 +288,13 @@ class StatusChange(models.Model):
         return str(choices(value).label) if value in choices.values else value
 
     @property
+    @admin.display(description=_("from"))
     def from_label(self) -> str:
         """The state left, in words."""
         return self._label(self.from_state)
 
     @property
+    @admin.display(description=_("to"))
     def to_label(self) -> str:
         """The state reached, in words."""
         return self._label(self.to_state)
