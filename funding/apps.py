@@ -3,9 +3,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from communities.roles import Role
+
 
 class FundingConfig(AppConfig):
     """Subsidy policies, tranches, budget envelopes and disbursement sheets."""
 
     name = "funding"
     verbose_name = _("Funding")
+    nav = [
+        (
+            _("Subsidies"),
+            "funding:tranche_list",
+            (
+                Role.SUBDISTRICT_STAFF,
+                Role.TASKFORCE_APPROVER,
+                Role.FINANCE_OFFICER,
+                Role.OPERATIONS_ASSESSOR,
+                Role.SUPERVISOR,
+            ),
+        ),
+        (_("Disbursement sheets"), "funding:export_list", (Role.FINANCE_OFFICER,)),
+    ]

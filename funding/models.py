@@ -300,7 +300,15 @@ class TrancheEvent(models.Model):
         verbose_name_plural = _("tranche events")
 
     def __str__(self):
-        return f"{self.from_state or '—'} → {self.to_state}"
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return str(TrancheState(self.from_state).label) if self.from_state else "—"
+
+    @property
+    def to_label(self) -> str:
+        return str(TrancheState(self.to_state).label)
 
 
 class BudgetEnvelopeQuerySet(models.QuerySet):

@@ -18,9 +18,10 @@ from projects.choices import FundingMode, FutureCategory, FutureStage, FutureTyp
 
 from .calculator import SubsidyResult, calculate
 from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
-from .models import BudgetEnvelope, SubsidyPolicy, Tranche, TrancheEvent
+from .models import BudgetEnvelope, DisbursementExport, SubsidyPolicy, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
 from .selectors import envelope_with_figures, policy_in_force
+from .tasks import build_disbursement_export
 
 # Stages whose amount finance enters instead of the calculator.
 ENTERED_STAGES = (TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH)
@@ -424,3 +425,14 @@ def _subdistrict_staff(subdistrict_id: int):
     return get_user_model().objects.filter(
         subdistrict_id=subdistrict_id, groups__name=Role.SUBDISTRICT_STAFF, is_active=True
     )
+
+
+@transaction.atomic
+def disbursement_export_request(*, actor, filters: dict, filter_summary: str) -> DisbursementExport:
+    """Finance asks for the disbursement sheet of what it sees; a task writes it after commit."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    export = DisbursementExport.objects.create(
+        requested_by=actor, filters=filters, filter_summary=filter_summary[:500]
+    )
+    transaction.on_commit(lambda: build_disbursement_export.delay(export.pk))
+    return export

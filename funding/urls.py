@@ -1,4 +1,21 @@
 """Page URLs of the funding app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "funding"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TrancheListView.as_view(), name="tranche_list"),
+    path("tranches/<int:pk>/", views.TrancheDetailView.as_view(), name="tranche_detail"),
+    path("tranches/<int:pk>/approve/", views.TrancheApproveView.as_view(), name="tranche_approve"),
+    path("tranches/<int:pk>/pay/", views.TranchePayView.as_view(), name="tranche_pay"),
+    path("tranches/<int:pk>/cancel/", views.TrancheCancelView.as_view(), name="tranche_cancel"),
+    path("tranches/<int:pk>/return/", views.TrancheReturnView.as_view(), name="tranche_return"),
+    path("tranches/<int:pk>/amount/", views.TrancheAmountView.as_view(), name="tranche_amount"),
+    path("exports/", views.ExportListView.as_view(), name="export_list"),
+    path("exports/new/", views.ExportCreateView.as_view(), name="export_create"),
+    path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export_detail"),
+    path("exports/<int:pk>/status/", views.ExportStatusView.as_view(), name="export_status"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
+]

@@ -1,0 +1,116 @@
+"""Admin of subsidy policies (superuser), budget envelopes (finance) and tranches (read-only)."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from communities.admin import ScopedModelAdmin
+from communities.roles import Role, has_role
+
+from . import services
+from .models import BudgetEnvelope, SubsidyPolicy, Tranche
+from .money import format_yuan
+from .selectors import envelope_with_figures
+
+
+@admin.register(SubsidyPolicy)
+class SubsidyPolicyAdmin(SimpleHistoryAdmin):
+    """Policies are data: the superuser edits them, finance and the task force read them."""
+
+    list_display = ["name", "code", "version", "route", "case", "mode", "effective_from"]
+    list_filter = ["route", "case", "mode"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or not obj.tranches.exists())
+
+
+class BudgetEnvelopeForm(forms.ModelForm):
+    """Refuses an amount below what the envelope has already committed."""
+
+    class Meta:
+        model = BudgetEnvelope
+        fields = ["fiscal_year", "source", "amount", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "amount" in cleaned:
+            figures = envelope_with_figures(
+                fiscal_year=self.instance.fiscal_year, source=self.instance.source
+            )
+            if figures is not None and cleaned["amount"] < figures.committed:
+                self.add_error(
+                    "amount",
+                    _("%(committed)s is already committed from this envelope.")
+                    % {"committed": format_yuan(figures.committed)},
+                )
+        return cleaned
+
+
+@admin.register(BudgetEnvelope)
+class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
+    """Finance keeps the envelopes; committed, paid and remaining come from one query."""
+
+    form = BudgetEnvelopeForm
+    list_display = ["fiscal_year", "source", "amount", "committed", "paid", "remaining", "note"]
+    list_filter = ["source", "fiscal_year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_figures()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["fiscal_year", "source"] if obj else []
+
+    @admin.display(description=_("committed"), ordering="committed")
+    def committed(self, obj):
+        return format_yuan(obj.committed)
+
+    @admin.display(description=_("paid"), ordering="paid")
+    def paid(self, obj):
+        return format_yuan(obj.paid)
+
+    @admin.display(description=_("remaining"), ordering="remaining")
+    def remaining(self, obj):
+        return format_yuan(obj.remaining)
+
+    def has_add_permission(self, request):
+        return has_role(request.user, Role.FINANCE_OFFICER)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, Role.FINANCE_OFFICER)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.budget_envelope_save(envelope=obj, actor=request.user)
+        except ValidationError as error:
+            raise PermissionDenied("; ".join(error.messages)) from error
+
+
+@admin.register(Tranche)
+class TrancheAdmin(ScopedModelAdmin):
+    """Tranches read-only: their state changes only through finance's pages."""
+
+    list_display = ["__str__", "subdistrict", "stage", "amount", "state", "fiscal_year", "due_on"]
+    list_filter = ["state", "stage", "fiscal_year", "subdistrict"]
+    list_select_related = ["subdistrict", "plan", "project__community"]
+    search_fields = ["voucher_number", "plan__title", "project__community__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,58 @@
+"""The one FilterSet of tranches, shared by the list page, the API and the disbursement sheet."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Subdistrict
+
+from .choices import PolicyRoute, TrancheStage, TrancheState
+from .models import Tranche
+
+
+class TrancheFilterSet(django_filters.FilterSet):
+    """State, stage, route, subdistrict, fiscal year and due-date range."""
+
+    state = django_filters.ChoiceFilter(label=_("State"), choices=TrancheState.choices)
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=TrancheStage.choices)
+    route = django_filters.ChoiceFilter(
+        label=_("Route"), choices=PolicyRoute.choices, method="filter_route"
+    )
+    subdistrict = django_filters.ModelChoiceFilter(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+    )
+    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"))
+    due_from = django_filters.DateFilter(
+        label=_("Due from"),
+        field_name="due_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label=_("Due until"),
+        field_name="due_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Tranche
+        fields = ["state", "stage", "route", "subdistrict", "fiscal_year", "due_from", "due_to"]
+
+    def filter_route(self, queryset, name, value):
+        if value == PolicyRoute.GAP:
+            return queryset.filter(plan__isnull=False)
+        return queryset.filter(project__isnull=False)
+
+    def summary(self) -> str:
+        """The active filters in words, for the sheet's title."""
+        if not self.is_bound or not self.is_valid():
+            return str(_("all tranches"))
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+            parts.append(f"{field.label}：{shown}")
+        return "；".join(parts) or str(_("all tranches"))

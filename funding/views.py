@@ -1,0 +1,234 @@
+"""Finance pages: the tranche list and detail, payment actions and disbursement-sheet exports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
+from communities.roles import Role, has_role
+
+from . import services
+from .choices import PAYABLE_STATES, TrancheState
+from .exports import export_path
+from .filtersets import TrancheFilterSet
+from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
+from .models import DisbursementExport, Tranche
+
+READ_ROLES = (
+    Role.SUBDISTRICT_STAFF,
+    Role.TASKFORCE_APPROVER,
+    Role.FINANCE_OFFICER,
+    Role.OPERATIONS_ASSESSOR,
+    Role.SUPERVISOR,
+)
+ENTERED_STAGES = services.ENTERED_STAGES
+
+
+class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
+    """Tranches the user may see, filtered by the one TrancheFilterSet."""
+
+    required_roles = READ_ROLES
+    model = Tranche
+    filterset_class = TrancheFilterSet
+    paginate_by = 50
+    template_name = "funding/tranche_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related().order_by("due_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = self.object_list.aggregate(count=Count("pk"), amount=Sum("amount"))
+        context["can_export"] = has_role(self.request.user, Role.FINANCE_OFFICER)
+        context["query"] = self.request.GET.urlencode()
+        return context
+
+
+class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
+    """One tranche with its explanation, history of events and finance's actions."""
+
+    required_roles = READ_ROLES
+    model = Tranche
+    template_name = "funding/tranche_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related().select_related("policy")
+
+    def get_context_data(self, **kwargs):
+        tranche = self.object
+        finance = has_role(self.request.user, Role.FINANCE_OFFICER)
+        state = tranche.state
+        editable = state in (TrancheState.SCHEDULED, TrancheState.DUE)
+        kwargs.update(
+            events=tranche.events.select_related("actor"),
+            approve_form=ApproveForm() if finance and state == TrancheState.DUE else None,
+            pay_form=PayForm() if finance and state == TrancheState.APPROVED else None,
+            cancel_form=ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None,
+            return_form=ReasonForm() if finance and state == TrancheState.PAID else None,
+            amount_form=(
+                AmountForm(initial={"amount": tranche.amount or None})
+                if finance and editable and tranche.stage in ENTERED_STAGES
+                else None
+            ),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class TrancheActionView(RoleRequiredMixin, View):
+    """Base of the POST-only finance actions: parse the form, call the service, go back."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    form_class = ApproveForm
+    success_message = ""
+
+    def post(self, request, pk):
+        tranche = get_object_or_404(Tranche.objects.restrict(request.user), pk=pk)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.call_service(tranche, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    messages.error(request, message)
+            else:
+                messages.success(request, self.success_message)
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
+
+
+class TrancheApproveView(TrancheActionView):
+    """Approve a due tranche."""
+
+    success_message = _("The tranche was approved for payment.")
+
+    def call_service(self, tranche, *, comment):
+        services.tranche_approve(tranche=tranche, actor=self.request.user, comment=comment)
+
+
+class TranchePayView(TrancheActionView):
+    """Mark an approved tranche paid; a second identical request changes nothing."""
+
+    form_class = PayForm
+    success_message = _("The payment was recorded.")
+
+    def call_service(self, tranche, *, voucher_number, paid_on):
+        services.tranche_mark_paid(
+            tranche=tranche, actor=self.request.user, voucher_number=voucher_number, paid_on=paid_on
+        )
+
+
+class TrancheCancelView(TrancheActionView):
+    """Cancel an unpaid tranche."""
+
+    form_class = ReasonForm
+    success_message = _("The tranche was cancelled.")
+
+    def call_service(self, tranche, *, reason):
+        services.tranche_cancel(tranche=tranche, actor=self.request.user, reason=reason)
+
+
+class TrancheReturnView(TrancheActionView):
+    """Record that a paid tranche's money came back."""
+
+    form_class = ReasonForm
+    success_message = _("The return was recorded.")
+
+    def call_service(self, tranche, *, reason):
+        services.tranche_return(tranche=tranche, actor=self.request.user, reason=reason)
+
+
+class TrancheAmountView(TrancheActionView):
+    """Enter the amount of an original-model or pass-through tranche."""
+
+    form_class = AmountForm
+    success_message = _("The amount was recorded.")
+
+    def call_service(self, tranche, *, amount):
+        services.tranche_set_amount(tranche=tranche, actor=self.request.user, amount=amount)
+
+
+class ExportCreateView(RoleRequiredMixin, View):
+    """Ask for the disbursement sheet of the list as filtered ("export what I see")."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+
+    def post(self, request):
+        data = QueryDict(request.POST.get("query", ""))
+        filterset = TrancheFilterSet(data, queryset=Tranche.objects.none())
+        if not filterset.is_valid():
+            messages.error(request, _("The filters are not valid."))
+            return HttpResponseRedirect(reverse("funding:tranche_list"))
+        filters = {name: data[name] for name in filterset.filters if data.get(name)}
+        export = services.disbursement_export_request(
+            actor=request.user, filters=filters, filter_summary=filterset.summary()
+        )
+        return HttpResponseRedirect(reverse("funding:export_detail", args=[export.pk]))
+
+
+class ExportAccessMixin:
+    """An export is visible to whoever asked for it and to finance; to others it is a 404."""
+
+    def get_export(self) -> DisbursementExport:
+        export = get_object_or_404(DisbursementExport, pk=self.kwargs["pk"])
+        user = self.request.user
+        if export.requested_by_id != user.pk and not has_role(user, Role.FINANCE_OFFICER):
+            raise Http404
+        return export
+
+
+class ExportListView(RoleRequiredMixin, ListView):
+    """The user's recent disbursement-sheet exports."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    template_name = "funding/export_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return DisbursementExport.objects.filter(requested_by=self.request.user)
+
+
+class ExportDetailView(ExportAccessMixin, DetailView):
+    """An export's progress, polled by the page, and its download link once done."""
+
+    template_name = "funding/export_detail.html"
+    context_object_name = "export"
+
+    def get_object(self, queryset=None):
+        return self.get_export()
+
+
+class ExportStatusView(ExportAccessMixin, View):
+    """The export's progress as JSON for the polling page."""
+
+    def get(self, request, pk):
+        export = self.get_export()
+        return JsonResponse(
+            {
+                "state": export.state,
+                "state_label": str(export.get_state_display()),
+                "percent": export.percent,
+                "rows_written": export.rows_written,
+                "total_rows": export.total_rows,
+            }
+        )
+
+
+class ExportDownloadView(ExportAccessMixin, View):
+    """Serve a finished export's file after checking who asks."""
+
+    def get(self, request, pk):
+        export = self.get_export()
+        path = export_path(export) if export.file_name else None
+        if path is None or not path.is_file():
+            raise Http404
+        return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)

@@ -1,0 +1,231 @@
+"""Finance pages: list and filters, scope, finance-only actions, exports, money panel, API."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from communities.roles import Role
+from funding.choices import ExportState, TrancheState
+from funding.models import DisbursementExport, SubsidyPolicy, Tranche
+from tests.factories import PASSWORD, GapFillingPlanFactory
+
+from .factories import BudgetEnvelopeFactory, TrancheFactory
+
+D = Decimal
+
+
+@pytest.fixture
+def finance(user_with_role):
+    return user_with_role(Role.FINANCE_OFFICER)
+
+
+@pytest.fixture
+def two_subdistricts(hushan, gutang):
+    return (
+        TrancheFactory(plan__community__subdistrict=hushan, amount=D("600000.00")),
+        TrancheFactory(
+            plan__community__subdistrict=gutang, amount=D("300000.00"), state="scheduled"
+        ),
+    )
+
+
+def login(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_list_filters_by_state_and_shows_the_total(client, finance, two_subdistricts):
+    response = login(client, finance).get(reverse("funding:tranche_list"), {"state": "due"})
+
+    assert list(response.context["object_list"]) == [two_subdistricts[0]]
+    assert response.context["totals"]["amount"] == D("600000.00")
+    assert "600000.00" in response.content.decode().replace(",", "")
+
+
+def test_every_filter_of_the_filterset_narrows_the_list(client, finance, two_subdistricts, gutang):
+    login(client, finance)
+    url = reverse("funding:tranche_list")
+    cases = [
+        ({"subdistrict": gutang.pk}, [two_subdistricts[1]]),
+        ({"route": "future"}, []),
+        ({"route": "gap"}, list(two_subdistricts)),
+        ({"fiscal_year": 2023}, []),
+        (
+            {"stage": "gap_after_acceptance", "due_from": "2024-05-01", "due_to": "2024-06-30"},
+            list(two_subdistricts),
+        ),
+        ({"due_from": "2024-06-02"}, []),
+    ]
+    for params, expected in cases:
+        assert list(client.get(url, params).context["object_list"]) == expected, params
+
+
+def test_list_query_count_is_fixed(client, finance, hushan, django_assert_max_num_queries):
+    login(client, finance)
+    for _index in range(3):
+        TrancheFactory(plan__community__subdistrict=hushan)
+    client.get(reverse("funding:tranche_list"))
+    TrancheFactory.create_batch(10)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("funding:tranche_list"))
+    assert len(response.context["object_list"]) == 13
+
+
+def test_subdistrict_staff_see_their_own_read_only_and_others_are_404(
+    client, staff_hushan, two_subdistricts
+):
+    own, other = two_subdistricts
+    login(client, staff_hushan)
+
+    listed = client.get(reverse("funding:tranche_list")).context["object_list"]
+    detail = client.get(reverse("funding:tranche_detail", args=[own.pk]))
+
+    assert list(listed) == [own]
+    assert detail.status_code == 200 and detail.context["approve_form"] is None
+    assert client.get(reverse("funding:tranche_detail", args=[other.pk])).status_code == 404
+    assert client.post(reverse("funding:tranche_approve", args=[own.pk])).status_code == 403
+
+
+def test_department_reviewers_do_not_read_subsidies(client, user_with_role, two_subdistricts):
+    login(client, user_with_role(Role.DEPARTMENT_REVIEWER))
+
+    assert client.get(reverse("funding:tranche_list")).status_code == 403
+
+
+def test_finance_approves_and_a_double_click_on_pay_pays_once(client, finance, two_subdistricts):
+    tranche = two_subdistricts[0]
+    login(client, finance)
+    assert client.get(reverse("funding:tranche_detail", args=[tranche.pk])).context["approve_form"]
+
+    client.post(reverse("funding:tranche_approve", args=[tranche.pk]), {"comment": "ok"})
+    payment = {"voucher_number": "PZ-9", "paid_on": date.today().isoformat()}
+    first = client.post(reverse("funding:tranche_pay", args=[tranche.pk]), payment)
+    second = client.post(reverse("funding:tranche_pay", args=[tranche.pk]), payment)
+
+    tranche.refresh_from_db()
+    assert first.status_code == second.status_code == 302
+    assert tranche.state == TrancheState.PAID and tranche.voucher_number == "PZ-9"
+    assert tranche.events.filter(to_state="paid").count() == 1
+
+
+def test_refused_action_shows_the_reason(client, finance, two_subdistricts):
+    scheduled = two_subdistricts[1]
+    login(client, finance)
+
+    response = client.post(
+        reverse("funding:tranche_pay", args=[scheduled.pk]),
+        {"voucher_number": "X", "paid_on": date.today().isoformat()},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "alert-danger" in response.content.decode()
+    scheduled.refresh_from_db()
+    assert scheduled.state == TrancheState.SCHEDULED
+
+
+def test_export_what_i_see_writes_a_private_file_for_the_requester(
+    client,
+    finance,
+    user_with_role,
+    two_subdistricts,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    login(client, finance)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("funding:export_create"), {"query": "state=due"})
+
+    export = DisbursementExport.objects.get()
+    assert response["Location"] == reverse("funding:export_detail", args=[export.pk])
+    assert export.state == ExportState.DONE and export.rows_written == 1
+    assert export.filters == {"state": "due"}
+    status = client.get(reverse("funding:export_status", args=[export.pk])).json()
+    assert status["percent"] == 100
+    download = client.get(reverse("funding:export_download", args=[export.pk]))
+    target = tmp_path / "download.xlsx"
+    target.write_bytes(b"".join(download.streaming_content))
+    rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2 and rows[0][11] == 600000
+
+    client.logout()
+    login(client, user_with_role(Role.SUPERVISOR))
+    assert client.get(reverse("funding:export_download", args=[export.pk])).status_code == 404
+    assert client.post(reverse("funding:export_create"), {"query": ""}).status_code == 403
+
+
+def test_money_panel_tag_renders_the_plans_figures(db):
+    plan = GapFillingPlanFactory()
+    TrancheFactory(plan=plan, amount=D("600000.00"), state=TrancheState.DUE)
+
+    html = Template("{% load funding %}{% money_panel plan=plan %}").render(Context({"plan": plan}))
+
+    assert (
+        html.replace(",", "").count("600000.00") >= 3
+    )  # total, due, remaining and the tranche row
+
+
+def test_api_lists_tranches_within_scope_with_the_same_filters(
+    client, staff_hushan, two_subdistricts
+):
+    login(client, staff_hushan)
+
+    data = client.get("/api/tranches/", {"state": "due"}).json()
+
+    assert [row["id"] for row in data["results"]] == [two_subdistricts[0].pk]
+    assert data["results"][0]["amount"] == "600000.00"
+
+
+def test_budget_envelope_admin_shows_figures_to_finance(client, finance, two_subdistricts):
+    BudgetEnvelopeFactory(fiscal_year=2024, amount=D("1000000"))
+    finance.is_staff = True
+    finance.save()
+    login(client, finance)
+
+    response = client.get(reverse("admin:funding_budgetenvelope_changelist"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "900,000.00" in content  # committed: 600,000 + 300,000
+    assert "100,000.00" in content  # remaining
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"tiers": [{"upper": "5", "rate": "90"}, {"upper": "4", "rate": "95"}]}, "tiers"),
+        ({"tiers": [{"upper": None, "rate": "120"}]}, "tiers"),
+        ({"schedule": [{"stage": "future_approval", "percent": "30"}]}, "schedule"),
+    ],
+)
+def test_policy_validation(db, changes, field):
+    policy = SubsidyPolicy.objects.get(code="future-optimised")
+    for name, value in changes.items():
+        setattr(policy, name, value)
+
+    with pytest.raises(ValidationError) as refused:
+        policy.full_clean()
+    assert field in refused.value.error_dict
+
+
+def test_seeded_policies_are_valid(db):
+    for policy in SubsidyPolicy.objects.all():
+        policy.full_clean()
+    assert SubsidyPolicy.objects.count() == 6
+
+
+def test_tranche_admin_is_read_only_and_scoped(client, staff_hushan, two_subdistricts):
+    login(client, staff_hushan)
+    other = two_subdistricts[1]
+
+    assert client.get(reverse("admin:funding_tranche_change", args=[other.pk])).status_code == 404
+    assert Tranche.objects.count() == 2

@@ -1,0 +1,87 @@
+"""The disbursement sheet: columns, totals, summary per subdistrict, formula neutralisation."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from openpyxl import load_workbook
+
+from funding.choices import TrancheState
+from funding.models import Tranche
+from funding.sheets import COLUMNS, safe_text, write_disbursement_sheet
+
+from .factories import TrancheFactory
+
+D = Decimal
+
+
+@pytest.fixture
+def tranches(hushan, gutang):
+    return [
+        TrancheFactory(plan__community__subdistrict=hushan, amount=D("600000.00")),
+        TrancheFactory(
+            plan__community__subdistrict=hushan,
+            plan__title='=HYPERLINK("http://evil")',
+            amount=D("123.45"),
+            state=TrancheState.PAID,
+            voucher_number="@PZ-1",
+            paid_on=date(2024, 7, 1),
+        ),
+        TrancheFactory(plan__community__subdistrict=gutang, amount=D("1000.00")),
+    ]
+
+
+def read(path):
+    workbook = load_workbook(path)
+    return workbook, workbook.worksheets[0]
+
+
+def test_sheet_has_title_header_rows_totals_and_summary(tranches, tmp_path):
+    target = tmp_path / "sheet.xlsx"
+    with translation.override("zh-hans"):
+        count = write_disbursement_sheet(
+            Tranche.objects.all(), target, filter_summary="全部", batch_size=2
+        )
+
+    workbook, sheet = read(target)
+    rows = list(sheet.iter_rows(values_only=True))
+    assert count == 3
+    assert "全部" in rows[1][0]
+    assert len(rows[2]) == len(COLUMNS) == 17
+    body = rows[3:-1]
+    assert [row[0] for row in body] == [1, 2, 3]
+    assert rows[-1][11] == D("601123.45") or rows[-1][11] == 601123.45
+    assert sheet.freeze_panes == "A4"
+    assert sheet["L4"].number_format == "#,##0.00"
+    assert sheet["I4"].value == 0.5 and sheet["I4"].number_format == "0.00%"
+    # paid to date and still to pay per plan
+    assert body[1][12] == 123.45 and body[0][12] == 0
+    summary = list(workbook.worksheets[1].iter_rows(values_only=True))
+    assert [row[0] for row in summary[1:]] == ["古塘", "浒山", summary[-1][0]]
+    assert summary[-1][1] == 3
+
+
+def test_text_that_looks_like_a_formula_is_neutralised(tranches, tmp_path):
+    target = tmp_path / "sheet.xlsx"
+    write_disbursement_sheet(Tranche.objects.all(), target, filter_summary="x")
+
+    _workbook, sheet = read(target)
+    project = sheet["D5"]
+    assert project.data_type == "s" and project.value.startswith("'=")
+    assert all(cell.data_type != "f" for row in sheet.iter_rows(min_row=4) for cell in row)
+    assert safe_text("+1") == "'+1" and safe_text("-1") == "'-1" and safe_text("ok") == "ok"
+
+
+def test_command_filters_by_state_subdistrict_and_year(tranches, tmp_path):
+    target = tmp_path / "due.xlsx"
+    call_command(
+        "export_disbursements", "--out", str(target), "--state", "due", "--subdistrict", "浒山",
+        "--year", "2024",
+    )  # fmt: skip
+
+    _workbook, sheet = read(target)
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2  # one due tranche of 浒山 and the totals row
+    assert rows[0][11] == 600000
