@@ -7,6 +7,7 @@ from . import views
 app_name = "communities"
 urlpatterns = [
     path("", views.CommunityListView.as_view(), name="list"),
+    path("priorities/", views.PriorityRankingView.as_view(), name="priorities"),
     path("<int:pk>/", views.CommunityDetailView.as_view(), name="detail"),
     path(
         "<int:parent_pk>/facilities/add/", views.FacilityCreateView.as_view(), name="facility_add"

@@ -7,6 +7,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 from django_filters.views import FilterView
 
 from . import selectors, services
+from .choices import Route
 from .filtersets import CommunityFilterSet
 from .forms import FacilityForm, SpaceResourceForm
 from .mixins import (
@@ -45,6 +46,25 @@ class CommunityListView(RestrictedQuerysetMixin, FilterView):
             .annotate_facility_count()
             .order_by("subdistrict__code", "code")
         )
+
+
+class PriorityRankingView(TemplateView):
+    """The policy's priority order of communities for gap filling, with the reasons."""
+
+    template_name = "communities/priority_ranking.html"
+
+    def get_context_data(self, **kwargs):
+        route = self.request.GET.get("route", Route.GAP)
+        if route not in Route.values:
+            route = Route.GAP
+        year = timezone.localdate().year
+        kwargs.update(
+            entries=selectors.priority_ranking(user=self.request.user, year=year, route=route),
+            routes=Route.choices,
+            route=route,
+            year=year,
+        )
+        return super().get_context_data(**kwargs)
 
 
 class CommunityDetailView(RestrictedQuerysetMixin, DetailView):

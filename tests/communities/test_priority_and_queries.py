@@ -1,0 +1,84 @@
+"""The priority ranking follows the policy's order; list pages keep a fixed number of queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from communities.selectors import priority_ranking
+from tests.factories import CommunityFactory, FacilityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_old_one_young_gaps_come_first_then_fewer_facilities_then_lower_score(
+    supervisor_user,
+):
+    complete = CommunityFactory(name="齐全", assessment_score=Decimal("50"))
+    for facility_type in ["elderly_care", "culture", "sports"]:
+        FacilityFactory(community=complete, facility_type=facility_type)
+    FacilityFactory(community=complete, facility_type="childcare", places=100)
+    no_elderly = CommunityFactory(name="缺养老", assessment_score=Decimal("90"))
+    FacilityFactory(community=no_elderly, facility_type="childcare", places=100)
+    few_low = CommunityFactory(name="少且低", assessment_score=Decimal("40"))
+    FacilityFactory(community=few_low, facility_type="elderly_care")
+    FacilityFactory(community=few_low, facility_type="childcare", places=100)
+    few_high = CommunityFactory(name="少且高", assessment_score=Decimal("80"))
+    FacilityFactory(community=few_high, facility_type="elderly_care")
+    FacilityFactory(community=few_high, facility_type="childcare", places=100)
+
+    ranking = priority_ranking(user=supervisor_user, year=2025)
+    assert [entry.community.name for entry in ranking] == ["缺养老", "少且低", "少且高", "齐全"]
+    assert "养老服务设施" in ranking[0].reasons[0]
+
+
+@pytest.fixture
+def supervisor_user(user_with_role):
+    return user_with_role("supervisor")
+
+
+def make_communities(n):
+    for _ in range(n):
+        community = CommunityFactory()
+        FacilityFactory(community=community)
+
+
+def test_community_list_queries_do_not_grow_with_rows(
+    client, supervisor_user, django_assert_max_num_queries
+):
+    make_communities(3)
+    client.force_login(supervisor_user)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("communities:list"))
+    make_communities(20)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("communities:list")).status_code == 200
+
+
+def test_priority_page_queries_do_not_grow_with_rows(
+    client, supervisor_user, django_assert_max_num_queries
+):
+    make_communities(20)
+    client.force_login(supervisor_user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("communities:priorities"))
+    assert len(response.context["entries"]) == 20
+
+
+def test_api_list_queries_do_not_grow_with_rows(
+    client, supervisor_user, django_assert_max_num_queries
+):
+    make_communities(20)
+    client.force_login(supervisor_user)
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/communities/").status_code == 200
+
+
+def test_home_counts_in_a_fixed_number_of_queries(
+    client, supervisor_user, django_assert_max_num_queries
+):
+    make_communities(20)
+    client.force_login(supervisor_user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("home"))
+    assert response.context["counts"]["total"] == 20
