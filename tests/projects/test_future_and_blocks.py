@@ -1,0 +1,129 @@
+"""Future-community stages, the three-year plan export, and the development-block unit rule."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from communities.choices import FacilityType
+from projects import services
+from projects.choices import FutureStage
+from projects.demo import seed as seed_projects
+from projects.models import (
+    BlockUnit,
+    DevelopmentBlock,
+    FutureCommunityProject,
+    GapFillingPlan,
+    StatusChange,
+)
+from projects.selectors import block_requirement
+from tests.factories import FutureCommunityProjectFactory
+
+DAY = datetime.date(2024, 3, 1)
+
+
+def test_stages_advance_one_at_a_time_with_the_audit_trail(approver):
+    project = FutureCommunityProjectFactory()
+    services.project_advance(
+        actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
+    )
+    with pytest.raises(ValidationError):
+        services.project_advance(
+            actor=approver, project=project, to_stage=FutureStage.NAMED, on_date=DAY
+        )
+    project = services.project_advance(
+        actor=approver, project=project, to_stage=FutureStage.APPROVED, on_date=DAY
+    )
+    assert project.approval_date == DAY
+    assert list(project.status_changes.values_list("to_state", flat=True)) == [
+        "plan_reviewed",
+        "approved",
+    ]
+
+
+def test_only_the_task_force_advances_stages(staff_hushan):
+    project = FutureCommunityProjectFactory()
+    with pytest.raises(PermissionDenied):
+        services.project_advance(
+            actor=staff_hushan, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
+        )
+
+
+def test_three_year_plan_export_follows_the_filters(client, approver):
+    FutureCommunityProjectFactory(plan_year=2024, creation_investment=Decimal("4500000"))
+    FutureCommunityProjectFactory(plan_year=2025, creation_investment=Decimal("3000000"))
+    client.force_login(approver)
+    response = client.get(reverse("projects:future_export") + "?plan_year=2024")
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet["A1"].value.startswith("慈溪市未来社区创建三年计划表")
+    assert sheet["D3"].value == "2024年计划"
+    assert sheet["H3"].value == 450
+    assert sheet["A4"].value == "合计"
+
+
+@pytest.mark.parametrize(
+    ("area", "population", "required"),
+    [("400", 10000, 1), ("401", 5000, 2), ("300", 25000, 3), ("1200", 100, 3)],
+)
+def test_units_follow_the_400_mu_or_10000_people_rule(area, population, required):
+    block = DevelopmentBlock(name="x", area_mu=Decimal(area), planned_population=population)
+    assert block_requirement(block, units=[]).required == required
+
+
+def test_a_unit_missing_a_facility_type_is_warned(db):
+    block = DevelopmentBlock.objects.create(
+        name="西潮塘区块", area_mu=Decimal("300"), planned_population=8000
+    )
+    BlockUnit.objects.create(
+        block=block, number=1, facility_types=[t for t in FacilityType.values if t != "childcare"]
+    )
+    result = block_requirement(block)
+    assert result.required == 1
+    assert len(result.warnings) == 1
+    assert str(FacilityType.CHILDCARE.label) in result.warnings[0]
+
+
+def test_block_page_shows_reasoning(client, approver):
+    block = DevelopmentBlock.objects.create(
+        name="金融港区块", area_mu=Decimal("450"), planned_population=8500
+    )
+    client.force_login(approver)
+    page = client.get(reverse("projects:block_detail", args=[block.pk])).content.decode()
+    assert 'data-testid="unit-reasoning"' in page
+    assert 'data-testid="block-warning"' in page
+
+
+def test_demo_seed_is_idempotent_and_covers_every_state(db):
+    from communities.demo import seed as seed_communities
+
+    seed_communities()
+    seed_projects()
+    counts = (
+        GapFillingPlan.objects.count(),
+        FutureCommunityProject.objects.count(),
+        DevelopmentBlock.objects.count(),
+        StatusChange.objects.count(),
+    )
+    seed_projects()
+    assert counts == (
+        GapFillingPlan.objects.count(),
+        FutureCommunityProject.objects.count(),
+        DevelopmentBlock.objects.count(),
+        StatusChange.objects.count(),
+    )
+    assert counts[:3] == (26, 29, 6)
+    assert set(GapFillingPlan.objects.values_list("state", flat=True)) == {
+        state for state, _label in GapFillingPlan._meta.get_field("state").choices
+    }
+    for username in ("subdistrict_staff", "subdistrict_staff_2"):
+        states = set(
+            GapFillingPlan.objects.filter(created_by__username=username).values_list(
+                "state", flat=True
+            )
+        )
+        assert {"draft", "returned"} <= states
+    assert FutureCommunityProject.objects.filter(funding_mode="original").count() == 11

@@ -1,0 +1,86 @@
+"""Every page, admin page and API list of the projects app opens for the people who use it."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from projects.choices import FutureStage
+from projects.models import DevelopmentBlock
+from tests.factories import FutureCommunityProjectFactory
+
+
+@pytest.fixture
+def records(plan):
+    project = FutureCommunityProjectFactory()
+    block = DevelopmentBlock.objects.create(
+        name="太屹区块", area_mu=Decimal("300"), planned_population=6500
+    )
+    return plan, project, block
+
+
+def test_pages_admin_and_api_open(client, approver, records):
+    plan, project, block = records
+    client.force_login(approver)
+    urls = [
+        reverse("projects:plan_list"),
+        reverse("projects:plan_detail", args=[plan.pk]),
+        reverse("projects:future_list"),
+        reverse("projects:future_detail", args=[project.pk]),
+        reverse("projects:block_list"),
+        reverse("projects:block_detail", args=[block.pk]),
+        reverse("admin:projects_gapfillingplan_changelist"),
+        reverse("admin:projects_gapfillingplan_change", args=[plan.pk]),
+        reverse("admin:projects_futurecommunityproject_changelist"),
+        reverse("admin:projects_futurecommunityproject_change", args=[project.pk]),
+        reverse("admin:projects_futurecommunityproject_advance", args=[project.pk]),
+        reverse("admin:projects_developmentblock_changelist"),
+        reverse("admin:projects_developmentblock_change", args=[block.pk]),
+        reverse("plan-list"),
+        reverse("future-project-list"),
+        reverse("development-block-list"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_advance_in_the_admin(client, approver, records):
+    _plan, project, _block = records
+    client.force_login(approver)
+    response = client.post(
+        reverse("admin:projects_futurecommunityproject_advance", args=[project.pk]),
+        {"to_stage": FutureStage.PLAN_REVIEWED, "on_date": "2024-03-01", "comment": ""},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == FutureStage.PLAN_REVIEWED
+
+
+def test_admin_edit_of_a_project_goes_through_the_service(client, approver, records):
+    _plan, project, _block = records
+    client.force_login(approver)
+    url = reverse("admin:projects_futurecommunityproject_change", args=[project.pk])
+    response = client.post(
+        url,
+        {
+            "category": "renovation",
+            "project_type": "leading",
+            "provincial_batch": "",
+            "plan_year": "2024",
+            "funding_mode": "optimised",
+            "creation_investment": "5000000",
+            "stage": "named",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    project.refresh_from_db()
+    assert project.project_type == "leading"
+    assert project.stage == FutureStage.PLANNING
+    assert project.history.first().history_user == approver
+
+
+def test_api_plan_list_is_scoped(client, staff_gutang, records):
+    client.force_login(staff_gutang)
+    assert client.get(reverse("plan-list")).json()["count"] == 0
