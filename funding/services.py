@@ -5,6 +5,7 @@ an audit event; callers may wrap them in their own transaction."""
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,10 +46,13 @@ def subsidy_commit_for_plan(*, plan, actor) -> Tranche:
     policy = policy_in_force(case=PolicyCase.GAP_FILLING, on=on)
     inputs = {"investment": plan.total_investment, "policy_fee": plan.policy_fee}
     result = _calculate(policy, inputs)
-    _ensure_budget(fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy)
+    unbudgeted = _ensure_budget(
+        fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
+    )
     tranche = existing or Tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
     from_state = tranche.state if existing else ""
     _fill(tranche, policy=policy, inputs=inputs, result=result, amount=result.subsidy)
+    _warn(tranche, unbudgeted)
     tranche.subdistrict_id = plan.subdistrict_id
     tranche.fiscal_year = on.year
     tranche.state = TrancheState.SCHEDULED
@@ -75,8 +79,9 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         "settled": plan.settled_investment,
     }
     result = _calculate(tranche.policy, inputs)
+    unbudgeted = ""
     if result.subsidy > tranche.amount:
-        _ensure_budget(
+        unbudgeted = _ensure_budget(
             fiscal_year=tranche.fiscal_year,
             source=tranche.source,
             amount=result.subsidy,
@@ -84,6 +89,7 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         )
     from_state = tranche.state
     _fill(tranche, policy=tranche.policy, inputs=inputs, result=result, amount=result.subsidy)
+    _warn(tranche, unbudgeted)
     tranche.state = TrancheState.DUE
     tranche.due_on = plan.acceptance_date or timezone.localdate()
     _save(tranche, actor=actor, from_state=from_state, comment=_("Settled at acceptance."))
@@ -114,11 +120,14 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
     policy = policy_in_force(case=PolicyCase.FUTURE_OPTIMISED, on=on)
     inputs = {"investment": project.creation_investment}
     result = _calculate(policy, inputs)
-    _ensure_budget(fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy)
+    unbudgeted = _ensure_budget(
+        fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
+    )
     tranches = []
     for index, (stage, amount) in enumerate(result.tranches):
         tranche = Tranche(stage=stage, fiscal_year=on.year, **fields)
         _fill(tranche, policy=policy, inputs=inputs, result=result, amount=amount)
+        _warn(tranche, unbudgeted)
         if index == 0:
             tranche.state, tranche.due_on = TrancheState.DUE, on
         _save(tranche, actor=actor, comment=_("Committed at project approval."))
@@ -169,7 +178,9 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
     today = timezone.localdate()
     policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
     result = _calculate(policy, {})
-    _ensure_budget(fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy)
+    unbudgeted = _ensure_budget(
+        fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy
+    )
     tranche = Tranche(
         project=project,
         subdistrict_id=project.community.subdistrict_id,
@@ -179,6 +190,7 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
         due_on=today,
     )
     _fill(tranche, policy=policy, inputs={}, result=result, amount=result.subsidy)
+    _warn(tranche, unbudgeted)
     _save(tranche, actor=actor, comment=_("Operations assessment passed."))
     return tranche
 
@@ -324,8 +336,9 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     amount = to_fen(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    unbudgeted = ""
     if tranche.source != BudgetSource.NINGBO:
-        _ensure_budget(
+        unbudgeted = _ensure_budget(
             fiscal_year=tranche.fiscal_year,
             source=tranche.source,
             amount=amount,
@@ -334,23 +347,31 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     from_state = tranche.state
     result = _calculate(tranche.policy, {}, entered_amount=amount)
     _fill(tranche, policy=tranche.policy, inputs={"entered": amount}, result=result, amount=amount)
+    _warn(tranche, unbudgeted)
     tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
     _save(tranche, actor=actor, from_state=from_state, comment=format_yuan(amount))
     return tranche
 
 
-def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> None:
-    """Refuse a commitment the envelope cannot hold, naming the envelope and the shortfall."""
+def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> str:
+    """Refuse a commitment the envelope cannot hold, naming the envelope and the shortfall.
+
+    Without any envelope for the year and source the commitment goes ahead with a warning that
+    is kept on the tranche, unless settings.FUNDING_REQUIRE_BUDGET_ENVELOPE refuses it too.
+    """
     if amount <= 0:
-        return
+        return ""
     envelope = BudgetEnvelope.objects.select_for_update().filter(
         fiscal_year=fiscal_year, source=source
     )
     if not envelope.exists():
-        raise ValidationError(
-            _("There is no %(source)s budget envelope for %(year)s; finance must set one up first.")
-            % {"source": BudgetSource(source).label, "year": fiscal_year}
-        )
+        message = _("There is no %(source)s budget envelope for %(year)s.") % {
+            "source": BudgetSource(source).label,
+            "year": fiscal_year,
+        }
+        if getattr(settings, "FUNDING_REQUIRE_BUDGET_ENVELOPE", False):
+            raise ValidationError(message)
+        return message
     figures = envelope_with_figures(fiscal_year=fiscal_year, source=source)
     available = figures.remaining + releasing
     if amount > available:
@@ -366,6 +387,13 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
                 "shortfall": format_yuan(amount - available),
             }
         )
+    return ""
+
+
+def _warn(tranche: Tranche, warning: str) -> None:
+    """Keep a budget warning on the tranche next to the calculator's own."""
+    if warning:
+        tranche.warnings = [*tranche.warnings, str(warning)]
 
 
 def _lock(tranche: Tranche) -> Tranche:

@@ -75,7 +75,16 @@ def test_commit_beyond_the_remaining_budget_names_the_envelope_and_shortfall(app
     assert not Tranche.objects.exists()
 
 
-def test_commit_without_an_envelope_is_refused(db, approver):
+def test_commit_without_an_envelope_is_kept_with_a_warning(db, approver):
+    tranche = services.subsidy_commit_for_plan(plan=approved_plan(), actor=approver)
+
+    assert tranche.amount == D("600000.00")
+    assert any(str(TODAY.year) in warning for warning in tranche.warnings)
+
+
+def test_commit_without_an_envelope_is_refused_when_envelopes_are_required(db, approver, settings):
+    settings.FUNDING_REQUIRE_BUDGET_ENVELOPE = True
+
     with pytest.raises(ValidationError, match=str(TODAY.year)):
         services.subsidy_commit_for_plan(plan=approved_plan(), actor=approver)
 
