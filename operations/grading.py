@@ -9,7 +9,8 @@ TWO_PLACES = Decimal("0.01")
 
 def weighted_total(scores: dict[str, Decimal], weights: dict[str, int]) -> Decimal:
     """Σ score × weight / 100, rounded half-up to two places."""
-    total = sum((Decimal(scores[kind]) * weights[kind] for kind in weights), Decimal("0"))
+    # str() first, so a score given as a float is read as written, not as its binary value.
+    total = sum((Decimal(str(scores[kind])) * weights[kind] for kind in weights), Decimal("0"))
     return (total / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 

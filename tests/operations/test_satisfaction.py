@@ -1,0 +1,141 @@
+"""Resident satisfaction: entering scores, the survey import (all rows or none), the panel
+on the community page."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.template import Context, Template
+from django.urls import reverse
+from openpyxl import Workbook
+
+from operations import services
+from operations.choices import SatisfactionSource
+from operations.models import SatisfactionScore
+from operations.selectors import community_panel
+from tests.factories import CommunityFactory
+
+from .factories import ContractFactory, SatisfactionScoreFactory
+
+
+def workbook(rows, header=("社区编码", "期间", "满意度得分", "调查人数")) -> BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_staff_record_and_correct_a_score(staff_hushan, hushan):
+    community = CommunityFactory(subdistrict=hushan)
+    services.satisfaction_record(
+        actor=staff_hushan, community=community, period="2025-H1", score=Decimal("82.5")
+    )
+    services.satisfaction_record(
+        actor=staff_hushan, community=community, period="2025-H1", score=Decimal("84")
+    )
+    score = SatisfactionScore.objects.get()
+    assert score.score == Decimal("84.00")
+    assert score.source == SatisfactionSource.ENTERED
+
+
+def test_scores_are_checked(staff_hushan, hushan):
+    community = CommunityFactory(subdistrict=hushan)
+    with pytest.raises(ValidationError):
+        services.satisfaction_record(
+            actor=staff_hushan, community=community, period="2025-H1", score=Decimal("100.5")
+        )
+    with pytest.raises(ValidationError):
+        services.satisfaction_record(
+            actor=staff_hushan, community=community, period="上半年", score=Decimal("90")
+        )
+
+
+def test_another_subdistrict_cannot_record(staff_gutang, hushan):
+    with pytest.raises(Http404):
+        services.satisfaction_record(
+            actor=staff_gutang,
+            community=CommunityFactory(subdistrict=hushan),
+            period="2025",
+            score=Decimal("90"),
+        )
+
+
+def test_survey_import_saves_every_row(staff_hushan, hushan):
+    first = CommunityFactory(subdistrict=hushan, code="hs-01")
+    second = CommunityFactory(subdistrict=hushan, code="hs-02")
+    count = services.satisfaction_import(
+        actor=staff_hushan,
+        file=workbook([("hs-01", "2025-H1", 91.5, 120), ("hs-02", "2025-H1", "76", None)]),
+    )
+    assert count == 2
+    assert SatisfactionScore.objects.get(community=first).respondents == 120
+    score = SatisfactionScore.objects.get(community=second)
+    assert score.score == Decimal("76.00")
+    assert score.source == SatisfactionSource.SURVEY_IMPORT
+
+
+def test_survey_import_is_all_or_nothing_with_row_errors(staff_hushan, hushan, gutang):
+    CommunityFactory(subdistrict=hushan, code="hs-01")
+    CommunityFactory(subdistrict=gutang, code="gt-01")
+    rows = [
+        ("hs-01", "2025-H1", 90, 100),
+        ("nope", "2025-H1", 90, 100),
+        ("gt-01", "2025-H1", 90, 100),
+        ("hs-01", "2025-13", 101, "很多"),
+        ("hs-01", "2025-H1", 88, 50),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.satisfaction_import(actor=staff_hushan, file=workbook(rows))
+    messages = caught.value.messages
+    assert len(messages) == 4
+    assert messages[0].startswith("Row 3") or messages[0].startswith("第 3 行")
+    assert "nope" in messages[0]
+    assert "gt-01" in messages[1]
+    assert "101" in messages[2]
+    assert "2" in messages[3]  # row 6 repeats row 2's community and period
+    assert not SatisfactionScore.objects.exists()
+
+
+def test_survey_import_needs_the_headers(staff_hushan):
+    with pytest.raises(ValidationError) as caught:
+        services.satisfaction_import(
+            actor=staff_hushan, file=workbook([("x", "2025", 1, 1)], header=("a", "b", "c", "d"))
+        )
+    assert len(caught.value.messages) == 1
+
+
+def test_import_page_lists_row_errors(client, staff_hushan):
+    client.force_login(staff_hushan)
+    upload = workbook([("nope", "2025-H1", 90, 1)])
+    upload.name = "survey.xlsx"
+    response = client.post(reverse("operations:satisfaction_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "nope" in response.content.decode()
+    template = client.get(reverse("operations:satisfaction_template"))
+    assert template.status_code == 200
+
+
+def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan):
+    community = CommunityFactory(subdistrict=hushan)
+    SatisfactionScoreFactory(community=community, period="2024", score=Decimal("70"))
+    SatisfactionScoreFactory(community=community, period="2025-H1", score=Decimal("86.5"))
+    from tests.factories import FacilityFactory
+
+    facility = FacilityFactory(community=community)
+    from datetime import date
+
+    ContractFactory(subdistrict=hushan, facilities=[facility], ends_on=date(2099, 1, 1))
+    panel = community_panel(community)
+    assert panel["latest_satisfaction"].score == Decimal("86.50")
+    assert len(panel["contracts"]) == 1
+    html = Template("{% load operations_panel %}{% community_operations_panel community %}").render(
+        Context({"community": community})
+    )
+    assert "86.50" in html and panel["contracts"][0].operator.name in html
