@@ -281,7 +281,7 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.from_state} → {self.to_state}"
+        return f"{self.from_label} → {self.to_label}"
 
     def _label(self, value: str) -> str:
         choices = PlanState if self.plan_id else FutureStage

@@ -63,6 +63,17 @@ def _require_state(plan: GapFillingPlan, allowed: Iterable[str], message: str) -
         refuse(message, state=_state_label(plan))
 
 
+def _lock_checked(plan, *, actor, role: str | None, states, refusal: str) -> GapFillingPlan:
+    """Lock the plan, check the actor (role None: the subdistrict staff), then the state."""
+    plan = _lock(plan)
+    if role is None:
+        ensure_subdistrict_writer(actor, plan.subdistrict_id)
+    else:
+        ensure_role(actor, role)
+    _require_state(plan, states, refusal)
+    return plan
+
+
 def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> None:
     """Set the new state, save with history and write the audit record."""
     from_state = plan.state
@@ -215,12 +226,14 @@ def plan_update(
     spaces: Iterable[SpaceResource] = (),
 ) -> GapFillingPlan:
     """Change a draft or returned plan's content, line items and spaces."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        EDITABLE_STATES,
-        _("A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."),
+        actor=actor,
+        role=None,
+        states=EDITABLE_STATES,
+        refusal=_(
+            "A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."
+        ),
     )
     return _apply_content(plan, actor=actor, fields=fields, line_items=line_items, spaces=spaces)
 
@@ -228,12 +241,12 @@ def plan_update(
 @transaction.atomic
 def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") -> PlanAttachment:
     """Attach a PDF, image or Office document to a plan of the actor's subdistrict."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        set(PlanState.values) - {PlanState.WITHDRAWN, PlanState.CLOSED},
-        _("A plan in state “%(state)s” takes no more attachments."),
+        actor=actor,
+        role=None,
+        states=set(PlanState.values) - {PlanState.WITHDRAWN, PlanState.CLOSED},
+        refusal=_("A plan in state “%(state)s” takes no more attachments."),
     )
     validate_attachment(file)
     attachment = PlanAttachment(
@@ -259,12 +272,14 @@ def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") 
 @transaction.atomic
 def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
     """Send a draft or returned plan to the task force for joint review."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        EDITABLE_STATES,
-        _("A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."),
+        actor=actor,
+        role=None,
+        states=EDITABLE_STATES,
+        refusal=_(
+            "A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."
+        ),
     )
     items = [
         {name: getattr(item, name) for name in LINE_ITEM_FIELDS} for item in plan.line_items.all()
@@ -278,12 +293,14 @@ def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
 @transaction.atomic
 def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
     """Open a new joint-review round (会审) for a submitted plan."""
-    plan = _lock(plan)
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.SUBMITTED],
-        _("A plan in state “%(state)s” cannot go to joint review; it must be submitted first."),
+        actor=actor,
+        role=Role.TASKFORCE_APPROVER,
+        states=[PlanState.SUBMITTED],
+        refusal=_(
+            "A plan in state “%(state)s” cannot go to joint review; it must be submitted first."
+        ),
     )
     plan.review_round += 1
     _move(
@@ -364,12 +381,12 @@ def opinion_record(
 @transaction.atomic
 def plan_return(*, actor, plan: GapFillingPlan, reason: str) -> GapFillingPlan:
     """Send the plan back to its subdistrict for revision, with the reasons."""
-    plan = _lock(plan)
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.SUBMITTED, PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE],
-        _("A plan in state “%(state)s” cannot be returned; only plans under review can."),
+        actor=actor,
+        role=Role.TASKFORCE_APPROVER,
+        states=[PlanState.SUBMITTED, PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE],
+        refusal=_("A plan in state “%(state)s” cannot be returned; only plans under review can."),
     )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan goes back for revision.")})
@@ -387,12 +404,14 @@ def plan_approve(
     approval_date: datetime.date,
 ) -> GapFillingPlan:
     """Approve (批复) a plan every required department agreed to, with the document number."""
-    plan = _lock(plan)
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.APPROVABLE],
-        _("A plan in state “%(state)s” cannot be approved; it must first pass joint review."),
+        actor=actor,
+        role=Role.TASKFORCE_APPROVER,
+        states=[PlanState.APPROVABLE],
+        refusal=_(
+            "A plan in state “%(state)s” cannot be approved; it must first pass joint review."
+        ),
     )
     missing = missing_agreements(plan)
     if missing:
@@ -412,12 +431,14 @@ def plan_approve(
 @transaction.atomic
 def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillingPlan:
     """Withdraw a plan before approval; its landing spaces become free again."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        WITHDRAWABLE_STATES,
-        _("A plan in state “%(state)s” cannot be withdrawn; only plans not yet approved can."),
+        actor=actor,
+        role=None,
+        states=WITHDRAWABLE_STATES,
+        refusal=_(
+            "A plan in state “%(state)s” cannot be withdrawn; only plans not yet approved can."
+        ),
     )
     plan.space_allocations.filter(is_active=True).update(is_active=False)
     _move(plan, actor=actor, to_state=PlanState.WITHDRAWN, comment=reason)
@@ -428,12 +449,14 @@ def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillin
 @transaction.atomic
 def plan_start(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
     """Start construction of an approved plan."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.APPROVED],
-        _("A plan in state “%(state)s” cannot start construction; it must be approved first."),
+        actor=actor,
+        role=None,
+        states=[PlanState.APPROVED],
+        refusal=_(
+            "A plan in state “%(state)s” cannot start construction; it must be approved first."
+        ),
     )
     _move(plan, actor=actor, to_state=PlanState.UNDER_CONSTRUCTION, comment=comment)
     return plan
@@ -444,12 +467,14 @@ def progress_report(
     *, actor, plan: GapFillingPlan, percent: int, on_date: datetime.date, note: str = ""
 ) -> ProgressReport:
     """Report construction progress (percentage and date) of a plan under construction."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.UNDER_CONSTRUCTION],
-        _("A plan in state “%(state)s” takes no progress reports; it is not under construction."),
+        actor=actor,
+        role=None,
+        states=[PlanState.UNDER_CONSTRUCTION],
+        refusal=_(
+            "A plan in state “%(state)s” takes no progress reports; it is not under construction."
+        ),
     )
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
@@ -473,12 +498,12 @@ def plan_complete(
     *, actor, plan: GapFillingPlan, on_date: datetime.date, note: str = ""
 ) -> GapFillingPlan:
     """Report construction complete; the plan then waits for acceptance (验收)."""
-    plan = _lock(plan)
-    ensure_subdistrict_writer(actor, plan.subdistrict_id)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.UNDER_CONSTRUCTION],
-        _("A plan in state “%(state)s” cannot be completed; it is not under construction."),
+        actor=actor,
+        role=None,
+        states=[PlanState.UNDER_CONSTRUCTION],
+        refusal=_("A plan in state “%(state)s” cannot be completed; it is not under construction."),
     )
     ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
     plan.progress_percent = 100
@@ -496,12 +521,12 @@ def plan_accept(
     settled_investment: Decimal,
 ) -> GapFillingPlan:
     """Record the acceptance (验收) of a completed plan with its settled investment."""
-    plan = _lock(plan)
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.COMPLETED],
-        _("A plan in state “%(state)s” cannot be accepted; construction must be complete."),
+        actor=actor,
+        role=Role.TASKFORCE_APPROVER,
+        states=[PlanState.COMPLETED],
+        refusal=_("A plan in state “%(state)s” cannot be accepted; construction must be complete."),
     )
     if acceptance_date is None or settled_investment is None:
         raise ValidationError(_("Give the acceptance date and the settled investment."))
@@ -519,12 +544,12 @@ def plan_accept(
 @transaction.atomic
 def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
     """Close an accepted plan once its subsidy is paid."""
-    plan = _lock(plan)
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    _require_state(
+    plan = _lock_checked(
         plan,
-        [PlanState.ACCEPTED],
-        _("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
+        actor=actor,
+        role=Role.TASKFORCE_APPROVER,
+        states=[PlanState.ACCEPTED],
+        refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
     )
     _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
     _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
