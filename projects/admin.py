@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin import ScopedModelAdmin
 from communities.mixins import add_service_errors
@@ -283,6 +284,33 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/projects/gapfillingplan/transition.html", context)
+
+
+@admin.register(PlanLineItem)
+class PlanLineItemAdmin(SimpleHistoryAdmin):
+    """Line items, read-only, so that their field history (who changed which amount) is open."""
+
+    list_display = ["plan", "facility_type", "floor_area", "investment"]
+    list_filter = ["facility_type"]
+    search_fields = ["plan__title", "plan__community__name"]
+    list_select_related = ["plan"]
+    readonly_fields = ["plan", "facility_type", "floor_area", "investment"]
+
+    def get_queryset(self, request):
+        visible = GapFillingPlan.objects.restrict(request.user)
+        return super().get_queryset(request).filter(plan__in=visible)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _messages(error) -> list[str]:

@@ -1,13 +1,16 @@
 """Joint review and approval in the admin: opinions, buttons, filters, read-only state."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from projects import services
 from projects.choices import PlanState
-from projects.models import ReviewOpinion
+from projects.models import ReviewOpinion, SpaceAllocation
+from tests.factories import GapFillingPlanFactory, SpaceResourceFactory
 
 
 @pytest.fixture
@@ -81,3 +84,51 @@ def test_admin_of_another_subdistricts_plan_is_hidden_from_its_staff(
     client.force_login(staff_gutang)
     response = client.get(transition_url(in_review, "opinion"))
     assert response.status_code == 404
+
+
+def test_field_history_of_plans_and_line_items_is_in_the_admin(
+    client, plan, staff_hushan, approver
+):
+    item = plan.line_items.first()
+    services.plan_update(
+        actor=staff_hushan,
+        plan=plan,
+        fields={"total_investment": Decimal("1300000.00")},
+        line_items=[
+            {
+                "pk": item.pk,
+                "facility_type": item.facility_type,
+                "floor_area": item.floor_area,
+                "investment": Decimal("670000.00"),
+            },
+            *[
+                {
+                    "pk": other.pk,
+                    "facility_type": other.facility_type,
+                    "floor_area": other.floor_area,
+                    "investment": other.investment,
+                }
+                for other in plan.line_items.exclude(pk=item.pk)
+            ],
+        ],
+    )
+    assert item.history.first().history_user == staff_hushan
+    assert item.history.first().investment == Decimal("670000.00")
+    client.force_login(approver)
+    for url in [
+        reverse("admin:projects_gapfillingplan_history", args=[plan.pk]),
+        reverse("admin:projects_planlineitem_history", args=[item.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "staff_hushan" in response.content.decode()
+
+
+def test_a_space_has_at_most_one_active_plan_in_the_database(plan, staff_hushan):
+    space = SpaceResourceFactory(community=plan.community)
+    SpaceAllocation.objects.create(plan=plan, space=space)
+    other = GapFillingPlanFactory(community=plan.community, created_by=staff_hushan)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpaceAllocation.objects.create(plan=other, space=space)
+    SpaceAllocation.objects.filter(plan=plan).update(is_active=False)
+    SpaceAllocation.objects.create(plan=other, space=space)
