@@ -99,6 +99,13 @@ class PlanFormView(RoleRequiredMixin, FormView):
             self.plan = get_object_or_404(
                 GapFillingPlan.objects.restrict(request.user), pk=kwargs["pk"]
             )
+            if "edit" not in plan_actions(self.plan, request.user):
+                messages.error(
+                    request,
+                    _("A plan in state “%(state)s” cannot be changed.")
+                    % {"state": self.plan.get_state_display()},
+                )
+                return redirect("projects:plan_detail", pk=self.plan.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def subdistrict(self):
@@ -304,7 +311,7 @@ class BlockDetailView(RestrictedQuerysetMixin, DetailView):
 
     model = DevelopmentBlock
     template_name = "projects/block_detail.html"
-    context_object_name = "block"
+    context_object_name = "dev_block"
 
     def get_context_data(self, **kwargs):
         units = list(self.object.units.all())

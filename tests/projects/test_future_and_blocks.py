@@ -93,6 +93,7 @@ def test_block_page_shows_reasoning(client, approver):
     )
     client.force_login(approver)
     page = client.get(reverse("projects:block_detail", args=[block.pk])).content.decode()
+    assert "金融港区块</h1>" in page
     assert 'data-testid="unit-reasoning"' in page
     assert 'data-testid="block-warning"' in page
 
