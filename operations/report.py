@@ -312,7 +312,12 @@ class ReportBuilder:
         sums = {
             row["subdistrict"]: row
             for row in tranche.objects.values("subdistrict").annotate(
-                due=Sum("amount", filter=Q(state__in=DUE_TRANCHE_STATES)),
+                # Paid after the month's end still counts as due at the end of the month.
+                due=Sum(
+                    "amount",
+                    filter=Q(state__in=DUE_TRANCHE_STATES)
+                    | Q(state=PAID_TRANCHE_STATE, paid_on__gt=self.as_of),
+                ),
                 paid=Sum("amount", filter=Q(state=PAID_TRANCHE_STATE, paid_on__lte=self.as_of)),
             )
         }
@@ -388,7 +393,8 @@ class ReportBuilder:
             if start > end:
                 continue
             current = latest.get(score.community_id)
-            if current is None or period_span(current.period)[1] < finish:
+            # Latest end wins; on the same end the shorter, more recent survey wins.
+            if current is None or period_span(current.period)[::-1] < (finish, start):
                 latest[score.community_id] = score
         by_subdistrict = defaultdict(list)
         for score in latest.values():

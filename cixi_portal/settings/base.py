@@ -131,7 +131,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab  # noqa: E402  (kept beside the schedule it serves)
+
+# The supervision report of the month just ended, on the 1st at 06:00 (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict = {
+    "operations-monthly-supervision-report": {
+        "task": "operations.tasks.request_monthly_supervision_report",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+}
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 

@@ -1,0 +1,140 @@
+"""Building supervision reports: on request, monthly, from the command line; failures
+recorded and retried; never two builds of one month at once."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from openpyxl import load_workbook
+
+from communities.roles import Role
+from operations import services, tasks
+from operations.choices import ReportState
+from operations.models import SupervisionReport
+
+
+def test_a_requested_report_is_built_after_commit(
+    supervisor, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report, created = services.supervision_report_request(actor=supervisor, period="2025-06")
+    assert created and report.state == ReportState.QUEUED
+    assert len(callbacks) == 1  # the task is queued only once the request has committed
+    callbacks[0]()
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE
+    assert report.progress == 100
+    assert report.started_at and report.finished_at
+    assert {s["key"] for s in report.summary["sections"]} >= {"starts", "praise", "supervise"}
+    assert report.file_path.is_file()
+    assert report.file_path.is_relative_to(media_root)
+    load_workbook(report.file_path)
+
+
+def test_only_the_supervisor_requests_reports(user_with_role):
+    with pytest.raises(PermissionDenied):
+        services.supervision_report_request(
+            actor=user_with_role(Role.TASKFORCE_APPROVER), period="2025-06"
+        )
+
+
+def test_a_second_request_for_the_month_joins_the_running_one(
+    supervisor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first, created_first = services.supervision_report_request(
+            actor=supervisor, period="2025-06"
+        )
+        second, created_second = services.supervision_report_request(
+            actor=supervisor, period="2025-06"
+        )
+        other, created_other = services.supervision_report_request(
+            actor=supervisor, period="2025-05"
+        )
+    assert created_first and not created_second and created_other
+    assert second.pk == first.pk
+    assert len(callbacks) == 2
+
+
+def test_the_database_refuses_two_active_reports_for_one_month(db):
+    SupervisionReport.objects.create(period="2025-06")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SupervisionReport.objects.create(period="2025-06", state=ReportState.QUEUED)
+    # A finished report does not block a new one.
+    SupervisionReport.objects.filter(period="2025-06").update(state=ReportState.DONE)
+    SupervisionReport.objects.create(period="2025-06")
+
+
+def test_a_build_runs_once(supervisor, media_root):
+    report = SupervisionReport.objects.create(period="2025-06", requested_by=supervisor)
+    assert services.supervision_report_build(report_id=report.pk).state == ReportState.DONE
+    assert services.supervision_report_build(report_id=report.pk) is None
+
+
+def test_a_failure_is_recorded_and_can_be_retried(
+    supervisor, media_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise RuntimeError("the plans table is unreachable")
+
+    monkeypatch.setattr(services, "build_report", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed, _created = services.supervision_report_request(actor=supervisor, period="2025-06")
+    failed.refresh_from_db()
+    assert failed.state == ReportState.FAILED
+    assert "RuntimeError: the plans table is unreachable" in failed.error
+    assert failed.finished_at is not None
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        retried, created = services.supervision_report_retry(actor=supervisor, report=failed)
+    retried.refresh_from_db()
+    assert created and retried.pk != failed.pk
+    assert retried.state == ReportState.DONE
+    assert SupervisionReport.objects.get(pk=failed.pk).state == ReportState.FAILED
+
+
+def test_the_monthly_task_asks_for_the_month_before(
+    db, media_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2026, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = tasks.request_monthly_supervision_report()
+    report = SupervisionReport.objects.get(pk=pk)
+    assert report.period == "2025-12"
+    assert report.requested_by is None
+    assert report.state == ReportState.DONE  # eager in tests: built at once
+
+
+def test_previous_month():
+    assert services.previous_month(date(2025, 7, 1)) == "2025-06"
+    assert services.previous_month(date(2025, 1, 31)) == "2024-12"
+
+
+def test_beat_runs_the_report_monthly(settings):
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "operations.tasks.request_monthly_supervision_report"
+    )
+    schedule = entry["schedule"]
+    assert schedule.day_of_month == {1}
+    assert len(schedule.month_of_year) == 12
+
+
+def test_the_command_builds_synchronously(db, media_root, tmp_path):
+    out = tmp_path / "report.xlsx"
+    call_command("supervision_report", period="2025-06", out=out)
+    report = SupervisionReport.objects.get()
+    assert report.state == ReportState.DONE
+    assert out.read_bytes() == report.file_path.read_bytes()
+    assert "补短板年度启动情况" in load_workbook(out).sheetnames
+
+
+def test_the_command_refuses_a_bad_month(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("supervision_report", period="2025-13")
