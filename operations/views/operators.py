@@ -34,6 +34,7 @@ class OperatorListView(ReadPageMixin, FilterView):
             .annotate(
                 active_contracts=Count("contracts", filter=Q(contracts__state=ContractState.ACTIVE))
             )
+            .order_by("name", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -110,6 +111,7 @@ class ContractListView(ReadPageMixin, FilterView):
             .get_queryset()
             .select_related("subdistrict", "operator")
             .annotate(facility_count=Count("facilities"))
+            .order_by("subdistrict__code", "-starts_on", "pk")
         )
 
     def get_context_data(self, **kwargs):
