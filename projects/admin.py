@@ -442,6 +442,26 @@ class DevelopmentBlockAdmin(ScopedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("subdistrict").prefetch_related("units")
 
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.block_save(actor=request.user, block=obj, fields=form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(" ".join(_messages(error))) from error
+        obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        units = [
+            {name: unit_form.cleaned_data[name] for name in services.blocks.UNIT_FIELDS}
+            for unit_form in formset.forms
+            if unit_form.cleaned_data and not unit_form.cleaned_data.get("DELETE")
+        ]
+        try:
+            saved = services.block_units_save(actor=request.user, block=form.instance, units=units)
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(" ".join(_messages(error))) from error
+        # The admin's change message reads what the formset itself would have saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = saved, [], []
+
     @admin.display(description=_("required units"))
     def required_units(self, obj):
         return selectors.block_requirement(obj, list(obj.units.all())).required

@@ -14,7 +14,7 @@ from communities.models import Community, Department, Subdistrict, User
 
 from . import services
 from .choices import FUTURE_STAGE_ORDER, PlanState
-from .models import BlockUnit, DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
 
 # Target states of the gap-filling plans, by plan year, in the communities' order: older plans
 # are further along. Both demo subdistricts get a draft and a returned plan.
@@ -99,7 +99,7 @@ def seed() -> None:
         return
     _seed_plans(users)
     _seed_future_projects(users["taskforce_approver"])
-    _seed_blocks()
+    _seed_blocks(users["taskforce_approver"])
 
 
 def _usernames() -> list[str]:
@@ -284,27 +284,30 @@ def _seed_future_projects(approver: User) -> None:
             )
 
 
-def _seed_blocks() -> None:
+def _seed_blocks(approver: User) -> None:
     for name, subdistrict_code, community_code, area, population, units in BLOCKS:
         if DevelopmentBlock.objects.filter(name=name).exists():
             continue
-        block = DevelopmentBlock.objects.create(
-            name=name,
-            subdistrict=Subdistrict.objects.filter(code=subdistrict_code).first(),
-            community=Community.objects.filter(code=community_code).first(),
-            area_mu=Decimal(area),
-            planned_population=population,
-            is_pilot=community_code is None,
-            note="试点区块（数据为示例）"
-            if community_code is None
-            else "列入三年拆迁改造计划，按试点办法新建社区",
+        block = services.block_save(
+            actor=approver,
+            block=DevelopmentBlock(),
+            fields={
+                "name": name,
+                "subdistrict": Subdistrict.objects.filter(code=subdistrict_code).first(),
+                "community": Community.objects.filter(code=community_code).first(),
+                "area_mu": Decimal(area),
+                "planned_population": population,
+                "is_pilot": community_code is None,
+                "note": "试点区块（数据为示例）"
+                if community_code is None
+                else "列入三年拆迁改造计划，按试点办法新建社区",
+            },
         )
-        BlockUnit.objects.bulk_create(
-            BlockUnit(
-                block=block,
-                number=number,
-                name=f"{name}集成用房{number}",
-                facility_types=list(types),
-            )
-            for number, types in enumerate(units, start=1)
+        services.block_units_save(
+            actor=approver,
+            block=block,
+            units=[
+                {"number": number, "name": f"{name}集成用房{number}", "facility_types": list(types)}
+                for number, types in enumerate(units, start=1)
+            ],
         )

@@ -1,5 +1,6 @@
 """Writes of the projects app; every state change goes through one of these functions."""
 
+from .blocks import block_save, block_units_save
 from .future import next_stage, project_advance, project_create, project_update
 from .plans import (
     attachment_add,
@@ -22,6 +23,8 @@ from .plans import (
 
 __all__ = [
     "attachment_add",
+    "block_save",
+    "block_units_save",
     "missing_agreements",
     "next_stage",
     "opinion_record",

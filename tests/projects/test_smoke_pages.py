@@ -84,3 +84,40 @@ def test_admin_edit_of_a_project_goes_through_the_service(client, approver, reco
 def test_api_plan_list_is_scoped(client, staff_gutang, records):
     client.force_login(staff_gutang)
     assert client.get(reverse("plan-list")).json()["count"] == 0
+
+
+def test_blocks_are_saved_in_the_admin_through_the_service(client, approver):
+    client.force_login(approver)
+    response = client.post(
+        reverse("admin:projects_developmentblock_add"),
+        {
+            "name": "科教园区东区块",
+            "area_mu": "380",
+            "planned_population": "9000",
+            "note": "",
+            "units-TOTAL_FORMS": "1",
+            "units-INITIAL_FORMS": "0",
+            "units-0-number": "1",
+            "units-0-name": "东区集成用房",
+            "units-0-facility_types": ["elderly_care", "childcare"],
+        },
+    )
+    assert response.status_code == 302
+    block = DevelopmentBlock.objects.get()
+    assert block.history.first().history_user == approver
+    assert block.units.get().facility_types == ["elderly_care", "childcare"]
+
+
+def test_only_the_task_force_saves_blocks(user_with_role):
+    from django.core.exceptions import PermissionDenied
+
+    from communities.roles import Role
+    from projects import services
+
+    reviewer = user_with_role(Role.DEPARTMENT_REVIEWER)
+    with pytest.raises(PermissionDenied):
+        services.block_save(
+            actor=reviewer,
+            block=DevelopmentBlock(),
+            fields={"name": "x", "area_mu": Decimal("1"), "planned_population": 1},
+        )
