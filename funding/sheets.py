@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .choices import PAYABLE_STATES, PolicyRoute, TrancheState
+from .choices import PAYABLE_STATES, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
 from .money import HUNDRED, ZERO
 
@@ -120,8 +120,9 @@ def write_disbursement_sheet(
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
     count = 0
+    labels = _Labels()
     for count, tranche in enumerate(iterate_in_batches(tranches, batch_size), start=1):
-        values = _row(count, tranche)
+        values = _row(count, tranche, labels)
         sheet.append(
             [_value_cell(sheet, value, fmt) for value, fmt in zip(values, formats, strict=True)]
         )
@@ -146,14 +147,24 @@ def write_disbursement_sheet(
     return count
 
 
-def _row(number: int, tranche: Tranche) -> list:
+class _Labels:
+    """Translated choice labels, looked up once per sheet instead of once per cell."""
+
+    def __init__(self):
+        self.state = {value: str(label) for value, label in TrancheState.choices}
+        self.stage = {value: str(label) for value, label in TrancheStage.choices}
+        self.route = {value: str(label) for value, label in PolicyRoute.choices}
+        self.voucher = _("voucher %(number)s")
+
+
+def _row(number: int, tranche: Tranche, labels: _Labels) -> list:
     subject = tranche.plan if tranche.plan_id else tranche.project
     inputs = tranche.inputs or {}
     paid = tranche.plan_paid + tranche.project_paid
     is_plan = tranche.plan_id is not None
-    remarks = [tranche.get_state_display()]
+    remarks = [labels.state[tranche.state]]
     if tranche.voucher_number:
-        remarks.append(_("voucher %(number)s") % {"number": tranche.voucher_number})
+        remarks.append(labels.voucher % {"number": tranche.voucher_number})
     if tranche.note:
         remarks.append(tranche.note)
     return [
@@ -161,13 +172,13 @@ def _row(number: int, tranche: Tranche) -> list:
         tranche.subdistrict.name,
         subject.community.name,
         str(subject),
-        str(PolicyRoute(tranche.route).label),
+        labels.route[tranche.route],
         _decimal(inputs.get("investment")),
         _decimal(inputs.get("policy_fee")),
         tranche.base,
         None if tranche.rate is None else tranche.rate / HUNDRED,
         tranche.subsidy_total,
-        tranche.get_stage_display(),
+        labels.stage[tranche.stage],
         tranche.amount,
         paid,
         tranche.subsidy_total - paid,
