@@ -23,5 +23,4 @@ class FundingConfig(AppConfig):
                 Role.SUPERVISOR,
             ),
         ),
-        (_("Disbursement sheets"), "funding:export_list", (Role.FINANCE_OFFICER,)),
     ]
