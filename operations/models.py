@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.choices import FacilityType
@@ -119,7 +120,7 @@ class OperatingContract(models.Model):
     facilities = models.ManyToManyField(
         "communities.Facility", verbose_name=_("facilities"), related_name="operating_contracts"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("operating contract", "title"), max_length=200)
     service_level = models.CharField(
         _("service level"), max_length=16, choices=ServiceLevel, default=ServiceLevel.COMMUNITY
     )
