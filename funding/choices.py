@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PolicyRoute(models.TextChoices):
@@ -47,12 +48,12 @@ class TrancheStage(models.TextChoices):
 class TrancheState(models.TextChoices):
     """scheduled → due → approved → paid, or cancelled / returned."""
 
-    SCHEDULED = "scheduled", _("Scheduled")
-    DUE = "due", _("Due")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
-    RETURNED = "returned", _("Returned")
+    SCHEDULED = "scheduled", pgettext_lazy("tranche state", "Scheduled")
+    DUE = "due", pgettext_lazy("tranche state", "Due")
+    APPROVED = "approved", pgettext_lazy("tranche state", "Approved")
+    PAID = "paid", pgettext_lazy("tranche state", "Paid")
+    CANCELLED = "cancelled", pgettext_lazy("tranche state", "Cancelled")
+    RETURNED = "returned", pgettext_lazy("tranche state", "Returned")
 
 
 # Tranches in these states no longer hold budget.

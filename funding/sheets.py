@@ -10,7 +10,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,33 +25,35 @@ MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# (header, width, number format) in the order of DESIGN §3.
+
+# (header, width, number format) in the order of DESIGN §3; the headers have their own
+# translation context so that they read exactly as the finance bureau names them.
 COLUMNS = [
-    (gettext_lazy("No."), 6, None),
-    (gettext_lazy("Subdistrict"), 10, None),
-    (gettext_lazy("Community"), 14, None),
-    (gettext_lazy("Project"), 32, None),
-    (gettext_lazy("Route"), 14, None),
-    (gettext_lazy("Investment"), 16, MONEY_FORMAT),
-    (gettext_lazy("Policy handling fee"), 14, MONEY_FORMAT),
-    (gettext_lazy("Subsidy base"), 16, MONEY_FORMAT),
-    (gettext_lazy("Subsidy rate"), 10, PERCENT_FORMAT),
-    (gettext_lazy("Subsidy total"), 16, MONEY_FORMAT),
-    (gettext_lazy("Stage of this payment"), 22, None),
-    (gettext_lazy("Amount of this payment"), 16, MONEY_FORMAT),
-    (gettext_lazy("Paid to date"), 16, MONEY_FORMAT),
-    (gettext_lazy("Still to pay"), 16, MONEY_FORMAT),
-    (gettext_lazy("Approval document number"), 22, None),
-    (gettext_lazy("Acceptance date"), 12, "yyyy-mm-dd"),
-    (gettext_lazy("Remarks"), 30, None),
+    (pgettext_lazy("disbursement sheet", "No."), 6, None),
+    (pgettext_lazy("disbursement sheet", "Subdistrict"), 10, None),
+    (pgettext_lazy("disbursement sheet", "Community"), 14, None),
+    (pgettext_lazy("disbursement sheet", "Project"), 32, None),
+    (pgettext_lazy("disbursement sheet", "Route"), 14, None),
+    (pgettext_lazy("disbursement sheet", "Investment"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Policy handling fee"), 14, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy base"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy rate"), 10, PERCENT_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy total"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Stage of this payment"), 22, None),
+    (pgettext_lazy("disbursement sheet", "Amount of this payment"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Paid to date"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Still to pay"), 16, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Approval document number"), 22, None),
+    (pgettext_lazy("disbursement sheet", "Acceptance date"), 12, "yyyy-mm-dd"),
+    (pgettext_lazy("disbursement sheet", "Remarks"), 30, None),
 ]
 AMOUNT_COLUMN = 11  # zero-based index of "Amount of this payment"
 SUMMARY_COLUMNS = [
-    (gettext_lazy("Subdistrict"), 12),
-    (gettext_lazy("Tranches"), 10),
-    (gettext_lazy("Amount of these payments"), 18),
-    (gettext_lazy("of which paid"), 18),
-    (gettext_lazy("of which due or approved"), 18),
+    (pgettext_lazy("disbursement sheet", "Subdistrict"), 12),
+    (pgettext_lazy("disbursement sheet", "Tranches"), 10),
+    (pgettext_lazy("disbursement sheet", "Amount of these payments"), 18),
+    (pgettext_lazy("disbursement sheet", "of which paid"), 18),
+    (pgettext_lazy("disbursement sheet", "of which due or approved"), 18),
 ]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
