@@ -72,71 +72,74 @@ def seed() -> None:
     _seed_assessments(assessor)
 
 
-def _contract(*, actor, operator, title, level, facilities, fee) -> OperatingContract | None:
-    existing = OperatingContract.objects.filter(title=title).first()
-    if existing is not None or not facilities:
-        return existing
-    return services.contract_create(
-        actor=actor,
-        subdistrict=actor.subdistrict,
-        facilities=facilities,
-        fields={
-            "operator": operator,
-            "title": title,
-            "service_level": level,
-            "starts_on": TERM[0],
-            "ends_on": TERM[1],
-            "annual_fee": Decimal(fee),
-        },
-    )
+# (title, subdistrict, operator's credit code, level, facility type, which of them, fee):
+# a 1+N elderly-care chain in 浒山, childcare in 古塘, neighbourhood centres in 浒山.
+CONTRACTS = [
+    (
+        "浒山街道居家养老服务中心运营委托合同",
+        "hushan",
+        "91330282MA2H4K7L5N",
+        ServiceLevel.SUBDISTRICT,
+        FacilityType.ELDERLY_CARE,
+        slice(0, 1),
+        "480000",
+    ),
+    (
+        "浒山街道社区居家养老服务站运营委托合同",
+        "hushan",
+        "91330282MA2H4K7L5N",
+        ServiceLevel.COMMUNITY,
+        FacilityType.ELDERLY_CARE,
+        slice(1, 5),
+        "360000",
+    ),
+    (
+        "古塘街道婴幼儿照护驿站运营合同",
+        "gutang",
+        "52330282MJ9A1B2C3M",
+        ServiceLevel.COMMUNITY,
+        FacilityType.CHILDCARE,
+        slice(0, 3),
+        "150000",
+    ),
+    (
+        "浒山街道邻里中心运营合同",
+        "hushan",
+        "91330282MA2J6P8Q13",
+        ServiceLevel.COMMUNITY,
+        FacilityType.NEIGHBOURHOOD_CENTRE,
+        slice(0, 2),
+        "220000",
+    ),
+]
 
 
 def _seed_contracts(operators, staff) -> None:
-    """A 1+N elderly-care chain in 浒山, childcare in 古塘, neighbourhood centres in 浒山."""
-    elderly = list(
-        Facility.objects.filter(
-            community__subdistrict__code="hushan", facility_type=FacilityType.ELDERLY_CARE
-        ).order_by("community__code")[:5]
-    )
-    elderly_operator = operators["91330282MA2H4K7L5N"]
-    _contract(
-        actor=staff["hushan"],
-        operator=elderly_operator,
-        title="浒山街道居家养老服务中心运营委托合同",
-        level=ServiceLevel.SUBDISTRICT,
-        facilities=elderly[:1],
-        fee="480000",
-    )
-    _contract(
-        actor=staff["hushan"],
-        operator=elderly_operator,
-        title="浒山街道社区居家养老服务站运营委托合同",
-        level=ServiceLevel.COMMUNITY,
-        facilities=elderly[1:],
-        fee="360000",
-    )
-    childcare = Facility.objects.filter(
-        community__subdistrict__code="gutang", facility_type=FacilityType.CHILDCARE
-    ).order_by("community__code")[:3]
-    _contract(
-        actor=staff["gutang"],
-        operator=operators["52330282MJ9A1B2C3M"],
-        title="古塘街道婴幼儿照护驿站运营合同",
-        level=ServiceLevel.COMMUNITY,
-        facilities=list(childcare),
-        fee="150000",
-    )
-    centres = Facility.objects.filter(
-        community__subdistrict__code="hushan", facility_type=FacilityType.NEIGHBOURHOOD_CENTRE
-    ).order_by("community__code")[:2]
-    _contract(
-        actor=staff["hushan"],
-        operator=operators["91330282MA2J6P8Q13"],
-        title="浒山街道邻里中心运营合同",
-        level=ServiceLevel.COMMUNITY,
-        facilities=list(centres),
-        fee="220000",
-    )
+    """The demo contracts, each signed by the subdistrict's own staff through the service."""
+    for title, subdistrict, code, level, facility_type, which, fee in CONTRACTS:
+        if OperatingContract.objects.filter(title=title).exists():
+            continue
+        facilities = list(
+            Facility.objects.filter(
+                community__subdistrict__code=subdistrict, facility_type=facility_type
+            ).order_by("community__code", "pk")[which]
+        )
+        if not facilities:
+            continue
+        actor = staff[subdistrict]
+        services.contract_create(
+            actor=actor,
+            subdistrict=actor.subdistrict,
+            facilities=facilities,
+            fields={
+                "operator": operators[code],
+                "title": title,
+                "service_level": level,
+                "starts_on": TERM[0],
+                "ends_on": TERM[1],
+                "annual_fee": Decimal(fee),
+            },
+        )
 
 
 def _seed_satisfaction(staff) -> None:

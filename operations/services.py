@@ -243,8 +243,15 @@ def assessment_create(
         ) from error
 
 
-def _locked_assessment(assessment) -> OperationsAssessment:
-    return OperationsAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+def _locked_assessment(
+    assessment, *, actor, required_state: str, refusal: str
+) -> OperationsAssessment:
+    """Check the assessor's role, lock the row and refuse unless it is in the required state."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    locked = OperationsAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+    if locked.state != required_state:
+        raise ValidationError(refusal)
+    return locked
 
 
 @transaction.atomic
@@ -252,10 +259,12 @@ def assessment_update(
     *, actor, assessment: OperationsAssessment, scores: dict[str, Any], comments: str
 ) -> OperationsAssessment:
     """Change the scores of a draft assessment; the total and grade follow."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    locked = _locked_assessment(assessment)
-    if locked.state != AssessmentState.DRAFT:
-        raise ValidationError(_("Only a draft assessment can be changed."))
+    locked = _locked_assessment(
+        assessment,
+        actor=actor,
+        required_state=AssessmentState.DRAFT,
+        refusal=_("Only a draft assessment can be changed."),
+    )
     for name, value in _score_fields(scores).items():
         setattr(locked, name, value)
     locked.comments = comments
@@ -267,20 +276,24 @@ def assessment_update(
 @transaction.atomic
 def assessment_submit(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Submit a draft assessment for confirmation."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    locked = _locked_assessment(assessment)
-    if locked.state != AssessmentState.DRAFT:
-        raise ValidationError(_("Only a draft assessment can be submitted."))
+    locked = _locked_assessment(
+        assessment,
+        actor=actor,
+        required_state=AssessmentState.DRAFT,
+        refusal=_("Only a draft assessment can be submitted."),
+    )
     return _save(locked, actor=actor, fields={"state": AssessmentState.SUBMITTED})
 
 
 @transaction.atomic
 def assessment_return(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Send a submitted assessment back to draft for correction."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    locked = _locked_assessment(assessment)
-    if locked.state != AssessmentState.SUBMITTED:
-        raise ValidationError(_("Only a submitted assessment can be returned."))
+    locked = _locked_assessment(
+        assessment,
+        actor=actor,
+        required_state=AssessmentState.SUBMITTED,
+        refusal=_("Only a submitted assessment can be returned."),
+    )
     return _save(locked, actor=actor, fields={"state": AssessmentState.DRAFT})
 
 
@@ -288,10 +301,12 @@ def assessment_return(*, actor, assessment: OperationsAssessment) -> OperationsA
 def assessment_confirm(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Confirm a submitted assessment; a passed one of a named future community makes the
     600,000 operations reward due, in the same transaction."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    locked = _locked_assessment(assessment)
-    if locked.state != AssessmentState.SUBMITTED:
-        raise ValidationError(_("Only a submitted assessment can be confirmed."))
+    locked = _locked_assessment(
+        assessment,
+        actor=actor,
+        required_state=AssessmentState.SUBMITTED,
+        refusal=_("Only a submitted assessment can be confirmed."),
+    )
     _save(
         locked,
         actor=actor,

@@ -8,7 +8,6 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
-from communities.roles import has_role
 
 from .. import services
 from ..choices import AssessmentState, OperationKind
@@ -24,6 +23,7 @@ class AssessmentListView(ReadPageMixin, FilterView):
 
     model = OperationsAssessment
     required_roles = ASSESSMENT_READERS
+    writing_roles = ASSESSMENT_WRITERS
     filterset_class = AssessmentFilterSet
     paginate_by = 25
     template_name = "operations/assessment_list.html"
@@ -33,16 +33,13 @@ class AssessmentListView(ReadPageMixin, FilterView):
             super().get_queryset().select_related("subdistrict", "project__community", "contract")
         )
 
-    def get_context_data(self, **kwargs):
-        kwargs["can_write"] = has_role(self.request.user, *ASSESSMENT_WRITERS)
-        return super().get_context_data(**kwargs)
-
 
 class AssessmentDetailView(ReadPageMixin, DetailView):
     """An assessment's scores by kind, with the weights, total and grade."""
 
     model = OperationsAssessment
     required_roles = ASSESSMENT_READERS
+    writing_roles = ASSESSMENT_WRITERS
     template_name = "operations/assessment_detail.html"
 
     def get_queryset(self):
@@ -62,7 +59,6 @@ class AssessmentDetailView(ReadPageMixin, DetailView):
                 {"label": kind.label, "weight": weights[kind], "score": scores[kind]}
                 for kind in OperationKind
             ],
-            can_write=has_role(self.request.user, *ASSESSMENT_WRITERS),
             states=AssessmentState,
         )
         return super().get_context_data(**kwargs)

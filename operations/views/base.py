@@ -6,10 +6,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
 from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
+from communities.roles import has_role
 
 
 class ReadPageMixin(RoleRequiredMixin, RestrictedQuerysetMixin):
-    """A page that needs one of the reading roles and reads through ``restrict(user)``."""
+    """A page that needs one of the reading roles and reads through ``restrict(user)``;
+    ``can_write`` tells the template whether to offer the ``writing_roles``' buttons."""
+
+    writing_roles: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("can_write", has_role(self.request.user, *self.writing_roles))
+        return super().get_context_data(**kwargs)
 
 
 class ServiceActionView(RoleRequiredMixin, View):

@@ -23,6 +23,7 @@ class OperatorListView(ReadPageMixin, FilterView):
 
     model = Operator
     required_roles = CONTRACT_READERS
+    writing_roles = CONTRACT_WRITERS
     filterset_class = OperatorFilterSet
     paginate_by = 25
     template_name = "operations/operator_list.html"
@@ -37,16 +38,13 @@ class OperatorListView(ReadPageMixin, FilterView):
             .order_by("name", "pk")
         )
 
-    def get_context_data(self, **kwargs):
-        kwargs["can_write"] = has_role(self.request.user, *CONTRACT_WRITERS)
-        return super().get_context_data(**kwargs)
-
 
 class OperatorDetailView(ReadPageMixin, DetailView):
     """An operator with its contracts and its elderly-care "1+N" chains."""
 
     model = Operator
     required_roles = CONTRACT_READERS
+    writing_roles = CONTRACT_WRITERS
     template_name = "operations/operator_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -54,7 +52,6 @@ class OperatorDetailView(ReadPageMixin, DetailView):
         kwargs.update(
             contracts=contracts,
             chains=selectors.elderly_care_chains(contracts),
-            can_write=has_role(self.request.user, *CONTRACT_WRITERS),
         )
         return super().get_context_data(**kwargs)
 
@@ -101,6 +98,7 @@ class ContractListView(ReadPageMixin, FilterView):
 
     model = OperatingContract
     required_roles = CONTRACT_READERS
+    writing_roles = CONTRACT_WRITERS
     filterset_class = ContractFilterSet
     paginate_by = 25
     template_name = "operations/contract_list.html"
@@ -114,16 +112,13 @@ class ContractListView(ReadPageMixin, FilterView):
             .order_by("subdistrict__code", "-starts_on", "pk")
         )
 
-    def get_context_data(self, **kwargs):
-        kwargs["can_write"] = has_role(self.request.user, *CONTRACT_WRITERS)
-        return super().get_context_data(**kwargs)
-
 
 class ContractDetailView(ReadPageMixin, DetailView):
     """A contract with its facilities."""
 
     model = OperatingContract
     required_roles = CONTRACT_READERS
+    writing_roles = CONTRACT_WRITERS
     template_name = "operations/contract_detail.html"
 
     def get_queryset(self):

@@ -29,6 +29,7 @@ class ReportListView(ReadPageMixin, FilterView):
 
     model = SupervisionReport
     required_roles = REPORT_READERS
+    writing_roles = REPORT_WRITERS
     filterset_class = ReportFilterSet
     paginate_by = 25
     template_name = "operations/report_list.html"
@@ -75,10 +76,10 @@ class ReportDetailView(ReadPageMixin, DetailView):
 
     model = SupervisionReport
     required_roles = REPORT_READERS
+    writing_roles = REPORT_WRITERS
     template_name = "operations/report_detail.html"
 
     def get_context_data(self, **kwargs):
-        kwargs["can_write"] = has_role(self.request.user, *REPORT_WRITERS)
         kwargs["states"] = ReportState
         return super().get_context_data(**kwargs)
 

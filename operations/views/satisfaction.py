@@ -11,7 +11,6 @@ from django.views.generic import CreateView, FormView
 from django_filters.views import FilterView
 
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
-from communities.roles import has_role
 
 from .. import services
 from ..filtersets import SatisfactionFilterSet
@@ -29,16 +28,13 @@ class SatisfactionListView(ReadPageMixin, FilterView):
 
     model = SatisfactionScore
     required_roles = SATISFACTION_READERS
+    writing_roles = SATISFACTION_WRITERS
     filterset_class = SatisfactionFilterSet
     paginate_by = 50
     template_name = "operations/satisfaction_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("community__subdistrict")
-
-    def get_context_data(self, **kwargs):
-        kwargs["can_write"] = has_role(self.request.user, *SATISFACTION_WRITERS)
-        return super().get_context_data(**kwargs)
 
 
 class SatisfactionCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
