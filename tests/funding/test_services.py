@@ -325,3 +325,12 @@ def test_money_panel_sums_total_paid_due_and_remaining(db):
         D("200.00"),
         D("500.00"),
     )
+
+
+def test_plans_approved_in_2023_fall_under_the_action_plan(approver):
+    BudgetEnvelopeFactory(fiscal_year=2023)
+    plan = GapFillingPlanFactory(state="approved", approval_date=date(2023, 5, 1))
+
+    tranche = services.subsidy_commit_for_plan(plan=plan, actor=approver)
+
+    assert tranche.fiscal_year == 2023 and tranche.amount == D("600000.00")
