@@ -229,3 +229,16 @@ def test_tranche_admin_is_read_only_and_scoped(client, staff_hushan, two_subdist
 
     assert client.get(reverse("admin:funding_tranche_change", args=[other.pk])).status_code == 404
     assert Tranche.objects.count() == 2
+
+
+def test_only_the_superuser_changes_subsidy_policies(client, finance, admin_user):
+    policy = SubsidyPolicy.objects.get(code="gap-filling")
+    url = reverse("admin:funding_subsidypolicy_change", args=[policy.pk])
+    finance.is_staff = True
+    finance.save()
+
+    login(client, finance)
+    assert client.post(url, {"name": "changed"}).status_code == 403
+    client.logout()
+    client.force_login(admin_user)
+    assert client.get(url).context["has_change_permission"]
