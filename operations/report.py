@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,13 +162,36 @@ class ReportBuilder:
             rows,
         )
 
+    def _end_of_month(self) -> datetime:
+        return datetime.combine(self.as_of, time.max, tzinfo=timezone.get_current_timezone())
+
+    def _started_communities(self) -> dict[tuple[int, int], set[int]]:
+        """Communities whose plan of a year had started by the end of the month, by
+        (subdistrict, plan year). A plan counts from its first move into construction; a plan
+        with no recorded move counts by its state."""
+        plans = (
+            GapFillingPlan.objects.filter(state__in=STARTED_STATES)
+            .annotate(
+                started_at=Min(
+                    "status_changes__at",
+                    filter=Q(status_changes__to_state=PlanState.UNDER_CONSTRUCTION),
+                )
+            )
+            .values_list("subdistrict", "year", "community", "started_at")
+        )
+        started = defaultdict(set)
+        end = self._end_of_month()
+        for subdistrict, year, community, started_at in plans:
+            if started_at is None or started_at <= end:
+                started[(subdistrict, year)].add(community)
+        return started
+
     def starts(self):
         """Gap-filling starts against the annual quotas, city-wide and per subdistrict."""
-        started = GapFillingPlan.objects.filter(state__in=STARTED_STATES)
-        by_year = dict(started.values_list("year").annotate(n=Count("community", distinct=True)))
+        started_sets = self._started_communities()
         city_rows = []
         for year, quota in sorted(self.rules.start_quotas.items()):
-            done = by_year.get(year, 0)
+            done = len(set().union(*(ids for (_sub, y), ids in started_sets.items() if y == year)))
             city_rows.append([str(year), quota, done, max(quota - done, 0)])
         quotas = Community.objects.filter(route=Route.GAP, plan_year__isnull=False).values(
             "subdistrict", "plan_year"
@@ -176,16 +199,12 @@ class ReportBuilder:
         local_quota = defaultdict(int)
         for row in quotas.annotate(n=Count("pk")):
             local_quota[(row["subdistrict"], row["plan_year"])] = row["n"]
-        local_started = defaultdict(int)
-        for row in started.values("subdistrict", "year").annotate(
-            n=Count("community", distinct=True)
-        ):
-            local_started[(row["subdistrict"], row["year"])] = row["n"]
+        local_started = {key: len(ids) for key, ids in started_sets.items()}
         local_rows = []
         for subdistrict in self.subdistricts:
             for year in sorted(self.rules.start_quotas):
                 quota = local_quota[(subdistrict.pk, year)]
-                done = local_started[(subdistrict.pk, year)]
+                done = local_started.get((subdistrict.pk, year), 0)
                 if not quota and not done:
                     continue
                 local_rows.append([subdistrict.name, str(year), quota, done, max(quota - done, 0)])
@@ -238,9 +257,7 @@ class ReportBuilder:
             (row["plan"], row["to_state"]): row["at"]
             for row in StatusChange.objects.filter(
                 plan__in=plans,
-                at__lte=datetime.combine(
-                    self.as_of, time.max, tzinfo=timezone.get_current_timezone()
-                ),
+                at__lte=self._end_of_month(),
             )
             .values("plan", "to_state")
             .annotate(at=Max("at"))

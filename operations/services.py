@@ -2,12 +2,13 @@
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -387,6 +388,24 @@ def previous_month(today: date) -> str:
     return f"{year}-{month:02d}"
 
 
+# A build that has not finished after this long lost its worker; it no longer blocks the month.
+STALE_AFTER = timedelta(minutes=30)
+
+
+def _abandon_stale_reports(period: str) -> None:
+    """Record builds of the month that were queued or started too long ago as failed."""
+    cutoff = timezone.now() - STALE_AFTER
+    SupervisionReport.objects.filter(period=period).filter(
+        Q(state=ReportState.RUNNING, started_at__lt=cutoff)
+        | Q(state=ReportState.QUEUED, requested_at__lt=cutoff)
+    ).update(
+        state=ReportState.FAILED,
+        error=_("The build did not finish within %(minutes)s minutes and was abandoned.")
+        % {"minutes": int(STALE_AFTER.total_seconds() // 60)},
+        finished_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport, bool]:
     """Queue a report for a month, or return the one already queued or running for it.
@@ -397,6 +416,7 @@ def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport
         ensure_role(actor, Role.SUPERVISOR)
     report = SupervisionReport(period=period, requested_by=actor)
     report.full_clean(validate_constraints=False)
+    _abandon_stale_reports(period)
     try:
         with transaction.atomic():
             report.save()

@@ -182,3 +182,38 @@ def test_operator_api_lists_operators(client, supervisor):
     client.force_login(supervisor)
     rows = client.get("/api/operators/").json()["results"]
     assert [row["name"] for row in rows] == ["颐乐养老"]
+
+
+def test_admin_lists_the_records_read_only(admin_client, hushan):
+    ContractFactory(subdistrict=hushan)
+    SatisfactionScoreFactory()
+    SupervisionReport.objects.create(period="2025-06")
+    for model in (
+        "operator",
+        "operatingcontract",
+        "operationsassessment",
+        "satisfactionscore",
+        "supervisionreport",
+        "assessmentscheme",
+        "supervisionrules",
+    ):
+        response = admin_client.get(f"/admin/operations/{model}/")
+        assert response.status_code == 200, model
+    assert admin_client.get("/admin/operations/operator/add/").status_code == 403
+    assert admin_client.get("/admin/operations/assessmentscheme/add/").status_code == 200
+
+
+def test_filters_are_shared_by_page_and_api(client, supervisor, hushan, gutang):
+    OperatorFactory(name="托育机构", facility_types=["childcare"])
+    OperatorFactory(name="养老机构", facility_types=["elderly_care"])
+    ContractFactory(subdistrict=hushan, title="浒山合同")
+    ContractFactory(subdistrict=gutang, title="古塘合同")
+    client.force_login(supervisor)
+    api = client.get("/api/operators/", {"facility_type": "childcare"}).json()["results"]
+    assert [row["name"] for row in api] == ["托育机构"]
+    page = client.get(reverse("operations:operator_list"), {"facility_type": "childcare"})
+    assert list(page.context["object_list"].values_list("name", flat=True)) == ["托育机构"]
+    contracts = client.get("/api/operating-contracts/", {"subdistrict": gutang.pk}).json()
+    assert [row["title"] for row in contracts["results"]] == ["古塘合同"]
+    in_force = client.get(reverse("operations:contract_list"), {"active_on": "2030-01-01"})
+    assert list(in_force.context["object_list"]) == []

@@ -1,6 +1,7 @@
 """The supervision report's figures, its praise and supervise rules, and its workbook."""
 
 import zipfile
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,8 +11,9 @@ from openpyxl import load_workbook
 from operations.report import Rules, build_report, section
 from operations.workbook import report_workbook
 from projects.choices import FutureStage, PlanState
+from projects.models import GapFillingPlan
 
-from .reportdata import PERIOD, TODAY, build_city
+from .reportdata import PERIOD, TODAY, build_city, entered
 
 
 @pytest.fixture
@@ -177,3 +179,14 @@ def test_workbook_has_a_sheet_per_section_and_native_charts(report):
     # The city-total row is left out of the chart: two subdistricts, rows 2–3.
     assert "'补助资金拨付'!$A$2:$A$3" in funds_chart
     assert "'补助资金拨付'!$C$2:$C$3" in funds_chart
+
+
+def test_a_start_after_the_month_does_not_count(city):
+    # 浒山's 2025 plan moved into construction on 5 July: not started in June.
+    plan = GapFillingPlan.objects.get(subdistrict=city.hushan, year=2025)
+    entered(plan, PlanState.UNDER_CONSTRUCTION, date(2025, 7, 5), plan.created_by)
+    report = build_report(period=PERIOD, today=TODAY)
+    assert rows(report, "starts")["2025"] == [8, 0, 8]
+    praise = {(r[0], r[1]) for r in section(report, "praise")["rows"]}
+    assert ("浒山", "进度完成快") not in praise
+    assert ("浒山", "完成目标") in praise
