@@ -11,7 +11,7 @@ from funding.choices import TrancheState
 from funding.models import Tranche
 from tests.browser.helpers import log_in
 from tests.factories import SubdistrictFactory, UserFactory
-from tests.funding.factories import TrancheFactory
+from tests.funding.factories import TrancheFactory, ensure_reference_data
 
 D = Decimal
 
@@ -21,6 +21,7 @@ def test_finance_filters_approves_pays_and_exports(
     page, live_server, screenshot, tmp_path, settings
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    ensure_reference_data()
     hushan = SubdistrictFactory(code="hushan", name="浒山")
     gutang = SubdistrictFactory(code="gutang", name="古塘")
     UserFactory(username="finance", roles=[Role.FINANCE_OFFICER])

@@ -9,6 +9,11 @@ from funding.models import parse_schedule, parse_tiers
 _seed = importlib.import_module("funding.migrations.0002_policies_and_permissions")
 
 
+def seeded_rows() -> list[dict]:
+    """The policy rows the data migration seeds."""
+    return _seed.POLICIES
+
+
 def seeded_rule(code: str) -> PolicyRule:
     """The calculator rule of the seeded policy with this code."""
     row = next(row for row in _seed.POLICIES if row["code"] == code)

@@ -10,14 +10,16 @@ from communities.roles import Role
 from funding import services
 from funding.choices import TrancheState
 from funding.models import Tranche, TrancheEvent
+from tests.factories import UserFactory
 
-from .factories import TrancheFactory
+from .factories import TrancheFactory, ensure_reference_data
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_parallel_payments_pay_once(user_with_role):
-    finance = user_with_role(Role.FINANCE_OFFICER)
+def test_twenty_parallel_payments_pay_once():
+    ensure_reference_data()
+    finance = UserFactory(roles=[Role.FINANCE_OFFICER])
     tranche = TrancheFactory(state=TrancheState.APPROVED)
 
     def pay(_index):
