@@ -17,6 +17,8 @@ from operations.models import AssessmentScheme, OperationsAssessment
 from tests.factories import FutureCommunityProjectFactory
 from tests.funding.factories import BudgetEnvelopeFactory
 
+from .factories import ContractFactory
+
 
 def uniform(score) -> dict:
     return {kind: Decimal(score) for kind in OperationKind}
@@ -198,8 +200,6 @@ def test_confirmation_rolls_back_when_the_reward_is_refused(assessor):
 
 
 def test_contract_assessments_never_pay_a_reward(assessor):
-    from tests.operations.factories import ContractFactory
-
     assessment = services.assessment_create(
         actor=assessor, contract=ContractFactory(), period="2025-H1", scores=uniform(95)
     )

@@ -13,6 +13,7 @@ from operations.workbook import report_workbook
 from projects.choices import FutureStage, PlanState
 from projects.models import GapFillingPlan
 
+from .factories import SatisfactionScoreFactory
 from .reportdata import PERIOD, TODAY, build_city, entered
 
 
@@ -135,8 +136,6 @@ def test_supervise_list_has_a_reason_per_entry(report, city):
 
 def test_praise_is_withheld_while_something_needs_supervising(city):
     # 浒山 is praised; give it one low score and it moves to the supervise list instead.
-    from .factories import SatisfactionScoreFactory
-
     community = city.hushan.communities.order_by("pk").first()  # rated 92 for 2025-H1
     SatisfactionScoreFactory(community=community, period="2025-06", score=Decimal("40"))
     report = build_report(period=PERIOD, today=TODAY)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -135,8 +136,6 @@ def test_the_command_builds_synchronously(db, media_root, tmp_path):
 
 
 def test_the_command_refuses_a_bad_month(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("supervision_report", period="2025-13")
 

@@ -15,6 +15,7 @@ from operations import services
 from operations.choices import ReportState
 from operations.models import SupervisionReport
 from operations.report import section
+from tests.factories import UserFactory
 
 from .reference import ensure_reference_data
 from .reportdata import PERIOD, build_city
@@ -68,8 +69,6 @@ def wait_for_report(pk: int, timeout: float = 60) -> SupervisionReport:
 def test_a_real_worker_builds_the_report(celery_worker_on_redis, tmp_path, settings):
     ensure_reference_data()
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    from tests.factories import UserFactory
-
     assessor = UserFactory(username="assessor", roles=["operations_assessor"])
     supervisor = UserFactory(username="supervisor", roles=["supervisor"])
     build_city(assessor)

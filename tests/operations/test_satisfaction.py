@@ -1,6 +1,7 @@
 """Resident satisfaction: entering scores, the survey import (all rows or none), the panel
 on the community page."""
 
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -15,7 +16,7 @@ from operations import services
 from operations.choices import SatisfactionSource
 from operations.models import SatisfactionScore
 from operations.selectors import community_panel
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, FacilityFactory
 
 from .factories import ContractFactory, SatisfactionScoreFactory
 
@@ -126,11 +127,7 @@ def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan):
     community = CommunityFactory(subdistrict=hushan)
     SatisfactionScoreFactory(community=community, period="2024", score=Decimal("70"))
     SatisfactionScoreFactory(community=community, period="2025-H1", score=Decimal("86.5"))
-    from tests.factories import FacilityFactory
-
     facility = FacilityFactory(community=community)
-    from datetime import date
-
     ContractFactory(subdistrict=hushan, facilities=[facility], ends_on=date(2099, 1, 1))
     panel = community_panel(community)
     assert panel["latest_satisfaction"].score == Decimal("86.50")
@@ -139,3 +136,17 @@ def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan):
         Context({"community": community})
     )
     assert "86.50" in html and panel["contracts"][0].operator.name in html
+
+
+def test_the_entry_form_offers_only_own_communities(client, staff_hushan, hushan, gutang):
+    own = CommunityFactory(subdistrict=hushan, name="金山")
+    other = CommunityFactory(subdistrict=gutang, name="旦苑")
+    client.force_login(staff_hushan)
+    url = reverse("operations:satisfaction_add")
+    form = client.get(url).context["form"]
+    assert list(form.fields["community"].queryset) == [own]
+    refused = client.post(url, {"community": other.pk, "period": "2025-H1", "score": "90"})
+    assert refused.status_code == 200 and not SatisfactionScore.objects.exists()
+    saved = client.post(url, {"community": own.pk, "period": "2025-H1", "score": "90"})
+    assert saved.status_code == 302
+    assert SatisfactionScore.objects.get().recorded_by == staff_hushan
