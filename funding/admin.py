@@ -23,6 +23,12 @@ class SubsidyPolicyAdmin(SimpleHistoryAdmin):
     list_filter = ["route", "case", "mode"]
     search_fields = ["name", "code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A rule that has paid out stays as it was; a change is a new version with new dates.
+        if obj is not None and obj.tranches.exists():
+            return [field.name for field in obj._meta.fields if field.name != "effective_to"]
+        return []
+
     def has_add_permission(self, request):
         return request.user.is_superuser
 

@@ -42,6 +42,42 @@ class PolicyRule:
     def label(self) -> str:
         return f"{self.code} v{self.version}"
 
+    def as_snapshot(self) -> dict:
+        """The rule as JSON-safe data, kept on every tranche computed from it."""
+        return {
+            "code": self.code,
+            "version": self.version,
+            "case": self.case,
+            "mode": self.mode,
+            "tiers": [
+                {"upper": None if t.upper is None else str(t.upper), "rate": str(t.rate)}
+                for t in self.tiers
+            ],
+            "schedule": [{"stage": s.stage, "percent": str(s.percent)} for s in self.schedule],
+            "fixed_amount": None if self.fixed_amount is None else str(self.fixed_amount),
+            "deducts_policy_fee": self.deducts_policy_fee,
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> "PolicyRule":
+        """The rule back from ``as_snapshot()``."""
+        fixed = data.get("fixed_amount")
+        return cls(
+            code=data["code"],
+            version=data["version"],
+            case=data["case"],
+            mode=data["mode"],
+            tiers=tuple(
+                Tier(None if t["upper"] is None else Decimal(t["upper"]), Decimal(t["rate"]))
+                for t in data.get("tiers", ())
+            ),
+            schedule=tuple(
+                TrancheShare(s["stage"], Decimal(s["percent"])) for s in data.get("schedule", ())
+            ),
+            fixed_amount=None if fixed is None else Decimal(fixed),
+            deducts_policy_fee=data.get("deducts_policy_fee", False),
+        )
+
 
 @dataclass(frozen=True)
 class Slice:

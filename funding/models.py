@@ -219,6 +219,7 @@ class Tranche(models.Model):
         related_name="tranches",
     )
     policy_version = models.CharField(_("policy version"), max_length=60)
+    policy_snapshot = models.JSONField(_("policy as applied"), default=dict, blank=True)
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
     base = models.DecimalField(_("subsidy base (yuan)"), **MONEY, null=True, blank=True)
     rate = models.DecimalField(
@@ -277,6 +278,12 @@ class Tranche(models.Model):
     @property
     def route(self) -> str:
         return PolicyRoute.GAP if self.plan_id else PolicyRoute.FUTURE
+
+    def applied_rule(self) -> PolicyRule:
+        """The rule as it stood when this tranche was computed, even if the row changed since."""
+        if self.policy_snapshot:
+            return PolicyRule.from_snapshot(self.policy_snapshot)
+        return self.policy.as_rule()
 
 
 class TrancheEvent(models.Model):

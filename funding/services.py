@@ -17,9 +17,9 @@ from communities.permissions import ensure_role
 from communities.roles import Role
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
-from .calculator import SubsidyResult, calculate
+from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
-from .models import BudgetEnvelope, DisbursementExport, SubsidyPolicy, Tranche, TrancheEvent
+from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
 from .selectors import envelope_with_figures, policy_in_force
 from .tasks import build_disbursement_export
@@ -45,7 +45,7 @@ def subsidy_commit_for_plan(*, plan, actor) -> Tranche:
         return existing
     policy = policy_in_force(case=PolicyCase.GAP_FILLING, on=on)
     inputs = {"investment": plan.total_investment, "policy_fee": plan.policy_fee}
-    result = _calculate(policy, inputs)
+    result = _calculate(policy.as_rule(), inputs)
     unbudgeted = _ensure_budget(
         fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
     )
@@ -78,7 +78,7 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         "policy_fee": plan.policy_fee,
         "settled": plan.settled_investment,
     }
-    result = _calculate(tranche.policy, inputs)
+    result = _calculate(tranche.applied_rule(), inputs)
     unbudgeted = ""
     if result.subsidy > tranche.amount:
         unbudgeted = _ensure_budget(
@@ -88,7 +88,14 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
             releasing=tranche.amount,
         )
     from_state = tranche.state
-    _fill(tranche, policy=tranche.policy, inputs=inputs, result=result, amount=result.subsidy)
+    _fill(
+        tranche,
+        policy=tranche.policy,
+        rule=tranche.applied_rule(),
+        inputs=inputs,
+        result=result,
+        amount=result.subsidy,
+    )
     _warn(tranche, unbudgeted)
     tranche.state = TrancheState.DUE
     tranche.due_on = plan.acceptance_date or timezone.localdate()
@@ -112,14 +119,14 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
     fields = {"project": project, "subdistrict_id": project.community.subdistrict_id}
     if project.funding_mode == FundingMode.ORIGINAL:
         policy = policy_in_force(case=PolicyCase.FUTURE_ORIGINAL, on=on)
-        result = _calculate(policy, {})
+        result = _calculate(policy.as_rule(), {})
         tranche = Tranche(stage=TrancheStage.ORIGINAL_MODEL, fiscal_year=on.year, **fields)
         _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
         _save(tranche, actor=actor, comment=_("Awaiting the amount from finance."))
         return [tranche]
     policy = policy_in_force(case=PolicyCase.FUTURE_OPTIMISED, on=on)
     inputs = {"investment": project.creation_investment}
-    result = _calculate(policy, inputs)
+    result = _calculate(policy.as_rule(), inputs)
     unbudgeted = _ensure_budget(
         fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
     )
@@ -177,7 +184,7 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
         return existing
     today = timezone.localdate()
     policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
-    result = _calculate(policy, {})
+    result = _calculate(policy.as_rule(), {})
     unbudgeted = _ensure_budget(
         fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy
     )
@@ -290,18 +297,22 @@ def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
 # ---------------------------------------------------------------- helpers
 
 
-def _calculate(policy: SubsidyPolicy, inputs: dict, entered_amount=None) -> SubsidyResult:
+def _calculate(rule: PolicyRule, inputs: dict, entered_amount=None) -> SubsidyResult:
     """Run the calculator; its input errors become ValidationErrors."""
     try:
-        return calculate(policy.as_rule(), entered_amount=entered_amount, **inputs)
+        return calculate(rule, entered_amount=entered_amount, **inputs)
     except ValueError as error:
         raise ValidationError(str(error)) from error
 
 
-def _fill(tranche: Tranche, *, policy, inputs: dict, result: SubsidyResult, amount) -> None:
-    """Copy the calculation and the policy version onto the tranche."""
+def _fill(
+    tranche: Tranche, *, policy, inputs: dict, result: SubsidyResult, amount, rule=None
+) -> None:
+    """Copy the calculation, the policy version and the rule as applied onto the tranche."""
+    rule = rule or policy.as_rule()
     tranche.policy = policy
-    tranche.policy_version = policy.as_rule().label
+    tranche.policy_version = rule.label
+    tranche.policy_snapshot = rule.as_snapshot()
     tranche.inputs = {key: str(value) for key, value in inputs.items() if value is not None}
     tranche.base, tranche.rate = result.base, result.rate
     tranche.subsidy_total = result.subsidy
@@ -323,7 +334,7 @@ def _open_passthrough(*, project, actor) -> Tranche | None:
         source=BudgetSource.NINGBO,
         fiscal_year=on.year,
     )
-    _fill(tranche, policy=policy, inputs={}, result=_calculate(policy, {}), amount=ZERO)
+    _fill(tranche, policy=policy, inputs={}, result=_calculate(policy.as_rule(), {}), amount=ZERO)
     _save(tranche, actor=actor, comment=_("Awaiting Ningbo's subsidy."))
     return tranche
 
@@ -345,8 +356,15 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
             releasing=tranche.amount,
         )
     from_state = tranche.state
-    result = _calculate(tranche.policy, {}, entered_amount=amount)
-    _fill(tranche, policy=tranche.policy, inputs={"entered": amount}, result=result, amount=amount)
+    result = _calculate(tranche.applied_rule(), {}, entered_amount=amount)
+    _fill(
+        tranche,
+        policy=tranche.policy,
+        rule=tranche.applied_rule(),
+        inputs={"entered": amount},
+        result=result,
+        amount=amount,
+    )
     _warn(tranche, unbudgeted)
     tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
     _save(tranche, actor=actor, from_state=from_state, comment=format_yuan(amount))

@@ -334,3 +334,18 @@ def test_plans_approved_in_2023_fall_under_the_action_plan(approver):
     tranche = services.subsidy_commit_for_plan(plan=plan, actor=approver)
 
     assert tranche.fiscal_year == 2023 and tranche.amount == D("600000.00")
+
+
+def test_settlement_uses_the_rule_as_applied_at_approval(budget, approver):
+    plan = approved_plan()
+    committed = services.subsidy_commit_for_plan(plan=plan, actor=approver)
+    policy = committed.policy
+    policy.tiers = [{"upper": None, "rate": "10"}]
+    policy.save()
+    plan.state, plan.acceptance_date = "accepted", TODAY
+    plan.save()
+
+    settled = services.subsidy_settle_for_plan(plan=plan, actor=approver)
+
+    assert settled.amount == D("600000.00")
+    assert settled.policy_snapshot["tiers"] == [{"upper": None, "rate": "50"}]
