@@ -299,3 +299,32 @@ def test_operator_form_shows_the_credit_code_reason(client, assessor):
     assert response.status_code == 200
     assert "N" in response.content.decode()
     assert not Operator.objects.exists()
+
+
+def test_contract_edit_page_changes_the_fee(client, assessor, facility, hushan):
+    contract = services.contract_create(
+        actor=assessor,
+        subdistrict=hushan,
+        facilities=[facility],
+        fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
+    )
+    client.force_login(assessor)
+    url = reverse("operations:contract_edit", args=[contract.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["facilities"] == [facility.pk]
+    response = client.post(
+        url,
+        {
+            "operator": contract.operator_id,
+            "title": contract.title,
+            "service_level": contract.service_level,
+            "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31",
+            "annual_fee": "150000",
+            "facilities": [facility.pk],
+        },
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.annual_fee == Decimal("150000.00")
+    assert contract.subdistrict == hushan
