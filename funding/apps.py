@@ -23,4 +23,5 @@ class FundingConfig(AppConfig):
                 Role.SUPERVISOR,
             ),
         ),
+        (_("Budget envelopes"), "admin:funding_budgetenvelope_changelist", (Role.FINANCE_OFFICER,)),
     ]
