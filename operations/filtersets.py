@@ -1,11 +1,12 @@
 """One FilterSet per listed model, shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
-from communities.models import Subdistrict
+from communities.models import Community, Subdistrict
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
 from .models import (
@@ -37,18 +38,31 @@ class OperatorFilterSet(django_filters.FilterSet):
         return queryset.filter(facility_types__icontains=f'"{value}"')
 
 
+def communities_in_scope(request):
+    """The communities a filter may offer: those the user may see."""
+    if request is None:
+        return Community.objects.none()
+    return Community.objects.restrict(request.user).order_by("subdistrict__code", "code")
+
+
 class ContractFilterSet(django_filters.FilterSet):
     """Contracts by subdistrict, operator, level, state and the day they cover."""
 
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Operator"))
+    operator = django_filters.ModelChoiceFilter(
+        label=_("Operator"), queryset=Operator.objects.order_by("name")
+    )
     service_level = django_filters.ChoiceFilter(
         label=_("Service level"), choices=ServiceLevel.choices
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=ContractState.choices)
-    active_on = django_filters.DateFilter(label=_("In force on"), method="filter_active_on")
+    active_on = django_filters.DateFilter(
+        label=_("In force on"),
+        method="filter_active_on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = OperatingContract
@@ -81,7 +95,9 @@ class SatisfactionFilterSet(django_filters.FilterSet):
         queryset=Subdistrict.objects.all(),
         field_name="community__subdistrict",
     )
-    community = django_filters.NumberFilter(field_name="community_id", label=_("Community"))
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=communities_in_scope
+    )
     period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
     below = django_filters.NumberFilter(
         label=_("Score below"), field_name="score", lookup_expr="lt"
