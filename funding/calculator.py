@@ -184,15 +184,19 @@ def calculate(
         tier_index = band_index(base, rule.tiers)
         rate = rule.tiers[tier_index].rate
         subsidy = percent_of(base, rate)
-        lines.append(
-            _("Band %(band)s applies at %(rate)s: %(base)s × %(rate)s = %(amount)s.")
-            % {
-                "band": _band_label(rule.tiers, tier_index),
-                "rate": format_percent(rate),
-                "base": format_yuan(base),
-                "amount": format_yuan(subsidy),
-            }
-        )
+        figures = {
+            "rate": format_percent(rate),
+            "base": format_yuan(base),
+            "amount": format_yuan(subsidy),
+        }
+        if len(rule.tiers) == 1 and rule.tiers[0].upper is None:
+            lines.append(_("One rate of %(rate)s: %(base)s × %(rate)s = %(amount)s.") % figures)
+        else:
+            band = _band_label(rule.tiers, tier_index)
+            lines.append(
+                _("Band %(band)s applies at %(rate)s: %(base)s × %(rate)s = %(amount)s.")
+                % {"band": band, **figures}
+            )
         edge_warning = _band_edge_warning(rule.tiers, tier_index, subsidy)
         if edge_warning and not capped:
             warnings.append(edge_warning)
@@ -266,8 +270,6 @@ def _band_label(tiers, index) -> str:
     lower = ZERO if index == 0 else tiers[index - 1].upper
     upper = tiers[index].upper
     if upper is None:
-        if index == 0:
-            return _("(all amounts)")
         return _("(above %(lower)s)") % {"lower": format_yuan(lower)}
     if index == 0:
         return _("(up to %(upper)s)") % {"upper": format_yuan(upper)}

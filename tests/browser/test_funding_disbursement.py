@@ -4,16 +4,26 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from communities.roles import Role
+from funding.calculator import calculate
 from funding.choices import TrancheState
-from funding.models import Tranche
+from funding.models import SubsidyPolicy, Tranche
 from tests.browser.helpers import log_in
 from tests.factories import SubdistrictFactory, UserFactory
 from tests.funding.factories import TrancheFactory, ensure_reference_data
 
 D = Decimal
+
+
+def gap_explanation() -> list[str]:
+    """The calculator's own explanation of the worked example, in Chinese."""
+    rule = SubsidyPolicy.objects.get(code="gap-filling").as_rule()
+    with translation.override("zh-hans"):
+        result = calculate(rule, investment=D("1260000"), policy_fee=D("60000"))
+        return [str(line) for line in result.explanation]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,7 +39,7 @@ def test_finance_filters_approves_pays_and_exports(
         plan__community__subdistrict=hushan,
         plan__community__name="三碰桥",
         amount=D("600000.00"),
-        explanation=["批复投资额：1,260,000.00。", "基数 × 50% = 600,000.00。"],
+        explanation=gap_explanation(),
     )
     TrancheFactory(plan__community__subdistrict=hushan, amount=D("250000.00"))
     TrancheFactory(plan__community__subdistrict=gutang, amount=D("120000.50"))
