@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -41,7 +41,8 @@ class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
     template_name = "funding/tranche_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().with_related().order_by("due_on", "pk")
+        due_first = F("due_on").asc(nulls_last=True)
+        return super().get_queryset().with_related().order_by(due_first, "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
