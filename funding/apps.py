@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.roles import Role
 
+from .permissions import SUBSIDY_READERS
+
 
 class FundingConfig(AppConfig):
     """Subsidy policies, tranches, budget envelopes and disbursement sheets."""
@@ -12,16 +14,6 @@ class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Funding")
     nav = [
-        (
-            _("Subsidies"),
-            "funding:tranche_list",
-            (
-                Role.SUBDISTRICT_STAFF,
-                Role.TASKFORCE_APPROVER,
-                Role.FINANCE_OFFICER,
-                Role.OPERATIONS_ASSESSOR,
-                Role.SUPERVISOR,
-            ),
-        ),
+        (_("Subsidies"), "funding:tranche_list", SUBSIDY_READERS),
         (_("Budget envelopes"), "admin:funding_budgetenvelope_changelist", (Role.FINANCE_OFFICER,)),
     ]

@@ -20,21 +20,15 @@ from .exports import export_path
 from .filtersets import TrancheFilterSet
 from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
 from .models import DisbursementExport, Tranche
+from .permissions import SUBSIDY_READERS
 
-READ_ROLES = (
-    Role.SUBDISTRICT_STAFF,
-    Role.TASKFORCE_APPROVER,
-    Role.FINANCE_OFFICER,
-    Role.OPERATIONS_ASSESSOR,
-    Role.SUPERVISOR,
-)
 ENTERED_STAGES = services.ENTERED_STAGES
 
 
 class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
     """Tranches the user may see, filtered by the one TrancheFilterSet."""
 
-    required_roles = READ_ROLES
+    required_roles = SUBSIDY_READERS
     model = Tranche
     filterset_class = TrancheFilterSet
     paginate_by = 50
@@ -55,7 +49,7 @@ class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
 class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
     """One tranche with its explanation, history of events and finance's actions."""
 
-    required_roles = READ_ROLES
+    required_roles = SUBSIDY_READERS
     model = Tranche
     template_name = "funding/tranche_detail.html"
 

@@ -5,7 +5,7 @@ from rest_framework import permissions, viewsets
 from communities.roles import has_role
 from funding.filtersets import TrancheFilterSet
 from funding.models import Tranche
-from funding.views import READ_ROLES
+from funding.permissions import SUBSIDY_READERS
 
 from .serializers import TrancheSerializer
 
@@ -14,7 +14,7 @@ class ReadsTranches(permissions.BasePermission):
     """Only the roles that may read subsidies."""
 
     def has_permission(self, request, view):
-        return has_role(request.user, *READ_ROLES)
+        return has_role(request.user, *SUBSIDY_READERS)
 
 
 class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
