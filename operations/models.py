@@ -234,6 +234,15 @@ class AssessmentScheme(models.Model):
         """Weight of each operation kind, by kind value."""
         return {kind.value: getattr(self, f"weight_{field}") for kind, field in KIND_FIELDS.items()}
 
+    def snapshot(self) -> dict:
+        """The weights and band edges as plain data, kept on each assessment graded with them."""
+        return {
+            "weights": self.weights(),
+            "excellent_from": str(self.excellent_from),
+            "good_from": str(self.good_from),
+            "pass_from": str(self.pass_from),
+        }
+
     def clean(self):
         super().clean()
         total = sum(self.weights().values())
@@ -295,6 +304,12 @@ class OperationsAssessment(models.Model):
     score_groups = _score_field(OperationKind.GROUPS)
     score_life_services = _score_field(OperationKind.LIFE_SERVICES)
     score_digital = _score_field(OperationKind.DIGITAL)
+    grading = models.JSONField(
+        _("weights and bands applied"),
+        default=dict,
+        editable=False,
+        help_text=_("The scheme as it stood when the total was computed."),
+    )
     total = models.DecimalField(_("total score"), **SCORE, default=Decimal("0"), editable=False)
     grade = models.CharField(
         _("grade"), max_length=16, choices=Grade, default=Grade.FAIL, editable=False

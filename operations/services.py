@@ -206,7 +206,9 @@ def active_scheme() -> AssessmentScheme:
 
 
 def _grade(assessment: OperationsAssessment) -> None:
-    """Compute the total and grade from the scores and the scheme."""
+    """Compute the total and grade from the scores and the scheme, and keep what was applied,
+    so a later change to the scheme never rewrites a past assessment."""
+    assessment.grading = assessment.scheme.snapshot()
     assessment.total = weighted_total(assessment.scores(), assessment.scheme.weights())
     assessment.grade = grade_for(assessment.total, assessment.scheme)
 

@@ -52,7 +52,7 @@ class AssessmentDetailView(ReadPageMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        weights = self.object.scheme.weights()
+        weights = self.object.grading["weights"]
         scores = self.object.scores()
         kwargs.update(
             lines=[

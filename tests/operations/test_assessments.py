@@ -206,3 +206,18 @@ def test_contract_assessments_never_pay_a_reward(assessor):
     services.assessment_submit(actor=assessor, assessment=assessment)
     services.assessment_confirm(actor=assessor, assessment=assessment)
     assert not Tranche.objects.exists()
+
+
+def test_a_later_scheme_change_leaves_past_assessments_as_graded(client, assessor, scheme):
+    assessment = submitted(assessor, FutureCommunityProjectFactory(), 85)
+    services.assessment_confirm(actor=assessor, assessment=assessment)
+    scheme.weight_space, scheme.weight_digital = 40, 0
+    scheme.good_from = Decimal("88")
+    scheme.full_clean()
+    scheme.save()
+    client.force_login(assessor)
+    page = client.get(assessment.get_absolute_url())
+    assert [line["weight"] for line in page.context["lines"]] == [20, 20, 20, 20, 20]
+    assert "80.00" in page.content.decode()  # the good band as applied, not today's 88
+    assessment.refresh_from_db()
+    assert assessment.grade == Grade.GOOD
