@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from communities.choices import FacilityType
 from communities.models import Community
+from communities.roles import has_role
 
 from .choices import AssessmentState, ContractState, ServiceLevel
 from .models import OperatingContract, OperationsAssessment, Operator, SatisfactionScore
+from .roles import ASSESSMENT_READERS, CONTRACT_READERS, SATISFACTION_READERS
 
 
 def operator_contracts(*, operator: Operator, user):
@@ -47,27 +49,42 @@ def elderly_care_chains(contracts) -> list[dict]:
     ]
 
 
-def community_panel(community: Community) -> dict:
-    """What the community page shows of operations: satisfaction, contracts, assessments."""
+def community_panel(community: Community, user=None) -> dict:
+    """What the community page shows of operations: satisfaction, contracts, assessments.
+
+    Given the user, each part is left out (None) unless the user's roles may read it.
+    """
+
+    def readable(roles) -> bool:
+        return user is None or has_role(user, *roles)
+
     today = timezone.localdate()
-    scores = list(SatisfactionScore.objects.filter(community=community).order_by("-period")[:6])
-    contracts = (
-        OperatingContract.objects.filter(
-            facilities__community=community,
-            state=ContractState.ACTIVE,
-            ends_on__gte=today,
+    scores = None
+    if readable(SATISFACTION_READERS):
+        scores = list(SatisfactionScore.objects.filter(community=community).order_by("-period")[:6])
+    contracts = None
+    if readable(CONTRACT_READERS):
+        contracts = list(
+            OperatingContract.objects.filter(
+                facilities__community=community,
+                state=ContractState.ACTIVE,
+                ends_on__gte=today,
+            )
+            .select_related("operator")
+            .distinct()
+            .order_by("starts_on")
         )
-        .select_related("operator")
-        .distinct()
-        .order_by("starts_on")
-    )
-    assessments = OperationsAssessment.objects.filter(
-        project__community=community, state=AssessmentState.CONFIRMED
-    ).order_by("-period")[:4]
+    assessments = None
+    if readable(ASSESSMENT_READERS):
+        assessments = list(
+            OperationsAssessment.objects.filter(
+                project__community=community, state=AssessmentState.CONFIRMED
+            ).order_by("-period")[:4]
+        )
     return {
         "community": community,
         "satisfaction_scores": scores,
         "latest_satisfaction": scores[0] if scores else None,
-        "contracts": list(contracts),
-        "assessments": list(assessments),
+        "contracts": contracts,
+        "assessments": assessments,
     }

@@ -9,9 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import Workbook
 
+from communities.roles import Role
 from operations import services
 from operations.choices import SatisfactionSource
 from operations.models import SatisfactionScore
@@ -123,7 +125,7 @@ def test_import_page_lists_row_errors(client, staff_hushan):
     assert template.status_code == 200
 
 
-def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan):
+def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan, staff_hushan):
     community = CommunityFactory(subdistrict=hushan)
     SatisfactionScoreFactory(community=community, period="2024", score=Decimal("70"))
     SatisfactionScoreFactory(community=community, period="2025-H1", score=Decimal("86.5"))
@@ -132,10 +134,24 @@ def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan):
     panel = community_panel(community)
     assert panel["latest_satisfaction"].score == Decimal("86.50")
     assert len(panel["contracts"]) == 1
+    request = RequestFactory().get("/")
+    request.user = staff_hushan
     html = Template("{% load operations_panel %}{% community_operations_panel community %}").render(
-        Context({"community": community})
+        Context({"community": community, "request": request})
     )
     assert "86.50" in html and panel["contracts"][0].operator.name in html
+
+
+def test_the_panel_shows_only_what_the_role_may_read(user_with_role, hushan):
+    community = CommunityFactory(subdistrict=hushan)
+    SatisfactionScoreFactory(community=community, score=Decimal("86.5"))
+    finance = community_panel(community, user=user_with_role(Role.FINANCE_OFFICER))
+    assert finance["satisfaction_scores"] is None and finance["contracts"] == []
+    reviewer = community_panel(community, user=user_with_role(Role.DEPARTMENT_REVIEWER))
+    assert reviewer["satisfaction_scores"] is None and reviewer["contracts"] is None
+    assert reviewer["assessments"] is None
+    html = Template("{% include 'operations/_community_panel.html' %}").render(Context(reviewer))
+    assert "operations-panel" not in html
 
 
 def test_the_entry_form_offers_only_own_communities(client, staff_hushan, hushan, gutang):
