@@ -206,8 +206,9 @@ class Tranche(models.Model):
     source = models.CharField(
         _("budget source"), max_length=16, choices=BudgetSource, default=BudgetSource.CITY
     )
+    # Tranches of the provincial batches' original model go back to the first batch (2019).
     fiscal_year = models.PositiveSmallIntegerField(
-        _("fiscal year"), validators=[MinValueValidator(2023), MaxValueValidator(2035)]
+        _("fiscal year"), validators=[MinValueValidator(2019), MaxValueValidator(2035)]
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)

@@ -13,14 +13,19 @@ from .models import BudgetEnvelope, SubsidyPolicy, Tranche
 from .money import ZERO
 
 
-def policy_in_force(*, case: str, on: date) -> SubsidyPolicy:
-    """The newest policy row of a case whose dates include ``on``."""
-    policy = (
+def policy_in_force_or_none(*, case: str, on: date) -> SubsidyPolicy | None:
+    """The newest policy row of a case whose dates include ``on``, if there is one."""
+    return (
         SubsidyPolicy.objects.filter(case=case, effective_from__lte=on)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
         .order_by("-effective_from", "-version")
         .first()
     )
+
+
+def policy_in_force(*, case: str, on: date) -> SubsidyPolicy:
+    """The newest policy row of a case whose dates include ``on``; refused when none is."""
+    policy = policy_in_force_or_none(case=case, on=on)
     if policy is None:
         raise ValidationError(
             _("No subsidy policy for %(case)s is in force on %(date)s.")

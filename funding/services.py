@@ -21,7 +21,7 @@ from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
-from .selectors import envelope_with_figures, policy_in_force
+from .selectors import envelope_with_figures, policy_in_force, policy_in_force_or_none
 from .tasks import build_disbursement_export
 
 # Stages whose amount finance enters instead of the calculator.
@@ -322,11 +322,14 @@ def _fill(
 
 
 def _open_passthrough(*, project, actor) -> Tranche | None:
-    """Open the Ningbo pass-through tranche of a named leading project, once."""
+    """Open the Ningbo pass-through tranche of a named leading project, once. A project named
+    before the pass-through rule took effect (the 2023 action plan) gets none."""
     if _locked_tranche(project=project, stage=TrancheStage.NINGBO_PASSTHROUGH) is not None:
         return None
     on = project.named_date or timezone.localdate()
-    policy = policy_in_force(case=PolicyCase.FUTURE_PASSTHROUGH, on=on)
+    policy = policy_in_force_or_none(case=PolicyCase.FUTURE_PASSTHROUGH, on=on)
+    if policy is None:
+        return None
     tranche = Tranche(
         project=project,
         subdistrict_id=project.community.subdistrict_id,

@@ -11,6 +11,9 @@ from decimal import Decimal
 
 from communities.choices import FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, Subdistrict, User
+from funding import services as funding_services
+from funding.choices import TrancheState
+from funding.models import Tranche
 
 from . import services
 from .choices import FUTURE_STAGE_ORDER, PlanState
@@ -64,7 +67,7 @@ STEPS = {
     PlanState.UNDER_CONSTRUCTION: BUILT,
     PlanState.COMPLETED: [*BUILT, "complete"],
     PlanState.ACCEPTED: [*BUILT, "complete", "accept"],
-    PlanState.CLOSED: [*BUILT, "complete", "accept", "close"],
+    PlanState.CLOSED: [*BUILT, "complete", "accept", "pay", "close"],
     PlanState.RETURNED: ["submit", "open_review", "disagree", "return"],
     PlanState.WITHDRAWN: ["withdraw"],
 }
@@ -107,7 +110,14 @@ def _usernames() -> list[str]:
         f"department_reviewer_{code}"
         for code in Department.objects.filter(is_joint_reviewer=True).values_list("code", flat=True)
     ]
-    return ["admin", "subdistrict_staff", "subdistrict_staff_2", "taskforce_approver", *reviewers]
+    return [
+        "admin",
+        "subdistrict_staff",
+        "subdistrict_staff_2",
+        "taskforce_approver",
+        "finance_officer",
+        *reviewers,
+    ]
 
 
 def _seed_plans(users: dict[str, User]) -> None:
@@ -132,6 +142,7 @@ def _seed_plans(users: dict[str, User]) -> None:
                 STEPS[state],
                 staff=staff,
                 approver=users["taskforce_approver"],
+                finance=users.get("finance_officer"),
                 reviewers=reviewers,
             )
 
@@ -177,7 +188,7 @@ def _draft(community: Community, staff: User, year: int) -> GapFillingPlan:
     )
 
 
-def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, reviewers) -> None:
+def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, finance, reviewers) -> None:
     """Take the plan through the steps with the actors who may take them."""
     day = datetime.date(plan.year, 4, 1)
     for step in steps:
@@ -234,11 +245,22 @@ def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, reviewers)
                 acceptance_date=day + datetime.timedelta(days=230),
                 settled_investment=(plan.total_investment * Decimal("0.97")).quantize(Decimal("1")),
             )
+        elif step == "pay":
+            _pay_subsidy(plan, finance=finance, on=day + datetime.timedelta(days=260))
         elif step == "close":
             services.plan_close(actor=approver, plan=plan, comment="补助已拨付")
         elif step == "withdraw":
             services.plan_withdraw(actor=staff, plan=plan, reason="社区拆迁计划调整，暂缓实施")
         plan.refresh_from_db()
+
+
+def _pay_subsidy(plan: GapFillingPlan, *, finance, on: datetime.date) -> None:
+    """Finance approves and pays the plan's settled subsidy, so that the plan can close."""
+    for tranche in Tranche.objects.filter(plan=plan, state=TrancheState.DUE):
+        tranche = funding_services.tranche_approve(tranche=tranche, actor=finance)
+        funding_services.tranche_mark_paid(
+            tranche=tranche, actor=finance, voucher_number=f"CZ{on:%Y%m}{plan.pk:04d}", paid_on=on
+        )
 
 
 def _future_stage(community: Community) -> str:

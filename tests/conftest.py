@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 
 from communities.roles import Role
@@ -65,8 +67,46 @@ def pytest_runtest_setup(item):
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "page" in fixtures:
             item.add_marker(pytest.mark.browser)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker is not None and marker.kwargs.get("transaction")) or (
+        "live_server" in fixtures or "transactional_db" in fixtures
+    )
+
+
+_reference_data: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _restore_reference_data(request):
+    """Give every transactional test the rows that migrations made.
+
+    A transactional test empties every table when it ends, the role groups, departments,
+    standards and subsidy policies included. The first one takes a copy of the database as the
+    migrations left it; each later one loads that copy before it starts. (Django's own
+    serialized_rollback misses tests that run Playwright, whose greenlets see another
+    connection object.)
+    """
+    if not _is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    creation = connection.creation
+    if "default" not in _reference_data:
+        _reference_data["default"] = creation.serialize_db_to_string()
+    else:
+        # The previous test's flush re-created content types and permissions with other keys;
+        # clear them too, as Django does for serialized_rollback, then load the copy.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        ContentType.objects.clear_cache()
+        creation.deserialize_db_from_string(_reference_data["default"])
+    yield
 
 
 @pytest.fixture(scope="session")

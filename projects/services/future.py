@@ -11,6 +11,7 @@ from communities.choices import Route
 from communities.models import Community
 from communities.permissions import ensure_role
 from communities.roles import Role
+from funding import services as funding_services
 
 from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
@@ -112,6 +113,10 @@ def project_advance(
         to_state=to_stage,
         comment=comment or on_date.isoformat(),
     )
+    if to_stage == FutureStage.APPROVED:
+        funding_services.subsidy_commit_for_project(project=project, actor=actor)
+    else:
+        funding_services.project_stage_reached(project=project, stage=to_stage, actor=actor)
     stage_label = str(FutureStage(to_stage).label)
     notify(
         recipients=subdistrict_staff(project.community.subdistrict_id),

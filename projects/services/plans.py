@@ -14,6 +14,9 @@ from communities.choices import Route, SpaceAvailability
 from communities.models import Community, Department, SpaceResource
 from communities.permissions import ensure_role, ensure_subdistrict_writer
 from communities.roles import Role
+from funding import selectors as funding_selectors
+from funding import services as funding_services
+from funding.money import format_yuan
 
 from ..choices import (
     AGREEING_DECISIONS,
@@ -424,6 +427,7 @@ def plan_approve(
     plan.approval_number = approval_number.strip()
     plan.approval_date = approval_date
     _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
+    funding_services.subsidy_commit_for_plan(plan=plan, actor=actor)
     _notify_state(plan, subdistrict_staff(plan.subdistrict_id), plan.approval_number)
     return plan
 
@@ -537,13 +541,14 @@ def plan_accept(
     plan.acceptance_date = acceptance_date
     plan.settled_investment = settled_investment
     _move(plan, actor=actor, to_state=PlanState.ACCEPTED)
+    funding_services.subsidy_settle_for_plan(plan=plan, actor=actor)
     _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
     return plan
 
 
 @transaction.atomic
 def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
-    """Close an accepted plan once its subsidy is paid."""
+    """Close an accepted plan once finance has paid its subsidy."""
     plan = _lock_checked(
         plan,
         actor=actor,
@@ -551,6 +556,12 @@ def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingP
         states=[PlanState.ACCEPTED],
         refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
     )
+    money = funding_selectors.money_panel_for(plan=plan)
+    if money.remaining > 0 or money.paid <= 0:
+        refuse(
+            _("The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."),
+            remaining=format_yuan(money.remaining),
+        )
     _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
     _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
     return plan

@@ -67,3 +67,19 @@ def approved(approvable, approver):
         approval_number="慈补短板批〔2024〕1号",
         approval_date=datetime.date(2024, 5, 1),
     )
+
+
+def pay_subsidy(plan):
+    """Finance approves and pays the plan's subsidy, as it must before the plan can close."""
+    from funding import services as funding_services
+    from funding.models import Tranche
+
+    finance = UserFactory(username="finance_for_plans", roles=[Role.FINANCE_OFFICER])
+    for tranche in Tranche.objects.filter(plan=plan):
+        tranche = funding_services.tranche_approve(tranche=tranche, actor=finance)
+        funding_services.tranche_mark_paid(
+            tranche=tranche,
+            actor=finance,
+            voucher_number=f"PZ-{plan.pk}",
+            paid_on=datetime.date(2024, 12, 1),
+        )
