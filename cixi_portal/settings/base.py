@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -131,8 +132,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-from celery.schedules import crontab  # noqa: E402  (kept beside the schedule it serves)
-
 # The supervision report of the month just ended, on the 1st at 06:00 (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {
     "operations-monthly-supervision-report": {

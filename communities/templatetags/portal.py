@@ -1,9 +1,8 @@
 """Template helpers used across the portal's pages."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -36,7 +35,8 @@ def query_with(context, **changes):
 
 @register.filter
 def yuan(value):
-    """Money in yuan with thousands separators and two decimals."""
+    """Money in yuan with thousands separators and two decimals, e.g. 3,800,000.00 (the way
+    finance documents write it in either language)."""
     if value is None or value == "":
         return "—"
-    return number_format(Decimal(value), decimal_pos=2, force_grouping=True)
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"

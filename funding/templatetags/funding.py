@@ -2,12 +2,18 @@
 
 from django import template
 
+from communities.roles import has_role
+from funding.permissions import SUBSIDY_READERS
 from funding.selectors import money_panel_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("funding/_money_panel.html")
-def money_panel(plan=None, project=None):
-    """The subsidy panel (total, paid, due, remaining, tranches) of a plan or project."""
+@register.inclusion_tag("funding/_money_panel.html", takes_context=True)
+def money_panel(context, plan=None, project=None):
+    """The subsidy panel (total, paid, due, remaining, tranches) of a plan or project, for the
+    roles that may read subsidies; nothing for the others."""
+    request = context.get("request")
+    if request is None or not has_role(request.user, *SUBSIDY_READERS):
+        return {"money_panel": None}
     return {"money_panel": money_panel_for(plan=plan, project=project)}
