@@ -6,15 +6,20 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from communities.demo import DEMO_PASSWORD, demo_users
+
+DISCARD_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
     help = "Create the demo subdistricts, 56 communities, users and each app's demo records."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # Walking the demo plans through their life cycles would e-mail the demo users at every
+        # step; nobody should receive those.
+        with override_settings(EMAIL_BACKEND=DISCARD_EMAIL), transaction.atomic():
             # Each app that has demo data keeps it in its own demo.py; apps are visited in
             # INSTALLED_APPS order, so the base data exists before the apps that build on it.
             for app_config in apps.get_app_configs():
