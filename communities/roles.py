@@ -56,3 +56,15 @@ def grant_permissions(apps, role_permissions: dict[str, Iterable[str]]) -> None:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+
+def users_with_roles(*roles: str):
+    """Active users holding one of the roles, e.g. the people a notification goes to."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct()
+
+
+def subdistrict_staff_of(subdistrict_id: int):
+    """Active staff of one subdistrict."""
+    return users_with_roles(Role.SUBDISTRICT_STAFF).filter(subdistrict_id=subdistrict_id)

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from communities.notifications import notify_after_commit
 from communities.permissions import ensure_role
-from communities.roles import Role
+from communities.roles import Role, subdistrict_staff_of
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
 from .calculator import PolicyRule, SubsidyResult, calculate
@@ -248,7 +247,7 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
     tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
     _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
     notify_after_commit(
-        recipients=_subdistrict_staff(tranche.subdistrict_id),
+        recipients=subdistrict_staff_of(tranche.subdistrict_id),
         subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
         body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
         % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
@@ -467,12 +466,6 @@ def _save(tranche: Tranche, *, actor, from_state: str = "", comment: str = "") -
         amount=tranche.amount,
         actor=actor,
         comment=comment,
-    )
-
-
-def _subdistrict_staff(subdistrict_id: int):
-    return get_user_model().objects.filter(
-        subdistrict_id=subdistrict_id, groups__name=Role.SUBDISTRICT_STAFF, is_active=True
     )
 
 

@@ -1,10 +1,8 @@
-"""Helpers every transition shares: the audit record, the refusal and the recipients."""
+"""Helpers every transition shares: the audit record, the refusal and the notification."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from communities.notifications import notify_after_commit
-from communities.roles import Role
 
 from ..models import StatusChange
 
@@ -26,16 +24,6 @@ def save_checked(instance, *, actor) -> None:
     instance.full_clean()
     instance._history_user = actor
     instance.save()
-
-
-def role_users(*roles: str):
-    """Active users holding one of the roles."""
-    return get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct()
-
-
-def subdistrict_staff(subdistrict_id: int):
-    """Active staff of one subdistrict."""
-    return role_users(Role.SUBDISTRICT_STAFF).filter(subdistrict_id=subdistrict_id)
 
 
 def notify(*, recipients, subject: str, body: str) -> None:

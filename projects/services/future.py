@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from communities.choices import Route
 from communities.models import Community
 from communities.permissions import ensure_role
-from communities.roles import Role
+from communities.roles import Role, subdistrict_staff_of
 from funding import services as funding_services
 
 from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
-from ._common import notify, record_change, refuse, save_checked, subdistrict_staff
+from ._common import notify, record_change, refuse, save_checked
 
 PROJECT_FIELDS = (
     "category",
@@ -119,7 +119,7 @@ def project_advance(
         funding_services.project_stage_reached(project=project, stage=to_stage, actor=actor)
     stage_label = str(FutureStage(to_stage).label)
     notify(
-        recipients=subdistrict_staff(project.community.subdistrict_id),
+        recipients=subdistrict_staff_of(project.community.subdistrict_id),
         subject=_("Future community: %(stage)s") % {"stage": stage_label},
         body=_("%(community)s has reached the stage “%(stage)s” on %(date)s.")
         % {"community": project.community.name, "stage": stage_label, "date": on_date},

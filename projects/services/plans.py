@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from communities.choices import Route, SpaceAvailability
 from communities.models import Community, Department, SpaceResource
 from communities.permissions import ensure_role, ensure_subdistrict_writer
-from communities.roles import Role
+from communities.roles import Role, subdistrict_staff_of, users_with_roles
 from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.money import format_yuan
@@ -34,7 +34,7 @@ from ..models import (
     SpaceAllocation,
 )
 from ..uploads import validate_attachment
-from ._common import notify, record_change, refuse, role_users, save_checked, subdistrict_staff
+from ._common import notify, record_change, refuse, save_checked
 
 PLAN_FIELDS = (
     "year",
@@ -289,7 +289,7 @@ def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
     ]
     _check_content(plan, items)
     _move(plan, actor=actor, to_state=PlanState.SUBMITTED)
-    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER))
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
     return plan
 
 
@@ -312,7 +312,9 @@ def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
         to_state=PlanState.IN_JOINT_REVIEW,
         comment=_("Review round %(round)s") % {"round": plan.review_round},
     )
-    reviewers = role_users(Role.DEPARTMENT_REVIEWER).filter(department__is_joint_reviewer=True)
+    reviewers = users_with_roles(Role.DEPARTMENT_REVIEWER).filter(
+        department__is_joint_reviewer=True
+    )
     _notify_state(plan, reviewers)
     _settle_review(plan, actor=actor)
     return plan
@@ -338,7 +340,7 @@ def _settle_review(plan: GapFillingPlan, *, actor) -> None:
     all_agreed = not missing_agreements(plan)
     if all_agreed and plan.state == PlanState.IN_JOINT_REVIEW:
         _move(plan, actor=actor, to_state=PlanState.APPROVABLE)
-        _notify_state(plan, role_users(Role.TASKFORCE_APPROVER))
+        _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
     elif not all_agreed and plan.state == PlanState.APPROVABLE:
         _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW)
 
@@ -374,7 +376,7 @@ def opinion_record(
     if decision == OpinionDecision.DISAGREE:
         _notify_state(
             plan,
-            role_users(Role.TASKFORCE_APPROVER),
+            users_with_roles(Role.TASKFORCE_APPROVER),
             _("%(department)s disagrees: %(comments)s")
             % {"department": department, "comments": comments},
         )
@@ -394,7 +396,7 @@ def plan_return(*, actor, plan: GapFillingPlan, reason: str) -> GapFillingPlan:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan goes back for revision.")})
     _move(plan, actor=actor, to_state=PlanState.RETURNED, comment=reason)
-    _notify_state(plan, subdistrict_staff(plan.subdistrict_id), reason)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id), reason)
     return plan
 
 
@@ -428,7 +430,7 @@ def plan_approve(
     plan.approval_date = approval_date
     _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
     funding_services.subsidy_commit_for_plan(plan=plan, actor=actor)
-    _notify_state(plan, subdistrict_staff(plan.subdistrict_id), plan.approval_number)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id), plan.approval_number)
     return plan
 
 
@@ -446,7 +448,7 @@ def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillin
     )
     plan.space_allocations.filter(is_active=True).update(is_active=False)
     _move(plan, actor=actor, to_state=PlanState.WITHDRAWN, comment=reason)
-    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER), reason)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), reason)
     return plan
 
 
@@ -512,7 +514,7 @@ def plan_complete(
     ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
     plan.progress_percent = 100
     _move(plan, actor=actor, to_state=PlanState.COMPLETED, comment=note)
-    _notify_state(plan, role_users(Role.TASKFORCE_APPROVER), note)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), note)
     return plan
 
 
@@ -542,7 +544,7 @@ def plan_accept(
     plan.settled_investment = settled_investment
     _move(plan, actor=actor, to_state=PlanState.ACCEPTED)
     funding_services.subsidy_settle_for_plan(plan=plan, actor=actor)
-    _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id))
     return plan
 
 
@@ -563,5 +565,5 @@ def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingP
             remaining=format_yuan(money.remaining),
         )
     _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
-    _notify_state(plan, subdistrict_staff(plan.subdistrict_id))
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id))
     return plan

@@ -13,7 +13,7 @@ from funding.choices import TrancheState
 from funding.models import SubsidyPolicy, Tranche
 from tests.browser.helpers import log_in
 from tests.factories import SubdistrictFactory, UserFactory
-from tests.funding.factories import TrancheFactory, ensure_reference_data
+from tests.funding.factories import TrancheFactory
 
 D = Decimal
 
@@ -31,7 +31,6 @@ def test_finance_filters_approves_pays_and_exports(
     page, live_server, screenshot, tmp_path, settings
 ):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    ensure_reference_data()
     hushan = SubdistrictFactory(code="hushan", name="浒山")
     gutang = SubdistrictFactory(code="gutang", name="古塘")
     UserFactory(username="finance", roles=[Role.FINANCE_OFFICER])

@@ -12,7 +12,6 @@ from operations import report as report_module
 from operations import services, tasks
 from tests.browser.helpers import log_in
 from tests.factories import UserFactory
-from tests.operations.reference import ensure_reference_data
 from tests.operations.reportdata import build_city
 
 
@@ -45,7 +44,6 @@ def slow_worker(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_requests_a_report_and_reads_it(page, live_server, screenshot, slow_worker):
-    ensure_reference_data()
     build_city(UserFactory(username="assessor", roles=[Role.OPERATIONS_ASSESSOR]))
     UserFactory(username="supervisor", roles=[Role.SUPERVISOR])
 

@@ -4,28 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
 
-from communities.models import Department
-from communities.roles import Role
 from funding.choices import BudgetSource, TrancheStage, TrancheState
 from funding.models import BudgetEnvelope, SubsidyPolicy, Tranche
 from tests.factories import GapFillingPlanFactory
-
-from .rules import seeded_rows
-
-
-def ensure_reference_data() -> None:
-    """Restore the role groups, the task-force office and the subsidy policies that the data
-    migrations made: a transactional test may run after another one has flushed every table."""
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
-    Department.objects.get_or_create(code="taskforce", defaults={"name": "补短板工作专班办公室"})
-    for row in seeded_rows():
-        row = dict(row)
-        SubsidyPolicy.objects.get_or_create(
-            code=row.pop("code"), version=1, defaults={**row, "effective_from": date(2023, 1, 1)}
-        )
 
 
 class BudgetEnvelopeFactory(factory.django.DjangoModelFactory):

@@ -12,13 +12,12 @@ from funding.choices import TrancheState
 from funding.models import Tranche, TrancheEvent
 from tests.factories import UserFactory
 
-from .factories import TrancheFactory, ensure_reference_data
+from .factories import TrancheFactory
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_payments_pay_once():
-    ensure_reference_data()
     finance = UserFactory(roles=[Role.FINANCE_OFFICER])
     tranche = TrancheFactory(state=TrancheState.APPROVED)
 

@@ -17,7 +17,6 @@ from operations.models import SupervisionReport
 from operations.report import section
 from tests.factories import UserFactory
 
-from .reference import ensure_reference_data
 from .reportdata import PERIOD, build_city
 
 REDIS_DB = 3  # the operations app's own Redis database
@@ -67,7 +66,6 @@ def wait_for_report(pk: int, timeout: float = 60) -> SupervisionReport:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_the_report(celery_worker_on_redis, tmp_path, settings):
-    ensure_reference_data()
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     assessor = UserFactory(username="assessor", roles=["operations_assessor"])
     supervisor = UserFactory(username="supervisor", roles=["supervisor"])
