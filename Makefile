@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate messages catalogues demo lint clean
+.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ catalogues: install
 	for app in communities projects funding operations; do \
 		mkdir -p $$app/locale && (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
+
+# Export 50,000 tranches to the disbursement sheet and print the time and peak memory.
+benchmark: install-dev
+	$(PY) -m tests.benchmarks.export_disbursements --rows 50000
