@@ -9,6 +9,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from communities.choices import FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, Subdistrict, User
 from funding import services as funding_services
@@ -17,7 +19,7 @@ from funding.models import Tranche
 
 from . import services
 from .choices import FUTURE_STAGE_ORDER, PlanState
-from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 # Target states of the gap-filling plans, by plan year, in the communities' order: older plans
 # are further along. Both demo subdistricts get a draft and a returned plan.
@@ -192,6 +194,7 @@ def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, finance, r
     """Take the plan through the steps with the actors who may take them."""
     day = datetime.date(plan.year, 4, 1)
     for step in steps:
+        last_change = _last_change_pk()
         if step == "submit":
             services.plan_submit(actor=staff, plan=plan)
         elif step == "open_review":
@@ -251,7 +254,41 @@ def _walk(plan: GapFillingPlan, steps: list[str], *, staff, approver, finance, r
             services.plan_close(actor=approver, plan=plan, comment="补助已拨付")
         elif step == "withdraw":
             services.plan_withdraw(actor=staff, plan=plan, reason="社区拆迁计划调整，暂缓实施")
+        _backdate(plan=plan, after_pk=last_change, on=day + STEP_DAYS.get(step, ZERO_DAYS))
         plan.refresh_from_db()
+
+
+# When each step of a demo plan happened, counted from 1 April of its year; the audit trail,
+# opinions and tranches are dated accordingly so that reports over past months read true.
+ZERO_DAYS = datetime.timedelta(0)
+STEP_DAYS = {
+    "submit": datetime.timedelta(days=7),
+    "open_review": datetime.timedelta(days=10),
+    "agree": datetime.timedelta(days=20),
+    "partial": datetime.timedelta(days=20),
+    "disagree": datetime.timedelta(days=20),
+    "return": datetime.timedelta(days=25),
+    "withdraw": datetime.timedelta(days=25),
+    "approve": datetime.timedelta(days=30),
+    "start": datetime.timedelta(days=45),
+    "progress": datetime.timedelta(days=90),
+    "complete": datetime.timedelta(days=200),
+    "accept": datetime.timedelta(days=230),
+    "pay": datetime.timedelta(days=260),
+    "close": datetime.timedelta(days=265),
+}
+
+
+def _last_change_pk() -> int:
+    return StatusChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _backdate(*, plan=None, project=None, after_pk: int, on: datetime.date) -> None:
+    """Date the status changes (and opinions) a demo step just wrote on the day it stands for."""
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, 0)))
+    StatusChange.objects.filter(pk__gt=after_pk).update(at=moment)
+    if plan is not None:
+        plan.opinions.filter(at__gt=moment).update(at=moment)
 
 
 def _pay_subsidy(plan: GapFillingPlan, *, finance, on: datetime.date) -> None:
@@ -298,12 +335,12 @@ def _seed_future_projects(approver: User) -> None:
         start = datetime.date(2019 + (community.provincial_batch or 5), 3, 1)
         target = FUTURE_STAGE_ORDER.index(_future_stage(community))
         for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
+            on_date = start + datetime.timedelta(days=120 * step)
+            last_change = _last_change_pk()
             project = services.project_advance(
-                actor=approver,
-                project=project,
-                to_stage=stage,
-                on_date=start + datetime.timedelta(days=120 * step),
+                actor=approver, project=project, to_stage=stage, on_date=on_date
             )
+            _backdate(project=project, after_pk=last_change, on=on_date)
 
 
 def _seed_blocks(approver: User) -> None:
