@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from communities.views import HomeView
+from .views import HomeView
 
 admin.site.site_header = admin.site.site_title = "慈溪市城镇社区公共服务设施补短板"
 admin.site.index_title = "管理后台"

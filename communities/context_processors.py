@@ -10,16 +10,23 @@ from .roles import has_role, role_codes
 
 def _navigation(user) -> list[dict]:
     """Menu entries that apps declare as ``nav = [(label, url name, roles), ...]`` on their
-    AppConfig, kept when the user holds one of the roles (an empty tuple: everyone)."""
+    AppConfig, kept when the user holds one of the roles (an empty tuple: everyone). An app
+    that also sets ``nav_menu`` shows its entries as one drop-down when there are several."""
     entries = []
     for app_config in apps.get_app_configs():
+        visible = []
         for label, url_name, roles in getattr(app_config, "nav", ()):
             if roles and not has_role(user, *roles):
                 continue
             try:
-                entries.append({"label": label, "url": reverse(url_name)})
+                visible.append({"label": label, "url": reverse(url_name)})
             except NoReverseMatch:
                 continue
+        menu = getattr(app_config, "nav_menu", None)
+        if menu and len(visible) > 1:
+            entries.append({"label": menu, "children": visible})
+        else:
+            entries.extend(visible)
     return entries
 
 

@@ -1,4 +1,4 @@
-"""Pages of the communities app: home, community list and detail, inventory forms."""
+"""Pages of the communities app: community list, priorities, detail, inventory forms."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,16 +18,6 @@ from .mixins import (
 )
 from .models import Community, Facility, SpaceResource
 from .roles import Role, has_role
-
-
-class HomeView(TemplateView):
-    """Counts of the communities the user may see, by route and by subdistrict."""
-
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        kwargs["counts"] = selectors.community_counts(user=self.request.user)
-        return super().get_context_data(**kwargs)
 
 
 class CommunityListView(RestrictedQuerysetMixin, FilterView):

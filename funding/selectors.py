@@ -4,11 +4,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .choices import PAYABLE_STATES, RELEASED_STATES, TrancheState
+from communities.roles import Role, has_role
+from communities.worklist import WorkItem, counted
+
+from .choices import PAYABLE_STATES, RELEASED_STATES, TrancheStage, TrancheState
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
 from .money import ZERO
 
@@ -75,4 +79,34 @@ def money_panel_for(*, plan=None, project=None) -> MoneyPanel:
         due=figures["due"],
         remaining=figures["total"] - figures["paid"],
         tranches=list(tranches.order_by("pk")),
+    )
+
+
+def worklist_for(user) -> list[WorkItem]:
+    """Tranches waiting for finance: due ones to approve, approved ones to pay, entered amounts."""
+    if not has_role(user, Role.FINANCE_OFFICER):
+        return []
+    counts = Tranche.objects.aggregate(
+        due=Count("pk", filter=Q(state=TrancheState.DUE)),
+        approved=Count("pk", filter=Q(state=TrancheState.APPROVED)),
+        to_enter=Count(
+            "pk",
+            filter=Q(
+                stage__in=[TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH],
+                amount=ZERO,
+            )
+            & ~Q(state__in=RELEASED_STATES),
+        ),
+    )
+    page = reverse("funding:tranche_list")
+    return counted(
+        [
+            WorkItem(_("Tranches due: approve"), counts["due"], f"{page}?state=due"),
+            WorkItem(_("Approved tranches: pay"), counts["approved"], f"{page}?state=approved"),
+            WorkItem(
+                _("Tranches whose amount finance enters"),
+                counts["to_enter"],
+                f"{page}?stage=original_model",
+            ),
+        ]
     )

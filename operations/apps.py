@@ -11,6 +11,7 @@ class OperationsConfig(AppConfig):
 
     name = "operations"
     verbose_name = _("Operations and supervision")
+    nav_menu = _("Operations and supervision")
     nav = [
         (_("Operators"), "operations:operator_list", CONTRACT_READERS),
         (_("Operations assessments"), "operations:assessment_list", ASSESSMENT_READERS),

@@ -2,14 +2,23 @@
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.choices import FacilityType
 from communities.models import Community
-from communities.roles import has_role
+from communities.roles import Role, has_role
+from communities.worklist import WorkItem, counted
 
-from .choices import AssessmentState, ContractState, ServiceLevel
-from .models import OperatingContract, OperationsAssessment, Operator, SatisfactionScore
+from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
+from .models import (
+    OperatingContract,
+    OperationsAssessment,
+    Operator,
+    SatisfactionScore,
+    SupervisionReport,
+)
 from .roles import ASSESSMENT_READERS, CONTRACT_READERS, SATISFACTION_READERS
 
 
@@ -88,3 +97,25 @@ def community_panel(community: Community, user=None) -> dict:
         "contracts": contracts,
         "assessments": assessments,
     }
+
+
+def worklist_for(user) -> list[WorkItem]:
+    """Assessments waiting for the assessor's confirmation; failed reports for supervisors."""
+    items = []
+    if has_role(user, Role.OPERATIONS_ASSESSOR):
+        items.append(
+            WorkItem(
+                _("Submitted assessments to confirm"),
+                OperationsAssessment.objects.filter(state=AssessmentState.SUBMITTED).count(),
+                f"{reverse('operations:assessment_list')}?state=submitted",
+            )
+        )
+    if has_role(user, Role.SUPERVISOR):
+        items.append(
+            WorkItem(
+                _("Supervision reports that failed"),
+                SupervisionReport.objects.filter(state=ReportState.FAILED).count(),
+                f"{reverse('operations:report_list')}?state=failed",
+            )
+        )
+    return counted(items)

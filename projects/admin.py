@@ -6,7 +6,6 @@ and no admin form has a ``state`` field.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +19,6 @@ from communities.mixins import add_service_errors
 from communities.roles import Role, has_role
 
 from . import selectors, services
-from .choices import PlanState
 from .forms import (
     AcceptForm,
     AdvanceForm,
@@ -142,12 +140,7 @@ class WaitingForMyDepartmentFilter(admin.SimpleListFilter):
         department_id = request.user.department_id
         if department_id is None:
             return queryset.none()
-        answered = ReviewOpinion.objects.filter(
-            plan=OuterRef("pk"), review_round=OuterRef("review_round"), department_id=department_id
-        )
-        return queryset.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
-            Exists(answered)
-        )
+        return selectors.waiting_for_department(queryset, department_id=department_id)
 
 
 @admin.register(GapFillingPlan)

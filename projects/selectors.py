@@ -4,11 +4,15 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.choices import FacilityType
+from communities.roles import Role, has_role
+from communities.worklist import WorkItem, counted
 
+from .choices import PlanState
 from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion
 
 MU_PER_UNIT = Decimal("400")
@@ -90,3 +94,89 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
                 % {"unit": unit.name or unit, "types": "、".join(str(m) for m in missing)}
             )
     return UnitRequirement(by_area, by_population, required, reasoning, warnings)
+
+
+def worklist_for(user) -> list[WorkItem]:
+    """Plans waiting for this user's next step, counted in one query per role."""
+    items: list[WorkItem] = []
+    plans = GapFillingPlan.objects.restrict(user)
+    if has_role(user, Role.SUBDISTRICT_STAFF) and user.subdistrict_id:
+        counts = _count_states(
+            plans,
+            PlanState.DRAFT,
+            PlanState.RETURNED,
+            PlanState.APPROVED,
+            PlanState.UNDER_CONSTRUCTION,
+        )
+        page = reverse("projects:plan_list")
+        items += [
+            WorkItem(_("Draft plans to submit"), counts[PlanState.DRAFT], f"{page}?state=draft"),
+            WorkItem(
+                _("Returned plans to revise"), counts[PlanState.RETURNED], f"{page}?state=returned"
+            ),
+            WorkItem(
+                _("Approved plans to start building"),
+                counts[PlanState.APPROVED],
+                f"{page}?state=approved",
+            ),
+            WorkItem(
+                _("Plans under construction: report progress"),
+                counts[PlanState.UNDER_CONSTRUCTION],
+                f"{page}?state=under_construction",
+            ),
+        ]
+    admin_list = reverse("admin:projects_gapfillingplan_changelist")
+    if has_role(user, Role.DEPARTMENT_REVIEWER) and user.department_id:
+        items.append(
+            WorkItem(
+                _("Plans waiting for your department's opinion"),
+                waiting_for_department(plans, department_id=user.department_id).count(),
+                f"{admin_list}?waiting=yes",
+            )
+        )
+    if has_role(user, Role.TASKFORCE_APPROVER):
+        counts = _count_states(
+            plans,
+            PlanState.SUBMITTED,
+            PlanState.APPROVABLE,
+            PlanState.COMPLETED,
+            PlanState.ACCEPTED,
+        )
+        items += [
+            WorkItem(
+                _("Submitted plans: open the joint review"),
+                counts[PlanState.SUBMITTED],
+                f"{admin_list}?state__exact=submitted",
+            ),
+            WorkItem(
+                _("Plans every department agreed to: approve"),
+                counts[PlanState.APPROVABLE],
+                f"{admin_list}?state__exact=approvable",
+            ),
+            WorkItem(
+                _("Completed plans: acceptance"),
+                counts[PlanState.COMPLETED],
+                f"{admin_list}?state__exact=completed",
+            ),
+            WorkItem(
+                _("Accepted plans: close once the subsidy is paid"),
+                counts[PlanState.ACCEPTED],
+                f"{admin_list}?state__exact=accepted",
+            ),
+        ]
+    return counted(items)
+
+
+def waiting_for_department(plans, *, department_id: int):
+    """Plans under review whose current round lacks the department's opinion."""
+    answered = ReviewOpinion.objects.filter(
+        plan=OuterRef("pk"), review_round=OuterRef("review_round"), department_id=department_id
+    )
+    return plans.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
+        Exists(answered)
+    )
+
+
+def _count_states(plans, *states: str) -> dict[str, int]:
+    """How many of the plans are in each of the states, in one query."""
+    return plans.aggregate(**{state: Count("pk", filter=Q(state=state)) for state in states})

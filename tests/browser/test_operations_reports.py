@@ -48,6 +48,7 @@ def test_supervisor_requests_a_report_and_reads_it(page, live_server, screenshot
     UserFactory(username="supervisor", roles=[Role.SUPERVISOR])
 
     log_in(page, live_server, "supervisor")
+    page.get_by_role("button", name="运营与督导").click()
     page.get_by_role("link", name="督导报表").first.click()
     page.fill("#id_period", "2025-06")
     page.get_by_role("button", name="生成报表").click()
