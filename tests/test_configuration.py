@@ -94,3 +94,21 @@ def test_interface_strings_switch_language():
         assert translation.gettext("Communities") == "社区"
     with translation.override("en"):
         assert translation.gettext("Communities") == "Communities"
+
+
+@pytest.mark.django_db
+def test_admin_pages_offer_the_language_switcher(client, user_with_role):
+    client.force_login(user_with_role("taskforce_approver"))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'data-testid="admin-language-switcher"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_schema_describes_every_api_route(client, user_with_role):
+    client.force_login(user_with_role("supervisor"))
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = response.content.decode()
+    for path in ["/api/communities/", "/api/plans/", "/api/tranches/", "/api/operators/"]:
+        assert path in schema
