@@ -158,3 +158,10 @@ def test_api_applies_the_same_scope(client, two_communities, staff_hushan):
     listing = client.get("/api/communities/").json()
     assert [row["name"] for row in listing["results"]] == ["金山"]
     assert client.get(f"/api/communities/{other.pk}/").status_code == 404
+
+
+def test_community_page_links_to_its_route(client, two_communities, staff_hushan):
+    own, _other = two_communities
+    client.force_login(staff_hushan)
+    page = client.get(reverse("communities:detail", args=[own.pk])).content.decode()
+    assert f"/plans/?q={own.name}" in page or "/plans/?q=%E9%87%91%E5%B1%B1" in page
