@@ -21,42 +21,46 @@ def _save_checked(instance, *, actor, fields: dict[str, Any]):
     return instance
 
 
+def _create_in(community: Community, model, *, actor, fields: dict[str, Any]):
+    """Add an inventory row to a community of the actor's own subdistrict."""
+    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    return _save_checked(model(community=community), actor=actor, fields=fields)
+
+
+def _update_locked(instance, *, actor, fields: dict[str, Any]):
+    """Lock an inventory row, check it belongs to the actor's subdistrict, change it."""
+    locked = (
+        type(instance)
+        .objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=instance.pk)
+    )
+    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
+    return _save_checked(locked, actor=actor, fields=fields)
+
+
 @transaction.atomic
 def facility_create(*, actor, community: Community, fields: dict[str, Any]) -> Facility:
     """Add a facility to a community of the actor's own subdistrict."""
-    ensure_subdistrict_writer(actor, community.subdistrict_id)
-    return _save_checked(Facility(community=community), actor=actor, fields=fields)
+    return _create_in(community, Facility, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def facility_update(*, actor, facility: Facility, fields: dict[str, Any]) -> Facility:
     """Change a facility of the actor's own subdistrict."""
-    locked = (
-        Facility.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=facility.pk)
-    )
-    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
-    return _save_checked(locked, actor=actor, fields=fields)
+    return _update_locked(facility, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def space_create(*, actor, community: Community, fields: dict[str, Any]) -> SpaceResource:
     """Record a landing space of a community of the actor's own subdistrict."""
-    ensure_subdistrict_writer(actor, community.subdistrict_id)
-    return _save_checked(SpaceResource(community=community), actor=actor, fields=fields)
+    return _create_in(community, SpaceResource, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def space_update(*, actor, space: SpaceResource, fields: dict[str, Any]) -> SpaceResource:
     """Change a landing space of the actor's own subdistrict."""
-    locked = (
-        SpaceResource.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=space.pk)
-    )
-    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
-    return _save_checked(locked, actor=actor, fields=fields)
+    return _update_locked(space, actor=actor, fields=fields)
 
 
 @transaction.atomic
