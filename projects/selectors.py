@@ -50,6 +50,14 @@ def plan_detail(*, user):
     )
 
 
+def return_reasons(plan: GapFillingPlan) -> str:
+    """Why a returned plan went back to its subdistrict; empty unless the plan is returned."""
+    if plan.state != PlanState.RETURNED:
+        return ""
+    returns = [c for c in plan.status_changes.all() if c.to_state == PlanState.RETURNED]
+    return returns[-1].comment if returns else ""
+
+
 @dataclass
 class UnitRequirement:
     """How many integrated units a block needs, and why."""

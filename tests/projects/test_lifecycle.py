@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 
 from projects import services
@@ -253,3 +254,22 @@ def test_approval_commits_and_acceptance_settles_the_subsidy(approved, staff_hus
     tranche.refresh_from_db()
     # 50 % of (1,200,000 settled − 60,000 fee)
     assert (tranche.amount, tranche.state) == (Decimal("570000.00"), "due")
+
+
+@pytest.mark.parametrize("state", list(PlanState))
+def test_the_plan_page_opens_in_every_state(state, client, plan, staff_hushan, approver, reviewers):
+    actors = {"staff": staff_hushan, "approver": approver, "reviewer": reviewers[0]}
+    for step in PATH[state]:
+        if step == "agree_all":
+            agree_all(plan, reviewers)
+        else:
+            run(step, plan, **actors)
+
+    for user in (staff_hushan, approver, reviewers[0]):
+        client.force_login(user)
+        response = client.get(reverse("projects:plan_detail", args=[plan.pk]))
+        assert response.status_code == 200, (state, user.username)
+    page = response.content.decode()
+    assert ('data-testid="return-reasons"' in page) == (state == PlanState.RETURNED)
+    if state == PlanState.RETURNED:
+        assert "补充材料" in page
