@@ -12,7 +12,7 @@ from communities.roles import Role, has_role
 from . import services
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
 from .money import format_yuan
-from .selectors import envelope_with_figures
+from .selectors import envelope_amount_refusal
 
 
 @admin.register(SubsidyPolicy)
@@ -49,15 +49,13 @@ class BudgetEnvelopeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and "amount" in cleaned:
-            figures = envelope_with_figures(
-                fiscal_year=self.instance.fiscal_year, source=self.instance.source
+            refusal = envelope_amount_refusal(
+                fiscal_year=self.instance.fiscal_year,
+                source=self.instance.source,
+                amount=cleaned["amount"],
             )
-            if figures is not None and cleaned["amount"] < figures.committed:
-                self.add_error(
-                    "amount",
-                    _("%(committed)s is already committed from this envelope.")
-                    % {"committed": format_yuan(figures.committed)},
-                )
+            if refusal:
+                self.add_error("amount", refusal)
         return cleaned
 
 
@@ -66,7 +64,15 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
     """Finance keeps the envelopes; committed, paid and remaining come from one query."""
 
     form = BudgetEnvelopeForm
-    list_display = ["fiscal_year", "source", "amount", "committed", "paid", "remaining", "note"]
+    list_display = [
+        "fiscal_year",
+        "source",
+        "envelope_amount",
+        "committed",
+        "paid",
+        "remaining",
+        "note",
+    ]
     list_filter = ["source", "fiscal_year"]
 
     def get_queryset(self, request):
@@ -74,6 +80,10 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["fiscal_year", "source"] if obj else []
+
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def envelope_amount(self, obj):
+        return format_yuan(obj.amount)
 
     @admin.display(description=_("committed"), ordering="committed")
     def committed(self, obj):

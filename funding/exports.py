@@ -34,11 +34,12 @@ def build_export(export_id: int) -> DisbursementExport:
     target = export_path(export)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # The sheet is an official document: wholly in the portal's language, title included.
         with translation.override(settings.LANGUAGE_CODE):
             written = write_disbursement_sheet(
                 tranches,
                 target,
-                filter_summary=export.filter_summary,
+                filter_summary=filterset.summary(),
                 progress=lambda count: rows.update(rows_written=count),
             )
     except Exception as error:

@@ -10,6 +10,15 @@ from .choices import PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
 
 
+def subdistricts_for(request):
+    """The subdistricts a user may choose: subdistrict staff only their own."""
+    user = getattr(request, "user", None)
+    subdistricts = Subdistrict.objects.all()
+    if user is not None and not user.is_superuser and getattr(user, "subdistrict_id", None):
+        return subdistricts.filter(pk=user.subdistrict_id)
+    return subdistricts
+
+
 class TrancheFilterSet(django_filters.FilterSet):
     """State, stage, route, subdistrict, fiscal year and due-date range."""
 
@@ -19,7 +28,7 @@ class TrancheFilterSet(django_filters.FilterSet):
         label=_("Route"), choices=PolicyRoute.choices, method="filter_route"
     )
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+        label=_("Subdistrict"), queryset=lambda request: subdistricts_for(request)
     )
     fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"))
     due_from = django_filters.DateFilter(

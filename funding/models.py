@@ -351,7 +351,7 @@ class BudgetEnvelope(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(2023), MaxValueValidator(2035)]
     )
-    source = models.CharField(_("source"), max_length=16, choices=BudgetSource)
+    source = models.CharField(_("funding source"), max_length=16, choices=BudgetSource)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(ZERO)])
     note = models.CharField(_("note"), max_length=200, blank=True)
 

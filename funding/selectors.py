@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Q, Sum, Value
@@ -12,9 +13,10 @@ from django.utils.translation import gettext as _
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
 
-from .choices import PAYABLE_STATES, RELEASED_STATES, TrancheStage, TrancheState
+from .calculator import calculate
+from .choices import PAYABLE_STATES, RELEASED_STATES, PolicyCase, TrancheStage, TrancheState
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
-from .money import ZERO
+from .money import ZERO, format_yuan
 
 
 def policy_in_force_or_none(*, case: str, on: date) -> SubsidyPolicy | None:
@@ -33,7 +35,7 @@ def policy_in_force(*, case: str, on: date) -> SubsidyPolicy:
     if policy is None:
         raise ValidationError(
             _("No subsidy policy for %(case)s is in force on %(date)s.")
-            % {"case": case, "date": on.isoformat()}
+            % {"case": PolicyCase(case).label, "date": on.isoformat()}
         )
     return policy
 
@@ -43,6 +45,16 @@ def envelope_with_figures(*, fiscal_year: int, source: str) -> BudgetEnvelope | 
     return (
         BudgetEnvelope.objects.with_figures().filter(fiscal_year=fiscal_year, source=source).first()
     )
+
+
+def envelope_amount_refusal(*, fiscal_year: int, source: str, amount) -> str:
+    """Why an envelope may not be set to ``amount`` (it is below what is committed), or ""."""
+    figures = envelope_with_figures(fiscal_year=fiscal_year, source=source)
+    if figures is None or amount >= figures.committed:
+        return ""
+    return _("%(committed)s is already committed from this envelope.") % {
+        "committed": format_yuan(figures.committed)
+    }
 
 
 @dataclass(frozen=True)
@@ -83,30 +95,67 @@ def money_panel_for(*, plan=None, project=None) -> MoneyPanel:
 
 
 def worklist_for(user) -> list[WorkItem]:
-    """Tranches waiting for finance: due ones to approve, approved ones to pay, entered amounts."""
+    """Tranches waiting for finance: due ones to approve, approved ones to pay, and the
+    original-model and Ningbo pass-through tranches whose amount finance has still to enter.
+    Each item links to the list filtered to exactly the tranches it counts."""
     if not has_role(user, Role.FINANCE_OFFICER):
         return []
+    awaiting = Q(state=TrancheState.SCHEDULED, amount=ZERO)
     counts = Tranche.objects.aggregate(
         due=Count("pk", filter=Q(state=TrancheState.DUE)),
         approved=Count("pk", filter=Q(state=TrancheState.APPROVED)),
-        to_enter=Count(
-            "pk",
-            filter=Q(
-                stage__in=[TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH],
-                amount=ZERO,
-            )
-            & ~Q(state__in=RELEASED_STATES),
-        ),
+        original=Count("pk", filter=awaiting & Q(stage=TrancheStage.ORIGINAL_MODEL)),
+        passthrough=Count("pk", filter=awaiting & Q(stage=TrancheStage.NINGBO_PASSTHROUGH)),
     )
     page = reverse("funding:tranche_list")
+    awaiting_query = f"{page}?state={TrancheState.SCHEDULED}&stage="
     return counted(
         [
             WorkItem(_("Tranches due: approve"), counts["due"], f"{page}?state=due"),
             WorkItem(_("Approved tranches: pay"), counts["approved"], f"{page}?state=approved"),
             WorkItem(
-                _("Tranches whose amount finance enters"),
-                counts["to_enter"],
-                f"{page}?stage=original_model",
+                _("Original-model tranches: enter the amount"),
+                counts["original"],
+                awaiting_query + TrancheStage.ORIGINAL_MODEL,
+            ),
+            WorkItem(
+                _("Ningbo pass-through: record the subsidy received"),
+                counts["passthrough"],
+                awaiting_query + TrancheStage.NINGBO_PASSTHROUGH,
             ),
         ]
     )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a tranche's amount came about, as lines and warnings to show."""
+
+    lines: list
+    warnings: list
+
+
+def tranche_explanation(tranche: Tranche) -> Explanation:
+    """The explanation in the reader's language, recomputed from the rule as applied and the
+    inputs kept on the tranche. Warnings added beside the calculator's (a missing budget
+    envelope) are shown as recorded. If the recomputation does not give the recorded subsidy,
+    the recorded text is shown, since that is what was decided."""
+    recorded = Explanation(lines=list(tranche.explanation), warnings=list(tranche.warnings))
+    inputs = {key: Decimal(value) for key, value in (tranche.inputs or {}).items()}
+    entered = inputs.pop("entered", None)
+    try:
+        result = calculate(tranche.applied_rule(), entered_amount=entered, **inputs)
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        return recorded
+    if result.subsidy != tranche.subsidy_total:
+        return recorded
+    own = [str(line) for line in result.warnings]
+    extra = recorded.warnings[len(own) :]
+    return Explanation(lines=[str(line) for line in result.explanation], warnings=own + extra)
+
+
+def subject_url(tranche: Tranche) -> str:
+    """The page of the plan or project a tranche pays for."""
+    if tranche.plan_id:
+        return reverse("projects:plan_detail", args=[tranche.plan_id])
+    return reverse("projects:future_detail", args=[tranche.project_id])

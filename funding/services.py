@@ -20,7 +20,12 @@ from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
-from .selectors import envelope_with_figures, policy_in_force, policy_in_force_or_none
+from .selectors import (
+    envelope_amount_refusal,
+    envelope_with_figures,
+    policy_in_force,
+    policy_in_force_or_none,
+)
 from .tasks import build_disbursement_export
 
 # Stages whose amount finance enters instead of the calculator.
@@ -243,6 +248,13 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
             % {"voucher": tranche.voucher_number}
         )
     _require_state(tranche, TrancheState.APPROVED)
+    if tranche.due_on is not None and paid_on < tranche.due_on:
+        raise ValidationError(
+            {
+                "paid_on": _("The payment date cannot be before the tranche became due (%(due)s).")
+                % {"due": tranche.due_on.isoformat()}
+            }
+        )
     tranche.state = TrancheState.PAID
     tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
     _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
@@ -280,14 +292,11 @@ def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
     envelope.full_clean()
     if envelope.pk:
         BudgetEnvelope.objects.select_for_update().get(pk=envelope.pk)
-        figures = envelope_with_figures(fiscal_year=envelope.fiscal_year, source=envelope.source)
-        if figures is not None and envelope.amount < figures.committed:
-            raise ValidationError(
-                {
-                    "amount": _("%(committed)s is already committed from this envelope.")
-                    % {"committed": format_yuan(figures.committed)}
-                }
-            )
+        refusal = envelope_amount_refusal(
+            fiscal_year=envelope.fiscal_year, source=envelope.source, amount=envelope.amount
+        )
+        if refusal:
+            raise ValidationError({"amount": refusal})
     envelope._history_user = actor
     envelope.save()
     return envelope

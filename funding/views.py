@@ -21,6 +21,7 @@ from .filtersets import TrancheFilterSet
 from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
 from .models import DisbursementExport, Tranche
 from .permissions import SUBSIDY_READERS
+from .selectors import subject_url, tranche_explanation
 
 ENTERED_STAGES = services.ENTERED_STAGES
 
@@ -62,6 +63,8 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         state = tranche.state
         editable = state in (TrancheState.SCHEDULED, TrancheState.DUE)
         kwargs.update(
+            explanation=tranche_explanation(tranche),
+            subject_url=subject_url(tranche),
             events=tranche.events.select_related("actor"),
             approve_form=ApproveForm() if finance and state == TrancheState.DUE else None,
             pay_form=PayForm() if finance and state == TrancheState.APPROVED else None,

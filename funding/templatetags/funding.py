@@ -1,6 +1,7 @@
 """``{% money_panel plan=plan %}`` or ``{% money_panel project=project %}`` on other apps' pages."""
 
 from django import template
+from django.urls import reverse
 
 from communities.roles import has_role
 from funding.permissions import SUBSIDY_READERS
@@ -16,4 +17,8 @@ def money_panel(context, plan=None, project=None):
     request = context.get("request")
     if request is None or not has_role(request.user, *SUBSIDY_READERS):
         return {"money_panel": None}
-    return {"money_panel": money_panel_for(plan=plan, project=project)}
+    subdistrict_id = plan.subdistrict_id if plan is not None else project.community.subdistrict_id
+    return {
+        "money_panel": money_panel_for(plan=plan, project=project),
+        "subdistrict_tranches": f"{reverse('funding:tranche_list')}?subdistrict={subdistrict_id}",
+    }

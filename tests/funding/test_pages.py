@@ -7,12 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from communities.roles import Role
+from funding import services
 from funding.choices import ExportState, TrancheState
 from funding.models import DisbursementExport, SubsidyPolicy, Tranche
-from tests.factories import PASSWORD, GapFillingPlanFactory
+from funding.selectors import worklist_for
+from tests.factories import PASSWORD, FutureCommunityProjectFactory, GapFillingPlanFactory
 
 from .factories import BudgetEnvelopeFactory, TrancheFactory
 
@@ -247,3 +250,106 @@ def test_only_the_superuser_changes_subsidy_policies(client, finance, admin_user
     client.logout()
     client.force_login(admin_user)
     assert client.get(url).context["has_change_permission"]
+
+
+def test_detail_explains_in_the_readers_language_and_links_to_the_plan(
+    client, finance, user_with_role, settings
+):
+    BudgetEnvelopeFactory(fiscal_year=date.today().year)
+    plan = GapFillingPlanFactory(state="approved", approval_date=date.today())
+    with translation.override("zh-hans"):
+        tranche = services.subsidy_commit_for_plan(
+            plan=plan, actor=user_with_role(Role.TASKFORCE_APPROVER)
+        )
+    assert tranche.explanation[0].startswith("批复投资额")
+    login(client, finance)
+    url = reverse("funding:tranche_detail", args=[tranche.pk])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert english.context["explanation"].lines[0] == "Approved investment: 1,260,000.00."
+    assert chinese.context["explanation"].lines == tranche.explanation
+    assert english.context["subject_url"] == reverse("projects:plan_detail", args=[plan.pk])
+    assert f'href="{english.context["subject_url"]}"' in english.content.decode()
+
+
+def test_detail_shows_the_recorded_explanation_when_it_no_longer_recomputes(client, finance):
+    tranche = TrancheFactory(subsidy_total=D("1.00"), explanation=["按记录"])
+    login(client, finance)
+
+    response = client.get(reverse("funding:tranche_detail", args=[tranche.pk]))
+
+    assert response.context["explanation"].lines == ["按记录"]
+
+
+def test_worklist_links_to_exactly_the_tranches_it_counts(client, finance, user_with_role):
+    original = FutureCommunityProjectFactory(
+        funding_mode="original", plan_year=None, provincial_batch=3
+    )
+    leading = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    approver = user_with_role(Role.TASKFORCE_APPROVER)
+    services.subsidy_commit_for_project(project=original, actor=approver)
+    services.project_stage_reached(project=leading, stage="named", actor=approver)
+    login(client, finance)
+
+    items = worklist_for(finance)
+
+    assert [item.count for item in items] == [1, 1]
+    for item in items:
+        listed = client.get(item.url).context["object_list"]
+        assert len(listed) == item.count, item.label
+
+
+def test_subdistrict_staff_choose_only_their_own_subdistrict(client, staff_hushan, gutang):
+    login(client, staff_hushan)
+
+    field = client.get(reverse("funding:tranche_list")).context["filter"].form["subdistrict"]
+
+    assert [choice.instance for choice, _label in field.field.choices if choice] == [
+        staff_hushan.subdistrict
+    ]
+
+
+def test_money_panel_links_to_the_subdistricts_tranches(db, rf, user_with_role):
+    plan = GapFillingPlanFactory()
+    TrancheFactory(plan=plan)
+    request = rf.get("/")
+    request.user = user_with_role(Role.FINANCE_OFFICER)
+
+    html = Template("{% load funding %}{% money_panel plan=plan %}").render(
+        Context({"plan": plan, "request": request})
+    )
+
+    assert f"?subdistrict={plan.subdistrict_id}" in html
+
+
+def test_envelope_admin_formats_the_amount_and_names_the_funding_source(client, finance):
+    BudgetEnvelopeFactory(fiscal_year=2024, amount=D("80000000"))
+    finance.is_staff = True
+    finance.save()
+    login(client, finance)
+
+    content = client.get(
+        reverse("admin:funding_budgetenvelope_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "80,000,000.00" in content and "80000000.00" not in content
+    assert "资金来源" in content
+
+
+def test_sheet_requested_in_english_is_written_wholly_in_chinese(
+    client, finance, two_subdistricts, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    login(client, finance)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("funding:export_create"), {"query": "state=due"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    export = DisbursementExport.objects.get()
+    assert export.filter_summary == "State：Due"
+    title = load_workbook(tmp_path / "disbursements" / export.file_name).worksheets[0]["A2"]
+    assert "状态：应拨付" in title.value

@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from communities.roles import Role
 from funding import services
 from funding.choices import BudgetSource, TrancheStage, TrancheState
-from funding.models import Tranche, TrancheEvent
+from funding.models import SubsidyPolicy, Tranche, TrancheEvent
 from funding.selectors import envelope_with_figures, money_panel_for
 from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
@@ -349,3 +350,26 @@ def test_settlement_uses_the_rule_as_applied_at_approval(budget, approver):
 
     assert settled.amount == D("600000.00")
     assert settled.policy_snapshot["tiers"] == [{"upper": None, "rate": "50"}]
+
+
+def test_payment_dated_before_the_tranche_became_due_is_refused(finance):
+    tranche = TrancheFactory(state=TrancheState.APPROVED, due_on=date(2024, 6, 1))
+
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_mark_paid(
+            tranche=tranche, actor=finance, voucher_number="X", paid_on=date(2024, 5, 31)
+        )
+
+    assert "paid_on" in refused.value.error_dict
+    tranche.refresh_from_db()
+    assert tranche.state == TrancheState.APPROVED
+
+
+def test_missing_policy_is_named_by_its_case_not_its_code(db, approver):
+    SubsidyPolicy.objects.filter(case="gap_filling").update(effective_from=date(2030, 1, 1))
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        services.subsidy_commit_for_plan(plan=approved_plan(), actor=approver)
+
+    message = refused.value.messages[0]
+    assert "gap_filling" not in message and "补短板" in message
