@@ -174,6 +174,7 @@ def _draft(community: Community, staff: User, year: int) -> GapFillingPlan:
         .order_by("pk")
         .first()
     )
+    third_party = rng.random() < 0.5
     return services.plan_create(
         actor=staff,
         community=community,
@@ -182,8 +183,8 @@ def _draft(community: Community, staff: User, year: int) -> GapFillingPlan:
             "title": f"{community.name}社区公共服务设施补短板建设方案",
             "total_investment": total,
             "policy_fee": (total * Decimal("0.05")).quantize(Decimal("1")),
-            "operating_mode": "third_party" if rng.random() < 0.5 else "self_run",
-            "operator_name": "慈溪市颐乐养老服务有限公司" if rng.random() < 0.5 else "",
+            "operating_mode": "third_party" if third_party else "self_run",
+            "operator_name": "慈溪市颐乐养老服务有限公司" if third_party else "",
         },
         line_items=items,
         spaces=[space] if space else [],

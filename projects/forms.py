@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.choices import FacilityType, Route, SpaceAvailability
 from communities.models import Community, SpaceResource
 
-from .choices import FUTURE_STAGE_ORDER, FutureStage, OpinionDecision
+from .choices import FUTURE_STAGE_ORDER, FutureStage, OpinionDecision, PlanState
 from .models import (
     MAX_INVESTMENT,
     BlockUnit,
@@ -65,8 +65,18 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, subdistrict, **kwargs):
         super().__init__(*args, **kwargs)
+        planned = GapFillingPlan.objects.exclude(state=PlanState.WITHDRAWN)
+        if self.instance.pk:
+            planned = planned.exclude(pk=self.instance.pk)
         self.fields["community"].queryset = Community.objects.filter(
             subdistrict=subdistrict, route=Route.GAP
+        ).exclude(pk__in=planned.values("community_id"))
+        self.fields["community"].help_text = _(
+            "Gap-filling communities of your subdistrict that have no plan under way."
+        )
+        self.fields["community"].error_messages["invalid_choice"] = _(
+            "Choose a gap-filling community of your subdistrict; this one already has a plan "
+            "under way (revise that plan instead) or is not on the gap-filling route."
         )
         if self.instance.pk:
             self.fields["community"].disabled = True

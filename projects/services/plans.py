@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.choices import Route, SpaceAvailability
@@ -22,6 +23,7 @@ from ..choices import (
     AGREEING_DECISIONS,
     EDITABLE_STATES,
     WITHDRAWABLE_STATES,
+    OperatingMode,
     OpinionDecision,
     PlanState,
 )
@@ -102,12 +104,33 @@ def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
     )
 
 
+def _check_day(
+    field: str, day: datetime.date | None, *, not_before: datetime.date | None, what: str
+) -> None:
+    """A reported day is given, not in the future, and not before the step it follows."""
+    if day is None:
+        raise ValidationError({field: _("Give the date.")})
+    if day > timezone.localdate():
+        raise ValidationError(
+            {field: _("The date %(day)s is in the future.") % {"day": day.isoformat()}}
+        )
+    if not_before is not None and day < not_before:
+        raise ValidationError(
+            {
+                field: _("The date %(day)s is before %(what)s (%(before)s).")
+                % {"day": day.isoformat(), "what": what, "before": not_before.isoformat()}
+            }
+        )
+
+
 # --- content -------------------------------------------------------------------------------
 
 
 def _check_content(plan: GapFillingPlan, line_items: list[dict[str, Any]]) -> None:
     """The plan's money must add up: items present, total equal to their sum, fee within it."""
     errors: dict[str, list[str]] = {}
+    if plan.operating_mode == OperatingMode.THIRD_PARTY and not (plan.operator_name or "").strip():
+        errors["operator_name"] = [_("Name the third-party operator that will run the facilities.")]
     if not line_items:
         errors["__all__"] = [_("Add at least one line item (facility type, area, investment).")]
     investments = [item.get("investment") or Decimal("0") for item in line_items]
@@ -196,6 +219,16 @@ def _apply_content(plan, *, actor, fields, line_items, spaces) -> GapFillingPlan
     return plan
 
 
+def live_plan_of(community: Community) -> GapFillingPlan | None:
+    """The community's plan that is not withdrawn, if any: a community has one plan at a time."""
+    return (
+        GapFillingPlan.objects.filter(community=community)
+        .exclude(state=PlanState.WITHDRAWN)
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -210,6 +243,19 @@ def plan_create(
     if community.route != Route.GAP:
         raise ValidationError(
             {"community": _("“%(name)s” is not on the gap-filling route.") % {"name": community}}
+        )
+    # Locking the community makes a second plan for it (a double submit) wait, then see the first.
+    Community.objects.select_for_update(of=("self",)).filter(pk=community.pk).first()
+    existing = live_plan_of(community)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "community": _(
+                    "“%(name)s” already has the plan “%(title)s” (%(state)s); revise that plan "
+                    "or withdraw it before drafting another."
+                )
+                % {"name": community.name, "title": existing.title, "state": _state_label(existing)}
+            }
         )
     plan = GapFillingPlan(
         subdistrict_id=community.subdistrict_id, community=community, created_by=actor
@@ -424,8 +470,9 @@ def plan_approve(
             _("The plan cannot be approved: no agreement yet from %(departments)s."),
             departments=", ".join(str(department) for department in missing),
         )
-    if not (approval_number or "").strip() or approval_date is None:
-        raise ValidationError(_("Give the approval document number and date."))
+    if not (approval_number or "").strip():
+        raise ValidationError({"approval_number": _("Give the approval document number.")})
+    _check_day("approval_date", approval_date, not_before=None, what="")
     plan.approval_number = approval_number.strip()
     plan.approval_date = approval_date
     _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
@@ -484,6 +531,7 @@ def progress_report(
     )
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    _check_day("on_date", on_date, **_after_last_progress(plan))
     if percent < plan.progress_percent:
         raise ValidationError(
             {
@@ -499,6 +547,14 @@ def progress_report(
     return report
 
 
+def _after_last_progress(plan: GapFillingPlan) -> dict[str, Any]:
+    """The day a construction report or the acceptance may not precede: the last one before it."""
+    last = plan.progress_reports.order_by("-date").values_list("date", flat=True).first()
+    if last is not None and (plan.approval_date is None or last > plan.approval_date):
+        return {"not_before": last, "what": _("the last progress report")}
+    return {"not_before": plan.approval_date, "what": _("the approval")}
+
+
 @transaction.atomic
 def plan_complete(
     *, actor, plan: GapFillingPlan, on_date: datetime.date, note: str = ""
@@ -511,6 +567,7 @@ def plan_complete(
         states=[PlanState.UNDER_CONSTRUCTION],
         refusal=_("A plan in state “%(state)s” cannot be completed; it is not under construction."),
     )
+    _check_day("on_date", on_date, **_after_last_progress(plan))
     ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
     plan.progress_percent = 100
     _move(plan, actor=actor, to_state=PlanState.COMPLETED, comment=note)
@@ -534,8 +591,9 @@ def plan_accept(
         states=[PlanState.COMPLETED],
         refusal=_("A plan in state “%(state)s” cannot be accepted; construction must be complete."),
     )
-    if acceptance_date is None or settled_investment is None:
-        raise ValidationError(_("Give the acceptance date and the settled investment."))
+    if settled_investment is None:
+        raise ValidationError({"settled_investment": _("Give the settled investment.")})
+    _check_day("acceptance_date", acceptance_date, **_after_last_progress(plan))
     if settled_investment < 0:
         raise ValidationError(
             {"settled_investment": _("The settled investment cannot be negative.")}

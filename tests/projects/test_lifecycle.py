@@ -273,3 +273,39 @@ def test_the_plan_page_opens_in_every_state(state, client, plan, staff_hushan, a
     assert ('data-testid="return-reasons"' in page) == (state == PlanState.RETURNED)
     if state == PlanState.RETURNED:
         assert "补充材料" in page
+
+
+def test_an_approval_dated_in_the_future_is_refused(approvable, approver):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.plan_approve(
+            actor=approver, plan=approvable, approval_number="慈批9号", approval_date=tomorrow
+        )
+    assert "is in the future" in refused.value.message_dict["approval_date"][0]
+    approvable.refresh_from_db()
+    assert approvable.state == PlanState.APPROVABLE
+
+
+def test_construction_dates_follow_each_other(approved, staff_hushan, approver):
+    services.plan_start(actor=staff_hushan, plan=approved)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.progress_report(
+            actor=staff_hushan, plan=approved, percent=10, on_date=datetime.date(2024, 4, 1)
+        )
+    assert "before the approval (2024-05-01)" in refused.value.message_dict["on_date"][0]
+    services.plan_complete(actor=staff_hushan, plan=approved, on_date=datetime.date(2024, 11, 1))
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.plan_accept(
+            actor=approver,
+            plan=approved,
+            acceptance_date=datetime.date(2024, 10, 1),
+            settled_investment=Decimal("1200000"),
+        )
+    assert (
+        "before the last progress report (2024-11-01)"
+        in (refused.value.message_dict["acceptance_date"][0])
+    )
+    approved.refresh_from_db()
+    assert approved.state == PlanState.COMPLETED
+    assert approved.acceptance_date is None

@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from communities.choices import SpaceAvailability
+from projects import services
 from projects.choices import PlanState
 from projects.models import GapFillingPlan, PlanAttachment, PlanLineItem, SpaceAllocation
 from tests.factories import (
@@ -203,12 +205,11 @@ def test_a_space_already_allocated_is_refused(staff_client, staff_hushan, commun
     taken = SpaceResourceFactory(community=community)
     other_plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
     SpaceAllocation.objects.create(plan=other_plan, space=taken)
-    from projects import services
 
-    with pytest.raises(Exception, match="already allocated"), translation.override("en"):
+    with pytest.raises(ValidationError, match="already allocated"), translation.override("en"):
         services.plan_create(
             actor=staff_hushan,
-            community=community,
+            community=CommunityFactory(subdistrict=staff_hushan.subdistrict),
             fields={"year": 2024, "title": "x", "total_investment": Decimal("1")},
             line_items=[
                 {"facility_type": "culture", "floor_area": Decimal("1"), "investment": Decimal("1")}
@@ -233,3 +234,47 @@ def test_plan_list_shows_only_own_subdistrict(client, staff_gutang, staff_hushan
     GapFillingPlanFactory(community=community, created_by=staff_hushan)
     client.force_login(staff_gutang)
     assert client.get(reverse("projects:plan_list")).context["paginator"].count == 0
+
+
+def test_a_double_submit_of_the_new_plan_form_drafts_one_plan(staff_client, community):
+    first = staff_client.post(reverse("projects:plan_create"), plan_post(community))
+    second = staff_client.post(reverse("projects:plan_create"), plan_post(community))
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "already has a plan under way" in str(second.context["form"].errors["community"])
+    assert GapFillingPlan.objects.count() == 1
+    assert PlanLineItem.objects.count() == 2
+
+
+def test_the_service_refuses_a_second_live_plan_for_a_community(staff_hushan, community):
+    items = [{"facility_type": "culture", "floor_area": Decimal("1"), "investment": Decimal("1")}]
+    fields = {"year": 2024, "title": "x", "total_investment": Decimal("1")}
+    services.plan_create(actor=staff_hushan, community=community, fields=fields, line_items=items)
+
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.plan_create(
+            actor=staff_hushan, community=community, fields=fields, line_items=items
+        )
+    assert "already has the plan" in refused.value.message_dict["community"][0]
+    assert GapFillingPlan.objects.count() == 1
+
+
+def test_the_form_offers_only_communities_without_a_live_plan(staff_client, staff_hushan):
+    planned = CommunityFactory(subdistrict=staff_hushan.subdistrict, name="已有方案")
+    GapFillingPlanFactory(community=planned, created_by=staff_hushan)
+    withdrawn = CommunityFactory(subdistrict=staff_hushan.subdistrict, name="方案已撤回")
+    GapFillingPlanFactory(community=withdrawn, created_by=staff_hushan, state="withdrawn")
+    free = CommunityFactory(subdistrict=staff_hushan.subdistrict, name="尚无方案")
+
+    offered = staff_client.get(reverse("projects:plan_create")).context["form"]
+    assert set(offered.fields["community"].queryset) == {withdrawn, free}
+
+
+def test_a_third_party_plan_names_its_operator(staff_client, community):
+    response = staff_client.post(
+        reverse("projects:plan_create"), plan_post(community, operating_mode="third_party")
+    )
+    assert response.status_code == 200
+    assert "Name the third-party operator" in str(response.context["form"].errors["operator_name"])
+    assert GapFillingPlan.objects.count() == 0
