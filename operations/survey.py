@@ -2,6 +2,7 @@
 
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -25,6 +26,7 @@ COLUMNS = [
 ]
 REQUIRED = ("community", "period", "score")
 MAX_ROWS = 5000
+TEMPLATE_ROWS = 1000
 
 
 @dataclass
@@ -45,6 +47,10 @@ def survey_template() -> bytes:
         cell.font = Font(bold=True)
     for column in "ABCD":
         sheet.column_dimensions[column].width = 18
+    # Codes and periods are text: Excel would otherwise turn "2025-06" into a date.
+    for row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS + 1, max_col=2):
+        for cell in row:
+            cell.number_format = "@"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -66,9 +72,28 @@ def _header_map(header_row) -> dict[int, str]:
 def _text(raw) -> str:
     if raw is None:
         return ""
+    if isinstance(raw, date):
+        # Excel reads a typed "2025-06" as the 1st of June 2025; the month is what was meant.
+        return f"{raw.year}-{raw.month:02d}"
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip()
+
+
+def _check_score(text: str, row: dict) -> list[str]:
+    """Put a 0–100 score with two decimals into the row, or say what is wrong with it."""
+    if not text:
+        return [_("the score is missing")]
+    try:
+        score = Decimal(text)
+    except InvalidOperation:
+        score = None
+    if score is None or not score.is_finite():
+        return [_("the score “%(value)s” is not a number") % {"value": text}]
+    if not Decimal("0") <= score <= Decimal("100"):
+        return [_("the score %(score)s is outside 0–100") % {"score": text}]
+    row["score"] = score.quantize(Decimal("0.01"))
+    return []
 
 
 def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]:
@@ -90,14 +115,7 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
     except ValidationError as error:
         problems.extend(error.messages)
     row["period"] = period
-    try:
-        score = Decimal(_text(values.get("score")))
-    except InvalidOperation:
-        problems.append(_("the score “%(value)s” is not a number") % {"value": values.get("score")})
-    else:
-        if not Decimal("0") <= score <= Decimal("100"):
-            problems.append(_("the score %(score)s is outside 0–100") % {"score": score})
-        row["score"] = score.quantize(Decimal("0.01"))
+    problems.extend(_check_score(_text(values.get("score")), row))
     respondents = _text(values.get("respondents"))
     if respondents:
         if respondents.isdigit():

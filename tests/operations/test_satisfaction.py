@@ -11,7 +11,7 @@ from django.http import Http404
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from communities.roles import Role
 from operations import services
@@ -166,3 +166,43 @@ def test_the_entry_form_offers_only_own_communities(client, staff_hushan, hushan
     saved = client.post(url, {"community": own.pk, "period": "2025-H1", "score": "90"})
     assert saved.status_code == 302
     assert SatisfactionScore.objects.get().recorded_by == staff_hushan
+
+
+@pytest.mark.parametrize(
+    ("score", "reason"),
+    [
+        ("nan", "nan"),
+        ("Infinity", "Infinity"),
+        ("1e400", "1e400"),
+        ("-5", "-5"),
+        (None, None),
+    ],
+)
+def test_survey_scores_that_are_no_usable_number_are_row_errors(
+    staff_hushan, hushan, score, reason
+):
+    CommunityFactory(subdistrict=hushan, code="hs-01")
+    with pytest.raises(ValidationError) as caught:
+        services.satisfaction_import(
+            actor=staff_hushan, file=workbook([("hs-01", "2025-H1", score, 10)])
+        )
+    [message] = caught.value.messages
+    assert message.startswith("第 2 行")
+    assert (reason or "缺少满意度得分") in message
+    assert not SatisfactionScore.objects.exists()
+
+
+def test_a_period_excel_turned_into_a_date_is_read_as_its_month(staff_hushan, hushan):
+    community = CommunityFactory(subdistrict=hushan, code="hs-01")
+    services.satisfaction_import(
+        actor=staff_hushan, file=workbook([("hs-01", date(2025, 6, 1), 90, 10)])
+    )
+    assert SatisfactionScore.objects.get(community=community).period == "2025-06"
+
+
+def test_the_template_keeps_codes_and_periods_as_text(client, staff_hushan):
+    client.force_login(staff_hushan)
+    response = client.get(reverse("operations:satisfaction_template"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == ["社区编码", "期间", "满意度得分", "调查人数"]
+    assert sheet["A2"].number_format == "@" and sheet["B2"].number_format == "@"
