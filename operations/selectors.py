@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,19 @@ def community_panel(community: Community, user=None) -> dict:
     }
 
 
+def months_with_a_failed_report():
+    """Months whose latest report failed: none built since, none building."""
+    later = SupervisionReport.objects.filter(
+        period=OuterRef("period"), pk__gt=OuterRef("pk")
+    ).exclude(state=ReportState.FAILED)
+    return (
+        SupervisionReport.objects.filter(state=ReportState.FAILED)
+        .exclude(Exists(later))
+        .values("period")
+        .distinct()
+    )
+
+
 def worklist_for(user) -> list[WorkItem]:
     """Assessments waiting for the assessor's confirmation; failed reports for supervisors."""
     items = []
@@ -114,7 +128,7 @@ def worklist_for(user) -> list[WorkItem]:
         items.append(
             WorkItem(
                 _("Supervision reports that failed"),
-                SupervisionReport.objects.filter(state=ReportState.FAILED).count(),
+                months_with_a_failed_report().count(),
                 f"{reverse('operations:report_list')}?state=failed",
             )
         )

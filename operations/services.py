@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_after_commit
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
-from communities.roles import Role
+from communities.roles import Role, subdistrict_staff_of
 from projects.choices import FutureStage
 
 from .choices import (
@@ -168,6 +168,8 @@ def contract_update(
         .get(pk=contract.pk)
     )
     _ensure_contract_writer(actor, locked_contract.subdistrict_id)
+    if locked_contract.state != ContractState.ACTIVE:
+        raise ValidationError(_("This contract has ended; record a new one instead."))
     for name, value in fields.items():
         setattr(locked_contract, name, value)
     locked_contract.full_clean()
@@ -324,9 +326,8 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
         from funding.services import operations_reward_make_due
 
         operations_reward_make_due(project=project, actor=actor)
-    staff = Subdistrict.objects.get(pk=locked.subdistrict_id).users.filter(is_active=True)
     notify_after_commit(
-        recipients=staff,
+        recipients=subdistrict_staff_of(locked.subdistrict_id),
         subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
         body=_("Total %(total)s, grade %(grade)s.")
         % {"total": locked.total, "grade": locked.get_grade_display()},
@@ -408,6 +409,29 @@ def _abandon_stale_reports(period: str) -> None:
     )
 
 
+def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
+    """Record a queued report for a month up to the current one, or return the report already
+    queued or running for that month. Returns (report, created)."""
+    report = SupervisionReport(period=period, requested_by=actor)
+    report.full_clean(validate_constraints=False)
+    this_month = timezone.localdate().strftime("%Y-%m")
+    if period > this_month:
+        raise ValidationError(
+            {
+                "period": _("A report covers a month that has begun; %(month)s is the latest.")
+                % {"month": this_month}
+            }
+        )
+    _abandon_stale_reports(period)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        active = SupervisionReport.objects.filter(period=period, state__in=ACTIVE_REPORT_STATES)
+        return active.get(), False
+    return report, True
+
+
 @transaction.atomic
 def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport, bool]:
     """Queue a report for a month, or return the one already queued or running for it.
@@ -416,19 +440,24 @@ def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport
     """
     if actor is not None:
         ensure_role(actor, Role.SUPERVISOR)
-    report = SupervisionReport(period=period, requested_by=actor)
-    report.full_clean(validate_constraints=False)
-    _abandon_stale_reports(period)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        active = SupervisionReport.objects.filter(period=period, state__in=ACTIVE_REPORT_STATES)
-        return active.get(), False
-    from .tasks import build_supervision_report
+    report, created = _reserve_report(actor=actor, period=period)
+    if created:
+        from .tasks import build_supervision_report
 
-    transaction.on_commit(lambda: build_supervision_report.delay(report_id=report.pk))
-    return report, True
+        transaction.on_commit(lambda: build_supervision_report.delay(report_id=report.pk))
+    return report, created
+
+
+def supervision_report_build_now(*, period: str) -> SupervisionReport:
+    """Record and build a month's report in this process (for scripts), unless one is already
+    queued or running for the month."""
+    with transaction.atomic():
+        report, created = _reserve_report(actor=None, period=period)
+    if not created:
+        raise ValidationError(
+            _("A report for %(period)s is already queued or running.") % {"period": period}
+        )
+    return supervision_report_build(report_id=report.pk)
 
 
 @transaction.atomic
@@ -477,20 +506,32 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
             error=f"{type(error).__name__}: {error}",
             finished_at=timezone.now(),
         )
-        return SupervisionReport.objects.get(pk=report_id)
-    _report_update(
-        report_id,
-        state=ReportState.DONE,
-        progress=100,
-        summary=summary,
-        file_name=file_name,
-        finished_at=timezone.now(),
-    )
-    report = SupervisionReport.objects.get(pk=report_id)
-    if report.requested_by is not None:
-        notify_after_commit(
-            recipients=[report.requested_by],
-            subject=_("Supervision report %(period)s is ready") % {"period": report.period},
-            body=_("The report and its Excel file are in the portal."),
+    else:
+        _report_update(
+            report_id,
+            state=ReportState.DONE,
+            progress=100,
+            summary=summary,
+            file_name=file_name,
+            finished_at=timezone.now(),
         )
+    report = SupervisionReport.objects.select_related("requested_by").get(pk=report_id)
+    _notify_requester(report)
     return report
+
+
+def _notify_requester(report: SupervisionReport) -> None:
+    """Tell whoever asked for the report that it is ready, or that it failed."""
+    if report.requested_by is None:
+        return
+    if report.state == ReportState.DONE:
+        subject = _("Supervision report %(period)s is ready")
+        body = _("The report and its Excel file are in the portal.")
+    else:
+        subject = _("Supervision report %(period)s failed")
+        body = _("The error is recorded on the report's page, where it can be tried again.")
+    notify_after_commit(
+        recipients=[report.requested_by],
+        subject=subject % {"period": report.period},
+        body=body,
+    )

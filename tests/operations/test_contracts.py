@@ -153,6 +153,16 @@ def test_a_terminated_contract_frees_its_facilities(assessor, facility, hushan):
         fields=terms("2025-06-01", "2026-12-31", operator=OperatorFactory()),
     )
     assert OperatingContract.objects.filter(state=ContractState.ACTIVE).count() == 1
+    # An ended contract stays as it was: editing it could make it clash again.
+    with pytest.raises(ValidationError):
+        services.contract_update(
+            actor=assessor,
+            contract=first,
+            facilities=[facility],
+            fields={"annual_fee": Decimal("1")},
+        )
+    first.refresh_from_db()
+    assert first.annual_fee == Decimal("120000.00")
 
 
 def test_updating_a_contract_does_not_clash_with_itself(assessor, facility, hushan):

@@ -4,7 +4,7 @@ recorded and retried; never two builds of one month at once."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from communities.roles import Role
 from operations import services, tasks
 from operations.choices import ReportState
 from operations.models import SupervisionReport
+from operations.selectors import worklist_for
 
 
 def test_a_requested_report_is_built_after_commit(
@@ -76,8 +77,11 @@ def test_a_build_runs_once(supervisor, media_root):
 
 
 def test_a_failure_is_recorded_and_can_be_retried(
-    supervisor, media_root, monkeypatch, django_capture_on_commit_callbacks
+    supervisor, media_root, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
+    supervisor.email = "supervisor@example.org"
+    supervisor.save()
+
     def broken(**kwargs):
         raise RuntimeError("the plans table is unreachable")
 
@@ -88,6 +92,9 @@ def test_a_failure_is_recorded_and_can_be_retried(
     assert failed.state == ReportState.FAILED
     assert "RuntimeError: the plans table is unreachable" in failed.error
     assert failed.finished_at is not None
+    [mail] = mailoutbox
+    assert mail.to == ["supervisor@example.org"] and "2025-06" in mail.subject
+    assert "失败" in mail.subject
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,3 +168,35 @@ def test_a_recent_build_still_blocks_the_month(supervisor):
     )
     report, created = services.supervision_report_request(actor=supervisor, period="2025-06")
     assert not created and report.pk == running.pk
+
+
+def test_a_failed_month_leaves_the_supervisors_to_do_list_once_rebuilt(supervisor):
+    def failed(period):
+        return SupervisionReport.objects.create(period=period, state=ReportState.FAILED)
+
+    failed("2025-05")
+    failed("2025-05")
+    failed("2025-06")
+    assert worklist_for(supervisor)[0].count == 2  # months, not attempts
+    SupervisionReport.objects.create(period="2025-06", state=ReportState.QUEUED)
+    assert worklist_for(supervisor)[0].count == 1
+    SupervisionReport.objects.create(period="2025-05", state=ReportState.DONE)
+    assert worklist_for(supervisor) == []
+
+
+def test_the_command_refuses_a_month_already_building(db, supervisor):
+    services.supervision_report_request(actor=supervisor, period="2025-06")
+    with pytest.raises(CommandError, match="2025-06"):
+        call_command("supervision_report", period="2025-06")
+    assert SupervisionReport.objects.count() == 1
+
+
+def test_a_month_that_has_not_begun_cannot_be_reported(supervisor):
+    next_year = timezone.localdate().year + 1
+    with pytest.raises(ValidationError) as caught:
+        services.supervision_report_request(actor=supervisor, period=f"{next_year}-01")
+    assert "period" in caught.value.error_dict
+    this_month = timezone.localdate().strftime("%Y-%m")
+    report, created = services.supervision_report_request(actor=supervisor, period=this_month)
+    assert created and report.period == this_month
+

@@ -4,12 +4,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
 
 from operations.choices import ReportState
-from operations.models import SupervisionReport
-from operations.services import supervision_report_build
-from operations.validators import validate_month
+from operations.services import supervision_report_build_now
 
 
 class Command(BaseCommand):
@@ -21,14 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, period: str, out: Path | None, **options):
         try:
-            validate_month(period)
+            report = supervision_report_build_now(period=period)
         except ValidationError as error:
-            raise CommandError(error.messages[0]) from error
-        try:
-            report = SupervisionReport.objects.create(period=period)
-        except IntegrityError as error:
-            raise CommandError(f"A report for {period} is already queued or running.") from error
-        report = supervision_report_build(report_id=report.pk)
+            raise CommandError("; ".join(error.messages)) from error
         if report.state != ReportState.DONE:
             raise CommandError(f"The report for {period} failed: {report.error}")
         if out:
