@@ -71,7 +71,6 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
         "committed",
         "paid",
         "remaining",
-        "note",
     ]
     list_filter = ["source", "fiscal_year"]
 

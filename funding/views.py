@@ -98,8 +98,14 @@ class TrancheActionView(RoleRequiredMixin, View):
             else:
                 messages.success(request, self.success_message)
         else:
-            for errors in form.errors.values():
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
                 for message in errors:
+                    if field is not None:
+                        message = _("%(field)s: %(error)s") % {
+                            "field": field.label,
+                            "error": message,
+                        }
                     messages.error(request, message)
         return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
 

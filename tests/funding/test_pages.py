@@ -353,3 +353,18 @@ def test_sheet_requested_in_english_is_written_wholly_in_chinese(
     assert export.filter_summary == "State：Due"
     title = load_workbook(tmp_path / "disbursements" / export.file_name).worksheets[0]["A2"]
     assert "状态：应拨付" in title.value
+
+
+def test_a_form_error_names_its_field(client, finance, two_subdistricts):
+    login(client, finance)
+
+    response = client.post(
+        reverse("funding:tranche_cancel", args=[two_subdistricts[0].pk]),
+        {"reason": "  "},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert [str(m) for m in response.context["messages"]] == ["原因：该字段是必填项。"]
+    two_subdistricts[0].refresh_from_db()
+    assert two_subdistricts[0].state == TrancheState.DUE
