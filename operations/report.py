@@ -1,7 +1,8 @@
 """The figures of a supervision report (督导报表), built from the database for one month.
 
 ``build_report`` returns plain data (tables of strings and numbers) that the page, the Excel
-workbook and the stored summary all use, so the three always show the same figures.
+workbook and the stored summary all use, so the three always show the same figures. The figures
+are read once; their text is written out in each language asked for.
 """
 
 import calendar
@@ -13,8 +14,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Max, Min, Q, Sum
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
 
 from communities.choices import Route
 from communities.models import Community, Subdistrict
@@ -34,6 +36,19 @@ STARTED_STATES = (
 DUE_TRANCHE_STATES = ("due", "approved")
 PAID_TRANCHE_STATE = "paid"
 PRAISE, SUPERVISE = "praise", "supervise"
+
+
+def _interpolate(message, params: dict) -> str:
+    return str(message) % {name: str(value) for name, value in params.items()}
+
+
+def _join(separator: str, items) -> str:
+    return separator.join(str(item) for item in items)
+
+
+# Text that is translated when it is written out, so one build serves every language.
+_fmt = lazy(lambda message, **params: _interpolate(message, params), str)
+_lazy_join = lazy(_join, str)
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ def _table(key, title, columns, rows, *, kinds=None, note=""):
     return {
         "key": key,
         "title": title,
-        "columns": [str(column) for column in columns],
+        "columns": list(columns),
         "kinds": kinds or ["text"] + ["int"] * (len(columns) - 1),
         "rows": rows,
         "note": note,
@@ -213,24 +228,35 @@ class ReportBuilder:
                         subdistrict.name,
                         SUPERVISE,
                         _("Behind target"),
-                        _("%(year)s: %(done)s of %(quota)s gap-filling communities started")
-                        % {"year": year, "done": done, "quota": quota},
+                        _fmt(
+                            _("%(year)s: %(done)s of %(quota)s gap-filling communities started"),
+                            year=year,
+                            done=done,
+                            quota=quota,
+                        ),
                     )
                 elif year < self.year and quota:
                     self._reason(
                         subdistrict.name,
                         PRAISE,
                         _("On target"),
-                        _("%(year)s: all %(quota)s gap-filling communities started")
-                        % {"year": year, "quota": quota},
+                        _fmt(
+                            _("%(year)s: all %(quota)s gap-filling communities started"),
+                            year=year,
+                            quota=quota,
+                        ),
                     )
                 elif year == self.year and quota and done >= quota:
                     self._reason(
                         subdistrict.name,
                         PRAISE,
                         _("Fast progress"),
-                        _("%(year)s: all %(quota)s communities already started in %(month)s")
-                        % {"year": year, "quota": quota, "month": self.period},
+                        _fmt(
+                            _("%(year)s: all %(quota)s communities already started in %(month)s"),
+                            year=year,
+                            quota=quota,
+                            month=self.period,
+                        ),
                     )
         labels = [_("Year"), _("Quota"), _("Started"), _("Still to start")]
         return (
@@ -278,23 +304,23 @@ class ReportBuilder:
                     plan.subdistrict.name,
                     plan.community.name,
                     plan.title,
-                    plan.get_state_display(),
+                    PlanState(plan.state).label,
                     since_day.isoformat(),
                     days,
                     limit,
                 ]
             )
             late[plan.subdistrict.name].append(
-                _("%(community)s %(state)s for %(days)s days (limit %(limit)s)")
-                % {
-                    "community": plan.community.name,
-                    "state": plan.get_state_display(),
-                    "days": days,
-                    "limit": limit,
-                }
+                _fmt(
+                    _("%(community)s %(state)s for %(days)s days (limit %(limit)s)"),
+                    community=plan.community.name,
+                    state=PlanState(plan.state).label,
+                    days=days,
+                    limit=limit,
+                )
             )
         for name, entries in late.items():
-            self._reason(name, SUPERVISE, _("Slow progress"), "; ".join(entries))
+            self._reason(name, SUPERVISE, _("Slow progress"), _lazy_join("; ", entries))
         return _table(
             "overdue",
             _("Overdue steps"),
@@ -370,24 +396,24 @@ class ReportBuilder:
                     name,
                     SUPERVISE,
                     _("Failed assessment"),
-                    _("%(subject)s, %(period)s: total %(total)s")
-                    % {
-                        "subject": assessment.subject,
-                        "period": assessment.period,
-                        "total": assessment.total,
-                    },
+                    _fmt(
+                        _("%(subject)s, %(period)s: total %(total)s"),
+                        subject=assessment.subject,
+                        period=assessment.period,
+                        total=assessment.total,
+                    ),
                 )
             elif assessment.grade == Grade.EXCELLENT:
                 self._reason(
                     name,
                     PRAISE,
                     _("Good results"),
-                    _("%(subject)s rated excellent in %(period)s (total %(total)s)")
-                    % {
-                        "subject": assessment.subject,
-                        "period": assessment.period,
-                        "total": assessment.total,
-                    },
+                    _fmt(
+                        _("%(subject)s rated excellent in %(period)s (total %(total)s)"),
+                        subject=assessment.subject,
+                        period=assessment.period,
+                        total=assessment.total,
+                    ),
                 )
         rows = []
         for subdistrict in self.subdistricts:
@@ -440,10 +466,17 @@ class ReportBuilder:
                     subdistrict.name,
                     SUPERVISE,
                     _("Low resident satisfaction"),
-                    "; ".join(
-                        _("%(community)s %(score)s (%(period)s)")
-                        % {"community": s.community.name, "score": s.score, "period": s.period}
-                        for s in low
+                    _lazy_join(
+                        "; ",
+                        [
+                            _fmt(
+                                _("%(community)s %(score)s (%(period)s)"),
+                                community=s.community.name,
+                                score=s.score,
+                                period=s.period,
+                            )
+                            for s in low
+                        ],
                     ),
                 )
             elif average >= self.rules.praise_satisfaction_from:
@@ -451,7 +484,7 @@ class ReportBuilder:
                     subdistrict.name,
                     PRAISE,
                     _("Good results"),
-                    _("average resident satisfaction %(average)s") % {"average": average},
+                    _fmt(_("average resident satisfaction %(average)s"), average=average),
                 )
         return _table(
             "satisfaction",
@@ -485,14 +518,36 @@ class ReportBuilder:
         )
 
 
+def _written(value):
+    """A cell as stored: lazily translated text becomes a string in the active language."""
+    return str(value) if isinstance(value, Promise) else value
+
+
+def _write_out(sections: list[dict]) -> list[dict]:
+    """The sections with every text written in the active language."""
+    return [
+        {
+            **section,
+            "title": str(section["title"]),
+            "columns": [str(column) for column in section["columns"]],
+            "rows": [[_written(cell) for cell in row] for row in section["rows"]],
+            "note": str(section["note"]),
+        }
+        for section in sections
+    ]
+
+
 def build_report(
     *,
     period: str,
     rules: Rules | None = None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    languages: tuple[str, ...] = (),
 ) -> dict:
-    """All sections of the report for a month, as plain data; ``progress`` hears the percent."""
+    """All sections of the report for a month, as plain data in the active language;
+    ``progress`` hears the percent. The same figures written in each of ``languages`` go
+    under "translations", by language code."""
     builder = ReportBuilder(
         period=period, rules=rules or Rules.current(), today=today or timezone.localdate()
     )
@@ -508,11 +563,23 @@ def build_report(
     sections.append(builder.satisfaction())
     sections.extend(builder.lists())
     report(75)
-    return {
+    translations = {}
+    for language in languages:
+        with translation.override(language):
+            translations[language] = _write_out(sections)
+    summary = {
         "period": period,
         "as_of": builder.as_of.isoformat(),
-        "sections": sections,
+        "sections": _write_out(sections),
     }
+    if translations:
+        summary["translations"] = translations
+    return summary
+
+
+def sections_in(summary: dict, language: str) -> list[dict]:
+    """A stored report's sections in a language, or as built when it has none in it."""
+    return summary.get("translations", {}).get(language) or summary.get("sections", [])
 
 
 def section(summary: dict, key: str) -> dict:

@@ -492,6 +492,9 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
             summary = build_report(
                 period=report.period,
                 progress=lambda percent: _report_update(report_id, progress=percent),
+                languages=tuple(
+                    code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+                ),
             )
             content = report_workbook(summary)
         file_name = f"supervision-{report.period}-{report.pk}-{uuid.uuid4().hex[:8]}.xlsx"

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView
@@ -18,6 +18,7 @@ from ..choices import ReportState
 from ..filtersets import ReportFilterSet
 from ..forms import ReportRequestForm
 from ..models import SupervisionReport
+from ..report import sections_in
 from ..roles import REPORT_READERS, REPORT_WRITERS
 from .base import ReadPageMixin, ServiceActionView
 
@@ -81,6 +82,7 @@ class ReportDetailView(ReadPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs["states"] = ReportState
+        kwargs["sections"] = sections_in(self.object.summary, translation.get_language())
         return super().get_context_data(**kwargs)
 
 

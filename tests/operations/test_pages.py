@@ -150,6 +150,10 @@ def test_the_supervisor_requests_and_reads_a_report(client, supervisor, media_ro
     assert status["state"] == ReportState.DONE and status["progress"] == 100
     page = client.get(report.get_absolute_url()).content.decode()
     assert "补短板年度启动情况" in page and "督导名单" in page
+    client.cookies["django_language"] = "en"
+    english = client.get(report.get_absolute_url()).content.decode()
+    assert "Gap-filling starts against the annual quota" in english
+    assert "Supervise list" in english and "补短板年度启动情况" not in english
     download = client.get(reverse("operations:report_file", args=[report.pk]))
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,5 +1,6 @@
 """The supervision report's figures, its praise and supervise rules, and its workbook."""
 
+import json
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -8,7 +9,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from operations.report import Rules, build_report, section
+from operations.report import Rules, build_report, section, sections_in
 from operations.workbook import report_workbook
 from projects.choices import FutureStage, PlanState
 from projects.models import GapFillingPlan
@@ -141,6 +142,22 @@ def test_praise_is_withheld_while_something_needs_supervising(city):
     report = build_report(period=PERIOD, today=TODAY)
     assert not [r for r in section(report, "praise")["rows"] if r[0] == "浒山"]
     assert ("浒山", "群众满意度低") in {(r[0], r[1]) for r in section(report, "supervise")["rows"]}
+
+
+def test_the_same_figures_are_written_in_every_language_asked_for(city):
+    report = build_report(period=PERIOD, today=TODAY, languages=("en",))
+    json.dumps(report)  # stored as it is
+    english = {s["key"]: s for s in report["translations"]["en"]}
+    assert english["starts"]["title"] == "Gap-filling starts against the annual quota"
+    assert english["funds"]["rows"][-1][0] == "City total"
+    assert english["overdue"]["rows"][0][3] == "Approved"
+    supervise = {(name, reason) for name, reason, _detail in english["supervise"]["rows"]}
+    assert ("古塘", "Failed assessment") in supervise and ("古塘", "Slow progress") in supervise
+    assert "for 90 days (limit 60)" in " ".join(r[2] for r in english["supervise"]["rows"])
+    for key, chinese in ((s["key"], s) for s in report["sections"]):
+        assert len(english[key]["rows"]) == len(chinese["rows"]), key
+    assert sections_in(report, "en") == report["translations"]["en"]
+    assert sections_in(report, "zh-hans") == report["sections"]
 
 
 def test_progress_is_reported_in_order(city):
