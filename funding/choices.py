@@ -61,6 +61,24 @@ RELEASED_STATES = (TrancheState.CANCELLED, TrancheState.RETURNED)
 PAYABLE_STATES = (TrancheState.DUE, TrancheState.APPROVED)
 
 
+class EventNote(models.TextChoices):
+    """What the system writes on a tranche's audit event, kept as a code so that each reader
+    sees it in their own language; comments people type are kept as typed."""
+
+    COMMITTED_AT_PLAN_APPROVAL = "committed_at_plan_approval", _("Committed at plan approval.")
+    SETTLED_AT_ACCEPTANCE = "settled_at_acceptance", _("Settled at acceptance.")
+    AWAITING_FINANCE_AMOUNT = "awaiting_finance_amount", _("Awaiting the amount from finance.")
+    COMMITTED_AT_PROJECT_APPROVAL = (
+        "committed_at_project_approval",
+        _("Committed at project approval."),
+    )
+    OPERATIONS_ASSESSMENT_PASSED = (
+        "operations_assessment_passed",
+        _("Operations assessment passed."),
+    )
+    AWAITING_NINGBO = "awaiting_ningbo", _("Awaiting Ningbo's subsidy.")
+
+
 class BudgetSource(models.TextChoices):
     """Where the money of a budget envelope comes from."""
 

@@ -17,6 +17,7 @@ from .calculator import PolicyRule, Tier, TrancheShare
 from .choices import (
     RELEASED_STATES,
     BudgetSource,
+    EventNote,
     ExportState,
     PolicyCase,
     PolicyMode,
@@ -317,6 +318,14 @@ class TrancheEvent(models.Model):
     @property
     def to_label(self) -> str:
         return str(TrancheState(self.to_state).label)
+
+    @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language when the system wrote it, else as typed."""
+        for vocabulary in (EventNote, TrancheStage):
+            if self.comment in vocabulary.values:
+                return str(vocabulary(self.comment).label)
+        return self.comment
 
 
 class BudgetEnvelopeQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.notifications import notify_after_commit
@@ -17,7 +17,7 @@ from communities.roles import Role, subdistrict_staff_of
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
 from .calculator import PolicyRule, SubsidyResult, calculate
-from .choices import BudgetSource, PolicyCase, TrancheStage, TrancheState
+from .choices import BudgetSource, EventNote, PolicyCase, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
 from .selectors import (
@@ -61,7 +61,7 @@ def subsidy_commit_for_plan(*, plan, actor) -> Tranche:
     tranche.fiscal_year = on.year
     tranche.state = TrancheState.SCHEDULED
     tranche.due_on = None
-    _save(tranche, actor=actor, from_state=from_state, comment=_("Committed at plan approval."))
+    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.COMMITTED_AT_PLAN_APPROVAL)
     return tranche
 
 
@@ -103,7 +103,7 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
     _warn(tranche, unbudgeted)
     tranche.state = TrancheState.DUE
     tranche.due_on = plan.acceptance_date or timezone.localdate()
-    _save(tranche, actor=actor, from_state=from_state, comment=_("Settled at acceptance."))
+    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.SETTLED_AT_ACCEPTANCE)
     return tranche
 
 
@@ -126,7 +126,7 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
         result = _calculate(policy.as_rule(), {})
         tranche = Tranche(stage=TrancheStage.ORIGINAL_MODEL, fiscal_year=on.year, **fields)
         _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
-        _save(tranche, actor=actor, comment=_("Awaiting the amount from finance."))
+        _save(tranche, actor=actor, comment=EventNote.AWAITING_FINANCE_AMOUNT)
         return [tranche]
     policy = policy_in_force(case=PolicyCase.FUTURE_OPTIMISED, on=on)
     inputs = {"investment": project.creation_investment}
@@ -141,7 +141,7 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
         _warn(tranche, unbudgeted)
         if index == 0:
             tranche.state, tranche.due_on = TrancheState.DUE, on
-        _save(tranche, actor=actor, comment=_("Committed at project approval."))
+        _save(tranche, actor=actor, comment=EventNote.COMMITTED_AT_PROJECT_APPROVAL)
         tranches.append(tranche)
     return tranches
 
@@ -155,7 +155,7 @@ def project_stage_reached(*, project, stage: str, actor) -> list[Tranche]:
     tranche = _locked_tranche(project=project, stage=trigger) if trigger else None
     if tranche is not None and tranche.state == TrancheState.SCHEDULED:
         tranche.state, tranche.due_on = TrancheState.DUE, timezone.localdate()
-        _save(tranche, actor=actor, from_state=TrancheState.SCHEDULED, comment=str(trigger.label))
+        _save(tranche, actor=actor, from_state=TrancheState.SCHEDULED, comment=trigger)
         changed.append(tranche)
     leading = project.project_type == FutureType.LEADING
     if stage == FutureStage.NAMED and leading:
@@ -202,7 +202,7 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
     )
     _fill(tranche, policy=policy, inputs={}, result=result, amount=result.subsidy)
     _warn(tranche, unbudgeted)
-    _save(tranche, actor=actor, comment=_("Operations assessment passed."))
+    _save(tranche, actor=actor, comment=EventNote.OPERATIONS_ASSESSMENT_PASSED)
     return tranche
 
 
@@ -258,12 +258,14 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
     tranche.state = TrancheState.PAID
     tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
     _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
-    notify_after_commit(
-        recipients=subdistrict_staff_of(tranche.subdistrict_id),
-        subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
-        body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
-        % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
-    )
+    # The subdistrict reads it in the portal's language, whatever finance's page was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_after_commit(
+            recipients=subdistrict_staff_of(tranche.subdistrict_id),
+            subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
+            body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
+            % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
+        )
     return tranche
 
 
@@ -346,7 +348,7 @@ def _open_passthrough(*, project, actor) -> Tranche | None:
         fiscal_year=on.year,
     )
     _fill(tranche, policy=policy, inputs={}, result=_calculate(policy.as_rule(), {}), amount=ZERO)
-    _save(tranche, actor=actor, comment=_("Awaiting Ningbo's subsidy."))
+    _save(tranche, actor=actor, comment=EventNote.AWAITING_NINGBO)
     return tranche
 
 

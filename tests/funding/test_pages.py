@@ -368,3 +368,20 @@ def test_a_form_error_names_its_field(client, finance, two_subdistricts):
     assert [str(m) for m in response.context["messages"]] == ["原因：该字段是必填项。"]
     two_subdistricts[0].refresh_from_db()
     assert two_subdistricts[0].state == TrancheState.DUE
+
+
+def test_history_shows_the_systems_notes_in_the_readers_language(client, finance, user_with_role):
+    BudgetEnvelopeFactory(fiscal_year=date.today().year)
+    plan = GapFillingPlanFactory(state="approved", approval_date=date.today())
+    with translation.override("zh-hans"):
+        tranche = services.subsidy_commit_for_plan(
+            plan=plan, actor=user_with_role(Role.TASKFORCE_APPROVER)
+        )
+    login(client, finance)
+    url = reverse("funding:tranche_detail", args=[tranche.pk])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "Committed at plan approval." in english
+    assert "方案批复时承诺补助。" in chinese

@@ -373,3 +373,18 @@ def test_missing_policy_is_named_by_its_case_not_its_code(db, approver):
 
     message = refused.value.messages[0]
     assert "gap_filling" not in message and "补短板" in message
+
+
+def test_payment_notice_is_in_the_portals_language_whatever_finance_reads(
+    finance, mailoutbox, django_capture_on_commit_callbacks, staff_hushan
+):
+    tranche = TrancheFactory(
+        state=TrancheState.APPROVED, plan__community__subdistrict=staff_hushan.subdistrict
+    )
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.tranche_mark_paid(
+            tranche=tranche, actor=finance, voucher_number="PZ-1", paid_on=TODAY
+        )
+
+    assert mailoutbox[0].subject.startswith("补助已拨付")
