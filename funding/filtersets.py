@@ -63,5 +63,5 @@ class TrancheFilterSet(django_filters.FilterSet):
                 continue
             field = self.form.fields[name]
             shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-            parts.append(f"{field.label}：{shown}")
-        return "；".join(parts) or str(_("all tranches"))
+            parts.append(_("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
+        return str(_("; ")).join(parts) or str(_("all tranches"))

@@ -159,6 +159,8 @@ def test_export_what_i_see_writes_a_private_file_for_the_requester(
     target.write_bytes(b"".join(download.streaming_content))
     rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=4, values_only=True))
     assert len(rows) == 2 and rows[0][11] == 600000
+    listed = client.get(reverse("funding:export_list")).content.decode()
+    assert reverse("funding:export_download", args=[export.pk]) in listed
 
     client.logout()
     login(client, user_with_role(Role.SUPERVISOR))
@@ -350,7 +352,7 @@ def test_sheet_requested_in_english_is_written_wholly_in_chinese(
         )
 
     export = DisbursementExport.objects.get()
-    assert export.filter_summary == "State：Due"
+    assert export.filter_summary == "State: Due"
     title = load_workbook(tmp_path / "disbursements" / export.file_name).worksheets[0]["A2"]
     assert "状态：应拨付" in title.value
 
