@@ -147,14 +147,18 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
 
 
 @transaction.atomic
-def project_stage_reached(*, project, stage: str, actor) -> list[Tranche]:
-    """Joint acceptance and naming make their tranches due; naming a leading project opens its
+def project_stage_reached(*, project, stage: str, actor, on: date | None = None) -> list[Tranche]:
+    """Joint acceptance and naming make their tranches due from the day the stage was reached
+    (``on``; the naming date or today when not given); naming a leading project opens its
     Ningbo pass-through tranche. Other stages change nothing."""
     changed = []
+    if on is None and stage == FutureStage.NAMED:
+        on = project.named_date
+    on = on or timezone.localdate()
     trigger = STAGE_TRIGGERS.get(stage)
     tranche = _locked_tranche(project=project, stage=trigger) if trigger else None
     if tranche is not None and tranche.state == TrancheState.SCHEDULED:
-        tranche.state, tranche.due_on = TrancheState.DUE, timezone.localdate()
+        tranche.state, tranche.due_on = TrancheState.DUE, on
         _save(tranche, actor=actor, from_state=TrancheState.SCHEDULED, comment=trigger)
         changed.append(tranche)
     leading = project.project_type == FutureType.LEADING

@@ -388,3 +388,18 @@ def test_payment_notice_is_in_the_portals_language_whatever_finance_reads(
         )
 
     assert mailoutbox[0].subject.startswith("补助已拨付")
+
+
+def test_a_stage_makes_its_tranche_due_from_the_day_it_was_reached(budget, approver):
+    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    services.subsidy_commit_for_project(project=project, actor=approver)
+    reached = TODAY - timedelta(days=3)
+
+    (tranche,) = services.project_stage_reached(
+        project=project, stage="joint_acceptance_passed", actor=approver, on=reached
+    )
+    project.named_date = TODAY - timedelta(days=1)
+    (named,) = services.project_stage_reached(project=project, stage="named", actor=approver)
+
+    assert tranche.due_on == reached
+    assert named.due_on == project.named_date
