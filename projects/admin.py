@@ -15,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities.admin import ScopedModelAdmin
+from communities.choices import Route
 from communities.mixins import add_service_errors
+from communities.models import Community
 from communities.roles import Role, has_role
+from communities.templatetags.portal import yuan
 
 from . import selectors, services
 from .forms import (
@@ -38,37 +41,48 @@ from .models import (
     ReviewOpinion,
     StatusChange,
 )
-from .permissions import plan_actions
+from .permissions import ADMIN_ACTION_TITLES, plan_actions
+
+
+def money_column(model, field_name: str):
+    """An admin column or read-only field that prints a money field as 1,234,567.89."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def show(self, obj):
+        return yuan(getattr(obj, field_name))
+
+    return show
+
 
 # Each admin button: its title, its form, and the service call it makes with the form's data.
 PLAN_TRANSITIONS = {
     "open_review": (
-        _("Open the joint review"),
+        ADMIN_ACTION_TITLES["open_review"],
         CommentForm,
         lambda plan, user, data: services.plan_open_review(actor=user, plan=plan),
     ),
     "opinion": (
-        _("Record my department's opinion"),
+        ADMIN_ACTION_TITLES["opinion"],
         OpinionForm,
         lambda plan, user, data: services.opinion_record(actor=user, plan=plan, **data),
     ),
     "return": (
-        _("Return for revision"),
+        ADMIN_ACTION_TITLES["return"],
         ReasonForm,
         lambda plan, user, data: services.plan_return(actor=user, plan=plan, **data),
     ),
     "approve": (
-        _("Approve (批复)"),
+        ADMIN_ACTION_TITLES["approve"],
         ApproveForm,
         lambda plan, user, data: services.plan_approve(actor=user, plan=plan, **data),
     ),
     "accept": (
-        _("Record the acceptance (验收)"),
+        ADMIN_ACTION_TITLES["accept"],
         AcceptForm,
         lambda plan, user, data: services.plan_accept(actor=user, plan=plan, **data),
     ),
     "close": (
-        _("Close: subsidy paid"),
+        ADMIN_ACTION_TITLES["close"],
         CommentForm,
         lambda plan, user, data: services.plan_close(actor=user, plan=plan, **data),
     ),
@@ -96,8 +110,9 @@ class ReadOnlyInline(admin.TabularInline):
 
 class LineItemInline(ReadOnlyInline):
     model = PlanLineItem
-    fields = ["facility_type", "floor_area", "investment"]
+    fields = ["facility_type", "floor_area", "investment_yuan"]
     readonly_fields = fields
+    investment_yuan = money_column(PlanLineItem, "investment")
 
 
 class OpinionInline(ReadOnlyInline):
@@ -154,7 +169,7 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
         "year",
         "state",
         "review_round",
-        "total_investment",
+        "total_investment_yuan",
         "approval_number",
     ]
     list_filter = ["state", "year", "subdistrict", WaitingForMyDepartmentFilter]
@@ -168,8 +183,8 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
         "community",
         "year",
         "title",
-        "total_investment",
-        "policy_fee",
+        "total_investment_yuan",
+        "policy_fee_yuan",
         "operating_mode",
         "operator_name",
         "state",
@@ -178,11 +193,14 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
         "approval_date",
         "progress_percent",
         "acceptance_date",
-        "settled_investment",
+        "settled_investment_yuan",
         "created_by",
         "spaces",
     ]
     fields = readonly_fields
+    total_investment_yuan = money_column(GapFillingPlan, "total_investment")
+    policy_fee_yuan = money_column(GapFillingPlan, "policy_fee")
+    settled_investment_yuan = money_column(GapFillingPlan, "settled_investment")
 
     def has_add_permission(self, request):
         return False
@@ -283,7 +301,8 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
 class PlanLineItemAdmin(SimpleHistoryAdmin):
     """Line items, read-only, so that their field history (who changed which amount) is open."""
 
-    list_display = ["plan", "facility_type", "floor_area", "investment"]
+    list_display = ["plan", "facility_type", "floor_area", "investment_yuan"]
+    investment_yuan = money_column(PlanLineItem, "investment")
     list_filter = ["facility_type"]
     search_fields = ["plan__title", "plan__community__name"]
     list_select_related = ["plan"]
@@ -321,9 +340,10 @@ class FutureCommunityProjectAdmin(ScopedModelAdmin):
         "provincial_batch",
         "plan_year",
         "funding_mode",
-        "creation_investment",
+        "creation_investment_yuan",
         "stage",
     ]
+    creation_investment_yuan = money_column(FutureCommunityProject, "creation_investment")
     list_filter = [
         "stage",
         "category",
@@ -352,6 +372,14 @@ class FutureCommunityProjectAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["community"] if obj else [])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community":
+            # Only a future-route community without a project yet can get one.
+            kwargs["queryset"] = Community.objects.restrict(request.user).filter(
+                route=Route.FUTURE, future_project__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in services.future.PROJECT_FIELDS}

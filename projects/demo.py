@@ -138,7 +138,9 @@ def _seed_plans(users: dict[str, User]) -> None:
             if GapFillingPlan.objects.filter(community=community).exists():
                 continue
             staff = staff_by_subdistrict.get(community.subdistrict_id) or users["admin"]
+            last_change = _last_change_pk()
             plan = _draft(community, staff, year)
+            _backdate(plan=plan, after_pk=last_change, on=datetime.date(year, 4, 1))
             _walk(
                 plan,
                 STEPS[state],
@@ -319,6 +321,8 @@ def _seed_future_projects(approver: User) -> None:
             continue
         rng = random.Random(f"future-{community.code}")
         new_build = community.name in NEW_BUILD
+        start = datetime.date(2019 + (community.provincial_batch or 5), 3, 1)
+        last_change = _last_change_pk()
         project = services.project_create(
             actor=approver,
             community=community,
@@ -333,7 +337,7 @@ def _seed_future_projects(approver: User) -> None:
                 "creation_investment": Decimal(rng.randrange(300, 800) * 10000),
             },
         )
-        start = datetime.date(2019 + (community.provincial_batch or 5), 3, 1)
+        _backdate(project=project, after_pk=last_change, on=start)
         target = FUTURE_STAGE_ORDER.index(_future_stage(community))
         for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
             on_date = start + datetime.timedelta(days=120 * step)

@@ -1,5 +1,7 @@
 """Which plan actions a user may take now: drives the buttons on the page and in the admin."""
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.roles import Role, has_role
 
 from .choices import EDITABLE_STATES, WITHDRAWABLE_STATES, PlanState
@@ -25,6 +27,15 @@ TASKFORCE_ACTIONS = {
     "close": (PlanState.ACCEPTED,),
 }
 OPINION_STATES = (PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE)
+# The actions taken in the admin, in the order their buttons appear, with their titles.
+ADMIN_ACTION_TITLES = {
+    "open_review": _("Open the joint review"),
+    "opinion": _("Record my department's opinion"),
+    "return": _("Return for revision"),
+    "approve": _("Approve (批复)"),
+    "accept": _("Record the acceptance (验收)"),
+    "close": _("Close: subsidy paid"),
+}
 
 
 def plan_actions(plan, user) -> set[str]:

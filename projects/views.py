@@ -26,7 +26,7 @@ from .export import XLSX_CONTENT_TYPE, three_year_plan_workbook
 from .filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
 from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, ProgressForm
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
-from .permissions import plan_actions
+from .permissions import ADMIN_ACTION_TITLES, plan_actions
 from .routes import RESPONSIBLE_UNITS
 
 
@@ -83,6 +83,15 @@ class PlanDetailView(RestrictedQuerysetMixin, DetailView):
             admin_url=reverse("admin:projects_gapfillingplan_change", args=[plan.pk])
             if self.request.user.is_staff
             else "",
+            admin_actions=[
+                (
+                    name,
+                    title,
+                    reverse("admin:projects_gapfillingplan_transition", args=[plan.pk, name]),
+                )
+                for name, title in ADMIN_ACTION_TITLES.items()
+                if name in actions and self.request.user.is_staff
+            ],
         )
         return super().get_context_data(**kwargs)
 
@@ -256,11 +265,18 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         reached = FUTURE_STAGE_ORDER.index(self.object.stage)
+        changes = list(self.object.status_changes.select_related("actor"))
+        reached_at = {change.to_state: change.at for change in changes}
         kwargs["stages"] = [
-            {"label": label, "done": index <= reached, "current": index == reached}
-            for index, (_value, label) in enumerate(FutureStage.choices)
+            {
+                "label": label,
+                "done": index <= reached,
+                "current": index == reached,
+                "at": reached_at.get(value) if index <= reached else None,
+            }
+            for index, (value, label) in enumerate(FutureStage.choices)
         ]
-        kwargs["changes"] = self.object.status_changes.select_related("actor")
+        kwargs["changes"] = changes
         kwargs["admin_url"] = (
             reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])
             if self.request.user.is_staff
@@ -314,8 +330,26 @@ class BlockDetailView(RestrictedQuerysetMixin, DetailView):
     template_name = "projects/block_detail.html"
     context_object_name = "dev_block"
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("subdistrict", "community")
+
     def get_context_data(self, **kwargs):
-        units = list(self.object.units.all())
+        block = self.object
+        units = list(block.units.all())
         kwargs["units"] = units
-        kwargs["requirement"] = selectors.block_requirement(self.object, units)
+        kwargs["requirement"] = selectors.block_requirement(block, units)
+        kwargs["place"] = " · ".join(
+            part
+            for part in (
+                block.subdistrict.name if block.subdistrict else "",
+                block.community.name if block.community else "",
+                block.note,
+            )
+            if part
+        )
+        kwargs["admin_url"] = (
+            reverse("admin:projects_developmentblock_change", args=[block.pk])
+            if self.request.user.is_staff
+            else ""
+        )
         return super().get_context_data(**kwargs)

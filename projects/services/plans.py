@@ -383,12 +383,18 @@ def missing_agreements(plan: GapFillingPlan) -> list[Department]:
 
 def _settle_review(plan: GapFillingPlan, *, actor) -> None:
     """Approvable once every required department agrees; back in review when one stops agreeing."""
-    all_agreed = not missing_agreements(plan)
-    if all_agreed and plan.state == PlanState.IN_JOINT_REVIEW:
-        _move(plan, actor=actor, to_state=PlanState.APPROVABLE)
+    missing = missing_agreements(plan)
+    if not missing and plan.state == PlanState.IN_JOINT_REVIEW:
+        comment = _("Every required department agreed in round %(round)s.") % {
+            "round": plan.review_round
+        }
+        _move(plan, actor=actor, to_state=PlanState.APPROVABLE, comment=comment)
         _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
-    elif not all_agreed and plan.state == PlanState.APPROVABLE:
-        _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW)
+    elif missing and plan.state == PlanState.APPROVABLE:
+        comment = _("No agreement any more from %(departments)s.") % {
+            "departments": "、".join(str(department) for department in missing)
+        }
+        _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
 
 
 @transaction.atomic

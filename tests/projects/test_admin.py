@@ -65,6 +65,8 @@ def test_the_change_page_shows_only_allowed_buttons_and_no_state_field(client, i
     assert 'data-action="return"' in content
     assert 'data-action="approve"' not in content
     assert 'name="state"' not in content
+    assert "1,260,000.00" in content  # money reads as money, in the plan and its line items
+    assert "630,000.00" in content
 
 
 def test_waiting_for_my_department_filter(client, in_review, reviewers):
@@ -132,3 +134,19 @@ def test_a_space_has_at_most_one_active_plan_in_the_database(plan, staff_hushan)
         SpaceAllocation.objects.create(plan=other, space=space)
     SpaceAllocation.objects.filter(plan=plan).update(is_active=False)
     SpaceAllocation.objects.create(plan=other, space=space)
+
+
+def test_the_plan_page_links_the_reviewer_and_the_approver_to_their_next_step(
+    client, approvable, reviewers, approver
+):
+    page_url = reverse("projects:plan_detail", args=[approvable.pk])
+    client.force_login(approver)
+    page = client.get(page_url).content.decode()
+    assert f'href="{transition_url(approvable, "approve")}"' in page
+    assert f'href="{transition_url(approvable, "return")}"' in page
+    assert 'data-admin-action="opinion"' not in page
+
+    client.force_login(reviewers[0])
+    page = client.get(page_url).content.decode()
+    assert f'href="{transition_url(approvable, "opinion")}"' in page
+    assert 'data-admin-action="approve"' not in page

@@ -121,3 +121,18 @@ def test_only_the_task_force_saves_blocks(user_with_role):
             block=DevelopmentBlock(),
             fields={"name": "x", "area_mu": Decimal("1"), "planned_population": 1},
         )
+
+
+def test_a_new_project_is_offered_only_future_communities_without_one(client, approver, records):
+    from communities.choices import Route
+    from tests.factories import CommunityFactory
+
+    _plan, project, _block = records
+    free = CommunityFactory(route=Route.FUTURE, name="待创建")
+    CommunityFactory(route=Route.GAP, name="补短板社区")
+    client.force_login(approver)
+    response = client.get(reverse("admin:projects_futurecommunityproject_add"))
+    offered = set(response.context["adminform"].form.fields["community"].queryset)
+    assert free in offered
+    assert project.community not in offered
+    assert all(community.route == Route.FUTURE for community in offered)
