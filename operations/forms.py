@@ -9,6 +9,7 @@ from projects.models import FutureCommunityProject
 
 from .choices import OperationKind
 from .models import KIND_FIELDS, OperatingContract, Operator, SatisfactionScore
+from .selectors import active_scheme_weights
 from .validators import validate_month, validate_period
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,7 +41,10 @@ class ContractForm(forms.ModelForm):
         label=_("Facilities"),
         queryset=Facility.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("A facility may be under only one contract at a time."),
+        help_text=_(
+            "A facility may be under only one contract at a time. Hold Ctrl (⌘ on a Mac) to "
+            "choose several."
+        ),
     )
 
     class Meta:
@@ -84,13 +88,19 @@ class AssessmentForm(forms.Form):
     """The subject (future community or contract), period, five scores and comments."""
 
     project = forms.ModelChoiceField(
-        label=_("Future community"), queryset=FutureCommunityProject.objects.none(), required=False
+        label=_("Future community"),
+        queryset=FutureCommunityProject.objects.none(),
+        required=False,
+        help_text=_("Assess either a future community or an operating contract, not both."),
     )
     contract = forms.ModelChoiceField(
         label=_("Operating contract"), queryset=OperatingContract.objects.none(), required=False
     )
     period = forms.CharField(
-        label=_("Period"), max_length=7, validators=[validate_period], help_text=_("e.g. 2025")
+        label=_("Period"),
+        max_length=7,
+        validators=[validate_period],
+        help_text=_("e.g. 2025 or 2025-H1"),
     )
     comments = forms.CharField(
         label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -98,9 +108,13 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        weights = active_scheme_weights()
         for kind in OperationKind:
             self.fields[f"score_{KIND_FIELDS[kind]}"] = forms.DecimalField(
-                label=kind.label, max_digits=5, decimal_places=2, help_text=_("0–100")
+                label=kind.label,
+                max_digits=5,
+                decimal_places=2,
+                help_text=_("0–100, weight %(weight)s") % {"weight": weights.get(kind, "—")},
             )
         if editing:
             for name in ("project", "contract", "period"):

@@ -14,13 +14,26 @@ from communities.worklist import WorkItem, counted
 
 from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
 from .models import (
+    AssessmentScheme,
     OperatingContract,
     OperationsAssessment,
     Operator,
     SatisfactionScore,
     SupervisionReport,
 )
+from .report import Rules
 from .roles import ASSESSMENT_READERS, CONTRACT_READERS, SATISFACTION_READERS
+
+
+def active_scheme_weights() -> dict[str, int]:
+    """The weight of each operation kind in the scheme in use; empty when none is in use."""
+    scheme = AssessmentScheme.objects.filter(is_active=True).first()
+    return scheme.weights() if scheme else {}
+
+
+def low_satisfaction_below():
+    """The score under which resident satisfaction puts a subdistrict on the supervise list."""
+    return Rules.current().low_satisfaction_below
 
 
 def operator_contracts(*, operator: Operator, user):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import pgettext
 from django.views import View
 
 from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
@@ -11,12 +12,14 @@ from communities.roles import has_role
 
 class ReadPageMixin(RoleRequiredMixin, RestrictedQuerysetMixin):
     """A page that needs one of the reading roles and reads through ``restrict(user)``;
-    ``can_write`` tells the template whether to offer the ``writing_roles``' buttons."""
+    ``can_write`` tells the template whether to offer the ``writing_roles``' buttons, and
+    ``separator`` joins the items of a list in the reader's language."""
 
     writing_roles: tuple[str, ...] = ()
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("can_write", has_role(self.request.user, *self.writing_roles))
+        kwargs.setdefault("separator", pgettext("list separator", ", "))
         return super().get_context_data(**kwargs)
 
 

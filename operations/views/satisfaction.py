@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
 
-from .. import services
+from .. import selectors, services
 from ..filtersets import SatisfactionFilterSet
 from ..forms import SatisfactionForm, SurveyUploadForm
 from ..models import SatisfactionScore
@@ -35,6 +35,10 @@ class SatisfactionListView(ReadPageMixin, FilterView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("community__subdistrict")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("low_below", selectors.low_satisfaction_below())
+        return super().get_context_data(**kwargs)
 
 
 class SatisfactionCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):

@@ -254,6 +254,11 @@ def test_the_operator_page_shows_the_1_plus_n_chain(client, staff_hushan, hushan
     assert "1+3" in text and "街道居家养老服务中心" in text
     for member in members:
         assert member.name in text
+    chain_text = text.split('data-testid="elderly-chains"')[1].split("</dl>")[0]
+    assert f"{members[0].name}、{communities[1].name}" in chain_text
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("operations:operator_detail", args=[operator.pk]))
+    assert f"{members[0].name}, {communities[1].name}" in english.content.decode()
 
 
 def test_the_operator_page_hides_other_subdistricts_contracts(client, staff_gutang, hushan):

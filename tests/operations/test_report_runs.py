@@ -199,4 +199,3 @@ def test_a_month_that_has_not_begun_cannot_be_reported(supervisor):
     this_month = timezone.localdate().strftime("%Y-%m")
     report, created = services.supervision_report_request(actor=supervisor, period=this_month)
     assert created and report.period == this_month
-

@@ -206,3 +206,15 @@ def test_the_template_keeps_codes_and_periods_as_text(client, staff_hushan):
     sheet = load_workbook(BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == ["社区编码", "期间", "满意度得分", "调查人数"]
     assert sheet["A2"].number_format == "@" and sheet["B2"].number_format == "@"
+
+
+def test_the_list_marks_scores_that_put_a_subdistrict_under_supervision(
+    client, staff_hushan, hushan
+):
+    SatisfactionScoreFactory(community=CommunityFactory(subdistrict=hushan), score=Decimal("79.99"))
+    SatisfactionScoreFactory(community=CommunityFactory(subdistrict=hushan), score=Decimal("80.00"))
+    client.force_login(staff_hushan)
+    page = client.get(reverse("operations:satisfaction_list")).content.decode()
+    assert 'text-danger fw-semibold">79.99' in page
+    assert 'class="num">80.00' in page
+    assert "80.00" in page.split('data-testid="low-satisfaction-note"')[1].split("</p>")[0]
