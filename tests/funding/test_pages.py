@@ -387,3 +387,17 @@ def test_history_shows_the_systems_notes_in_the_readers_language(client, finance
 
     assert "Committed at plan approval." in english
     assert "方案批复时承诺补助。" in chinese
+
+
+def test_api_list_query_count_does_not_grow_with_rows(
+    client, finance, django_assert_max_num_queries
+):
+    login(client, finance)
+    TrancheFactory.create_batch(2)
+    with django_assert_max_num_queries(8) as few:
+        client.get("/api/tranches/")
+    TrancheFactory.create_batch(10)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = client.get("/api/tranches/").json()
+    assert data["count"] == 12
