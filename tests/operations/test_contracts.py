@@ -303,6 +303,15 @@ def test_contract_form_signs_through_the_service(client, staff_hushan, facility)
     assert "表单合同" in again.content.decode()
     assert not OperatingContract.objects.filter(title="重复合同").exists()
     assert contract.facilities.get() == facility
+    # A negative fee and a term that ends before it starts: Chinese reasons on the fields.
+    bad = client.post(
+        url, {**data, "title": "错误合同", "annual_fee": "-1", "ends_on": "2024-12-31"}
+    )
+    assert bad.status_code == 200
+    errors = bad.context["form"].errors
+    assert set(errors) == {"annual_fee", "ends_on"}
+    assert all("\u4e00" <= message[0] <= "\u9fff" for e in errors.values() for message in e)
+    assert not OperatingContract.objects.filter(title="错误合同").exists()
 
 
 def test_operator_form_shows_the_credit_code_reason(client, assessor):

@@ -238,3 +238,23 @@ def test_filters_are_shared_by_page_and_api(client, supervisor, hushan, gutang):
     assert [row["title"] for row in contracts["results"]] == ["古塘合同"]
     in_force = client.get(reverse("operations:contract_list"), {"active_on": "2030-01-01"})
     assert list(in_force.context["object_list"]) == []
+
+
+def test_another_subdistricts_assessment_is_404_and_staff_cannot_score(
+    client, assessor, staff_gutang, hushan
+):
+    contract = ContractFactory(subdistrict=hushan)
+    scores = dict.fromkeys(OperationKind, "70")
+    assessment = services.assessment_create(
+        actor=assessor, period="2025", scores=scores, contract=contract
+    )
+    client.force_login(staff_gutang)
+    detail = reverse("operations:assessment_detail", args=[assessment.pk])
+    assert client.get(detail).status_code == 404
+    assert (
+        client.get(reverse("operations:assessment_edit", args=[assessment.pk])).status_code == 403
+    )
+    submit = reverse("operations:assessment_action", args=[assessment.pk, "submit"])
+    assert client.post(submit).status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.state == "draft"
