@@ -140,6 +140,7 @@ def test_community_panel_shows_satisfaction_contracts_and_assessments(hushan, st
         Context({"community": community, "request": request})
     )
     assert "86.50" in html and panel["contracts"][0].operator.name in html
+    assert "满意度 86.50 分（2025-H1）" in html and "2024：70.00 分" in html
 
 
 def test_the_panel_shows_only_what_the_role_may_read(user_with_role, hushan):
