@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,8 +86,19 @@ class PlanForm(forms.ModelForm):
             community__subdistrict=subdistrict, availability=SpaceAvailability.AVAILABLE
         ).exclude(allocations__is_active=True)
         mine = SpaceResource.objects.filter(allocations__is_active=True, **plan_filter)
+        # The plan's own spaces first, so that what is ticked shows at the top of the list.
         self.fields["spaces"].queryset = (
-            (free | mine).distinct().select_related("community").order_by("community", "name")
+            (free | mine)
+            .distinct()
+            .select_related("community")
+            .annotate(
+                taken_here=Case(
+                    When(pk__in=mine.values("pk"), then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("taken_here", "community__code", "name")
         )
         self.fields["spaces"].label_from_instance = lambda space: (
             f"{space.community.name} · {space.name} ({space.get_kind_display()}, {space.area} m²)"

@@ -53,7 +53,6 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     page.select_option("#id_community", label="金山")
     page.fill("#id_year", "2024")
     page.fill("#id_title", "金山社区公共服务设施补短板建设方案")
-    page.fill("#id_total_investment", "1260000")
     page.fill("#id_policy_fee", "60000")
     page.select_option("#id_items-0-facility_type", "elderly_care")
     page.fill("#id_items-0-floor_area", "320")
@@ -61,6 +60,11 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     page.select_option("#id_items-1-facility_type", "childcare")
     page.fill("#id_items-1-floor_area", "180")
     page.fill("#id_items-1-investment", "500000")
+    page.click("[data-testid=add-line-item]")  # a spare row stays blank and is ignored
+    assert page.locator("[data-testid=line-items] tr[data-line-item]").count() == 4
+    assert page.inner_text("[data-testid=line-item-sum]") == "1,260,000.00"
+    page.click("#use-line-item-sum")
+    assert page.input_value("#id_total_investment") == "1260000.00"
     page.check("input[name=spaces]")
     page.set_input_files("#id_attachment", str(attachment))
     screenshot("projects-plan-form")

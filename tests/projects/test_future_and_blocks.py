@@ -128,3 +128,23 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db):
         )
         assert {"draft", "returned"} <= states
     assert FutureCommunityProject.objects.filter(funding_mode="original").count() == 11
+
+
+def test_future_and_block_lists_query_counts_are_pinned(
+    client, approver, django_assert_max_num_queries
+):
+    for _ in range(12):
+        FutureCommunityProjectFactory()
+    for number in range(8):
+        block = DevelopmentBlock.objects.create(
+            name=f"区块{number}", area_mu=Decimal("500"), planned_population=12000
+        )
+        BlockUnit.objects.create(block=block, number=1, facility_types=FacilityType.values)
+    client.force_login(approver)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("projects:future_list"))
+    assert len(response.context["object_list"]) == 12
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("projects:block_list"))
+    assert len(response.context["rows"]) == 8
