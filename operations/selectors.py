@@ -47,6 +47,18 @@ def operator_contracts(*, operator: Operator, user):
     )
 
 
+def contract_assessments(*, user, **filters):
+    """Assessments of operating contracts that the user may see, newest period first."""
+    if not has_role(user, *ASSESSMENT_READERS):
+        return OperationsAssessment.objects.none()
+    return (
+        OperationsAssessment.objects.restrict(user)
+        .filter(contract__isnull=False, **filters)
+        .select_related("contract")
+        .order_by("-period", "pk")
+    )
+
+
 def elderly_care_chains(contracts) -> list[dict]:
     """The elderly-care "1+N" chains in these contracts, per subdistrict: the subdistrict-level
     institution(s) and the community-level facilities run under active contracts."""

@@ -1,7 +1,7 @@
 """Operators and their operating contracts."""
 
 from django.db.models import Count, Q
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -14,7 +14,7 @@ from ..choices import ContractState
 from ..filtersets import ContractFilterSet, OperatorFilterSet
 from ..forms import ContractForm, OperatorForm
 from ..models import OperatingContract, Operator
-from ..roles import CONTRACT_READERS, CONTRACT_WRITERS
+from ..roles import ASSESSMENT_WRITERS, CONTRACT_READERS, CONTRACT_WRITERS
 from .base import ReadPageMixin, ServiceActionView
 
 
@@ -52,6 +52,9 @@ class OperatorDetailView(ReadPageMixin, DetailView):
         kwargs.update(
             contracts=contracts,
             chains=selectors.elderly_care_chains(contracts),
+            assessments=selectors.contract_assessments(
+                user=self.request.user, contract__operator=self.object
+            ),
         )
         return super().get_context_data(**kwargs)
 
@@ -128,6 +131,12 @@ class ContractDetailView(ReadPageMixin, DetailView):
         user = self.request.user
         kwargs.update(
             facilities=self.object.facilities.select_related("community"),
+            assessments=selectors.contract_assessments(user=user, contract=self.object),
+            assess_url=(
+                f"{reverse('operations:assessment_add')}?contract={self.object.pk}"
+                if has_role(user, *ASSESSMENT_WRITERS)
+                else ""
+            ),
             can_write=has_role(user, *CONTRACT_WRITERS)
             and (user.is_superuser or user.subdistrict_id in (None, self.object.subdistrict_id)),
         )

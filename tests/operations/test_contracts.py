@@ -352,3 +352,13 @@ def test_contract_edit_page_changes_the_fee(client, assessor, facility, hushan):
     contract.refresh_from_db()
     assert contract.annual_fee == Decimal("150000.00")
     assert contract.subdistrict == hushan
+
+
+def test_the_chain_card_is_only_for_elderly_care_operators(client, staff_hushan):
+    childcare = OperatorFactory(facility_types=[FacilityType.CHILDCARE])
+    elderly_care = OperatorFactory(facility_types=[FacilityType.ELDERLY_CARE])
+    client.force_login(staff_hushan)
+    page = client.get(reverse("operations:operator_detail", args=[childcare.pk]))
+    assert "elderly-chains" not in page.content.decode()
+    page = client.get(reverse("operations:operator_detail", args=[elderly_care.pk]))
+    assert "elderly-chains" in page.content.decode()

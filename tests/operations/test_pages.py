@@ -258,3 +258,24 @@ def test_another_subdistricts_assessment_is_404_and_staff_cannot_score(
     assert client.post(submit).status_code == 403
     assessment.refresh_from_db()
     assert assessment.state == "draft"
+
+
+def test_contract_and_operator_pages_list_the_contracts_assessments(
+    client, assessor, staff_hushan, hushan
+):
+    contract = ContractFactory(subdistrict=hushan, title="颐乐运营合同")
+    scores = dict.fromkeys(OperationKind, "91")
+    assessment = services.assessment_create(
+        actor=assessor, period="2025-H1", scores=scores, contract=contract
+    )
+    add_url = f"{reverse('operations:assessment_add')}?contract={contract.pk}"
+    client.force_login(assessor)
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert assessment.get_absolute_url() in page and add_url in page
+    form = client.get(add_url).context["form"]
+    assert str(form["contract"].value()) == str(contract.pk)
+    operator_page = client.get(contract.operator.get_absolute_url()).content.decode()
+    assert assessment.get_absolute_url() in operator_page and "颐乐运营合同" in operator_page
+    client.force_login(staff_hushan)
+    staff_page = client.get(contract.get_absolute_url()).content.decode()
+    assert assessment.get_absolute_url() in staff_page and add_url not in staff_page
