@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
 from communities.models import Community, Subdistrict
+from projects.filtersets import SubdistrictStaffFilterMixin
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
 from .models import (
@@ -45,7 +46,7 @@ def communities_in_scope(request):
     return Community.objects.restrict(request.user).order_by("subdistrict__code", "code")
 
 
-class ContractFilterSet(django_filters.FilterSet):
+class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Contracts by subdistrict, operator, level, state and the day they cover."""
 
     subdistrict = django_filters.ModelChoiceFilter(
@@ -72,7 +73,7 @@ class ContractFilterSet(django_filters.FilterSet):
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
 
 
-class AssessmentFilterSet(django_filters.FilterSet):
+class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Assessments by subdistrict, period, state and grade."""
 
     subdistrict = django_filters.ModelChoiceFilter(
@@ -87,7 +88,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         fields = ["subdistrict", "period", "state", "grade"]
 
 
-class SatisfactionFilterSet(django_filters.FilterSet):
+class SatisfactionFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Satisfaction scores by subdistrict, community, period and a ceiling."""
 
     subdistrict = django_filters.ModelChoiceFilter(

@@ -279,3 +279,11 @@ def test_contract_and_operator_pages_list_the_contracts_assessments(
     client.force_login(staff_hushan)
     staff_page = client.get(contract.get_absolute_url()).content.decode()
     assert assessment.get_absolute_url() in staff_page and add_url not in staff_page
+
+
+@pytest.mark.parametrize("name", ["contract_list", "assessment_list", "satisfaction_list"])
+def test_staff_get_no_subdistrict_filter_they_could_not_use(client, staff_hushan, supervisor, name):
+    client.force_login(staff_hushan)
+    assert "subdistrict" not in client.get(reverse(f"operations:{name}")).context["filter"].filters
+    client.force_login(supervisor)
+    assert "subdistrict" in client.get(reverse(f"operations:{name}")).context["filter"].filters
