@@ -10,7 +10,17 @@ from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanS
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
 
 
-class PlanFilterSet(django_filters.FilterSet):
+class SubdistrictStaffFilterMixin:
+    """A subdistrict's own staff see only their subdistrict, so they get no subdistrict filter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if getattr(user, "subdistrict_id", None) and not user.is_superuser:
+            self.filters.pop("subdistrict", None)
+
+
+class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the plan list: text, state, year, subdistrict."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
@@ -32,7 +42,7 @@ class PlanFilterSet(django_filters.FilterSet):
         )
 
 
-class FutureProjectFilterSet(django_filters.FilterSet):
+class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the future-community list and its three-year-plan export."""
 
     q = django_filters.CharFilter(

@@ -9,6 +9,7 @@ from .choices import EDITABLE_STATES, WITHDRAWABLE_STATES, PlanState
 # Actions of the subdistrict's own staff, by the states they apply in.
 SUBDISTRICT_ACTIONS = {
     "edit": EDITABLE_STATES,
+    "detach": EDITABLE_STATES,
     "submit": EDITABLE_STATES,
     "withdraw": WITHDRAWABLE_STATES,
     "start": (PlanState.APPROVED,),

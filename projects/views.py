@@ -204,11 +204,21 @@ class PlanActionView(PlanObjectMixin, View):
                 services.plan_start(actor=user, plan=plan)
                 done = _("Construction has started.")
             elif action == "progress":
-                done = self._with_form(ProgressForm, services.progress_report, plan)
+                self._with_form(ProgressForm, services.progress_report, plan)
+                done = _("The progress was reported.")
             elif action == "complete":
-                done = self._with_form(CompleteForm, services.plan_complete, plan)
+                self._with_form(CompleteForm, services.plan_complete, plan)
+                done = _(
+                    "Construction was reported complete; the task force will arrange acceptance."
+                )
+            elif action == "detach":
+                services.attachment_remove(
+                    actor=user, plan=plan, attachment_id=_int(request.POST.get("attachment"))
+                )
+                done = _("The attachment was removed.")
             elif action == "attach":
-                done = self._with_form(AttachmentForm, services.attachment_add, plan)
+                self._with_form(AttachmentForm, services.attachment_add, plan)
+                done = _("The attachment was uploaded.")
             else:
                 raise Http404
         except (ValidationError, PermissionDenied) as error:
@@ -223,7 +233,14 @@ class PlanActionView(PlanObjectMixin, View):
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
         service(actor=self.request.user, plan=plan, **form.cleaned_data)
-        return _("Saved.")
+
+
+def _int(value) -> int | None:
+    """A posted number, or None when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class AttachmentDownloadView(PlanObjectMixin, View):

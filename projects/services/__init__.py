@@ -4,6 +4,7 @@ from .blocks import block_save, block_units_save
 from .future import next_stage, project_advance, project_create, project_update
 from .plans import (
     attachment_add,
+    attachment_remove,
     missing_agreements,
     opinion_record,
     plan_accept,
@@ -23,6 +24,7 @@ from .plans import (
 
 __all__ = [
     "attachment_add",
+    "attachment_remove",
     "block_save",
     "block_units_save",
     "missing_agreements",

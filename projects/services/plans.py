@@ -79,6 +79,11 @@ def _lock_checked(plan, *, actor, role: str | None, states, refusal: str) -> Gap
     return plan
 
 
+def _lock_for_staff(plan, *, actor, states, refusal: str) -> GapFillingPlan:
+    """Lock a plan that only its subdistrict's own staff may act on, in one of these states."""
+    return _lock_checked(plan, actor=actor, role=None, states=states, refusal=refusal)
+
+
 def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> None:
     """Set the new state, save with history and write the audit record."""
     from_state = plan.state
@@ -275,10 +280,9 @@ def plan_update(
     spaces: Iterable[SpaceResource] = (),
 ) -> GapFillingPlan:
     """Change a draft or returned plan's content, line items and spaces."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=EDITABLE_STATES,
         refusal=_(
             "A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."
@@ -290,10 +294,9 @@ def plan_update(
 @transaction.atomic
 def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") -> PlanAttachment:
     """Attach a PDF, image or Office document to a plan of the actor's subdistrict."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=set(PlanState.values) - {PlanState.WITHDRAWN, PlanState.CLOSED},
         refusal=_("A plan in state “%(state)s” takes no more attachments."),
     )
@@ -315,16 +318,35 @@ def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") 
     return attachment
 
 
+@transaction.atomic
+def attachment_remove(*, actor, plan: GapFillingPlan, attachment_id: int) -> None:
+    """Remove a document from a draft or returned plan of the actor's subdistrict."""
+    plan = _lock_for_staff(
+        plan,
+        actor=actor,
+        states=EDITABLE_STATES,
+        refusal=_(
+            "A plan in state “%(state)s” keeps its attachments; only drafts and returned plans "
+            "can lose one."
+        ),
+    )
+    attachment = plan.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError(_("The plan has no such attachment."))
+    attachment.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
 # --- transitions ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
     """Send a draft or returned plan to the task force for joint review."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=EDITABLE_STATES,
         refusal=_(
             "A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."
@@ -489,11 +511,10 @@ def plan_approve(
 
 @transaction.atomic
 def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillingPlan:
-    """Withdraw a plan before approval; its landing spaces become free again."""
-    plan = _lock_checked(
+    """Withdraw a plan before approval, with the reasons; its landing spaces become free again."""
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=WITHDRAWABLE_STATES,
         refusal=_(
             "A plan in state “%(state)s” cannot be withdrawn; only plans not yet approved can."
@@ -508,16 +529,16 @@ def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillin
 @transaction.atomic
 def plan_start(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
     """Start construction of an approved plan."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=[PlanState.APPROVED],
         refusal=_(
             "A plan in state “%(state)s” cannot start construction; it must be approved first."
         ),
     )
     _move(plan, actor=actor, to_state=PlanState.UNDER_CONSTRUCTION, comment=comment)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), comment)
     return plan
 
 
@@ -526,10 +547,9 @@ def progress_report(
     *, actor, plan: GapFillingPlan, percent: int, on_date: datetime.date, note: str = ""
 ) -> ProgressReport:
     """Report construction progress (percentage and date) of a plan under construction."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=[PlanState.UNDER_CONSTRUCTION],
         refusal=_(
             "A plan in state “%(state)s” takes no progress reports; it is not under construction."
@@ -566,10 +586,9 @@ def plan_complete(
     *, actor, plan: GapFillingPlan, on_date: datetime.date, note: str = ""
 ) -> GapFillingPlan:
     """Report construction complete; the plan then waits for acceptance (验收)."""
-    plan = _lock_checked(
+    plan = _lock_for_staff(
         plan,
         actor=actor,
-        role=None,
         states=[PlanState.UNDER_CONSTRUCTION],
         refusal=_("A plan in state “%(state)s” cannot be completed; it is not under construction."),
     )

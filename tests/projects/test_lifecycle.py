@@ -309,3 +309,11 @@ def test_construction_dates_follow_each_other(approved, staff_hushan, approver):
     approved.refresh_from_db()
     assert approved.state == PlanState.COMPLETED
     assert approved.acceptance_date is None
+
+
+def test_the_task_force_hears_when_construction_starts(
+    approved, staff_hushan, approver, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_start(actor=staff_hushan, plan=approved)
+    assert [message.to for message in mailoutbox] == [[approver.email]]

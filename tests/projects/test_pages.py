@@ -164,7 +164,7 @@ def test_another_subdistrict_gets_404_on_plan_attachments_and_actions(
     ]
     for url in urls:
         assert client.get(url).status_code == 404
-    for action in ["submit", "withdraw", "start", "progress", "complete", "attach"]:
+    for action in ["submit", "withdraw", "start", "progress", "complete", "attach", "detach"]:
         response = client.post(reverse("projects:plan_action", args=[plan.pk, action]))
         assert response.status_code == 404
     plan.refresh_from_db()
@@ -278,3 +278,47 @@ def test_a_third_party_plan_names_its_operator(staff_client, community):
     assert response.status_code == 200
     assert "Name the third-party operator" in str(response.context["form"].errors["operator_name"])
     assert GapFillingPlan.objects.count() == 0
+
+
+def upload_pdf(client, plan):
+    upload = SimpleUploadedFile("图纸.pdf", PDF, content_type="application/pdf")
+    client.post(reverse("projects:plan_action", args=[plan.pk, "attach"]), {"file": upload})
+    return plan.attachments.get()
+
+
+def test_staff_remove_an_attachment_from_a_draft_but_not_once_submitted(
+    staff_client, staff_hushan, community, django_capture_on_commit_callbacks
+):
+    plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
+    PlanLineItemFactory(plan=plan, investment=Decimal("1260000.00"))
+    attachment = upload_pdf(staff_client, plan)
+    storage, name = attachment.file.storage, attachment.file.name
+    detach = reverse("projects:plan_action", args=[plan.pk, "detach"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(detach, {"attachment": attachment.pk})
+    assert not plan.attachments.exists()
+    assert not storage.exists(name)
+
+    kept = upload_pdf(staff_client, plan)
+    staff_client.post(reverse("projects:plan_action", args=[plan.pk, "submit"]))
+    response = staff_client.post(detach, {"attachment": kept.pk}, follow=True)
+    assert "keeps its attachments" in response.content.decode()
+    assert plan.attachments.get() == kept
+
+
+def test_a_withdrawal_keeps_its_reason(staff_client, staff_hushan, community):
+    plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
+    staff_client.post(
+        reverse("projects:plan_action", args=[plan.pk, "withdraw"]), {"reason": "社区拆迁暂缓"}
+    )
+    plan.refresh_from_db()
+    assert plan.state == PlanState.WITHDRAWN
+    assert plan.status_changes.last().comment == "社区拆迁暂缓"
+
+
+def test_subdistrict_staff_get_no_subdistrict_filter(staff_client, client, approver):
+    form = staff_client.get(reverse("projects:plan_list")).context["filter"].form
+    assert "subdistrict" not in form.fields
+    client.force_login(approver)
+    assert "subdistrict" in client.get(reverse("projects:plan_list")).context["filter"].form.fields
