@@ -25,6 +25,7 @@ from projects.models import FutureCommunityProject, GapFillingPlan, StatusChange
 
 from .choices import AssessmentState, Grade
 from .models import OperationsAssessment, SatisfactionScore, SupervisionRules
+from .validators import period_span
 
 # A gap-filling plan has started (启动) once construction has begun.
 STARTED_STATES = (
@@ -80,23 +81,6 @@ def month_end(period: str) -> date:
     """The last day of a month written 2025-06."""
     year, month = (int(part) for part in period.split("-"))
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def period_span(period: str) -> tuple[date, date]:
-    """First and last day of a period written 2025, 2025-06, 2025-Q2 or 2025-H1."""
-    year = int(period[:4])
-    suffix = period[5:]
-    if not suffix:
-        first, last = 1, 12
-    elif suffix.startswith("Q"):
-        first = 3 * int(suffix[1]) - 2
-        last = first + 2
-    elif suffix.startswith("H"):
-        first = 6 * int(suffix[1]) - 5
-        last = first + 5
-    else:
-        first = last = int(suffix)
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
 def _table(key, title, columns, rows, *, kinds=None, note=""):

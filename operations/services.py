@@ -38,6 +38,7 @@ from .models import (
 from .report import build_report
 from .roles import CONTRACT_WRITERS
 from .survey import read_survey
+from .validators import validate_period_begun
 from .workbook import report_workbook
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,14 @@ def _save(instance, *, actor, fields: dict[str, Any] | None = None):
     instance._history_user = actor
     instance.save()
     return instance
+
+
+def _ensure_period_begun(period: str) -> None:
+    """Refuse, on the period field, a period that is malformed or has not begun yet."""
+    try:
+        validate_period_begun(period)
+    except ValidationError as error:
+        raise ValidationError({"period": error.messages}) from error
 
 
 def _ensure_contract_writer(actor, subdistrict_id: int) -> None:
@@ -227,6 +236,7 @@ def assessment_create(
     ensure_role(actor, Role.OPERATIONS_ASSESSOR)
     if (project is None) == (contract is None):
         raise ValidationError(_("Assess either a future community or an operating contract."))
+    _ensure_period_begun(period)
     subdistrict_id = project.community.subdistrict_id if project else contract.subdistrict_id
     assessment = OperationsAssessment(
         project=project,
@@ -339,6 +349,7 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
 
 
 def _store_score(*, actor, community: Community, period: str, values: dict, source: str):
+    _ensure_period_begun(period)
     existing = SatisfactionScore.objects.select_for_update().filter(
         community=community, period=period
     )

@@ -16,7 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from communities.models import Community
 
-from .validators import validate_period
+from .validators import validate_period_begun
 
 COLUMNS = [
     ("community", gettext_lazy("Community code")),
@@ -111,7 +111,7 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
     row["community"] = community
     period = _text(values.get("period"))
     try:
-        validate_period(period)
+        validate_period_begun(period)
     except ValidationError as error:
         problems.extend(error.messages)
     row["period"] = period

@@ -1,8 +1,11 @@
 """Validators of the operations app: the unified social credit code (GB 32100-2015)."""
 
+import calendar
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -64,3 +67,31 @@ def validate_month(value: str) -> None:
     """A report period is one month, written 2025-06."""
     if not MONTH_PATTERN.match(value or ""):
         raise ValidationError(_("Write the month as 2025-06."), code="month")
+
+
+def period_span(period: str) -> tuple[date, date]:
+    """First and last day of a period written 2025, 2025-06, 2025-Q2 or 2025-H1."""
+    year = int(period[:4])
+    suffix = period[5:]
+    if not suffix:
+        first, last = 1, 12
+    elif suffix.startswith("Q"):
+        first = 3 * int(suffix[1]) - 2
+        last = first + 2
+    elif suffix.startswith("H"):
+        first = 6 * int(suffix[1]) - 5
+        last = first + 5
+    else:
+        first = last = int(suffix)
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def validate_period_begun(value: str) -> None:
+    """Refuse a period that has not begun yet: nothing is scored or surveyed in advance."""
+    validate_period(value)
+    if period_span(value)[0] > timezone.localdate():
+        raise ValidationError(
+            _("The period %(period)s has not begun yet."),
+            code="period_future",
+            params={"period": value},
+        )

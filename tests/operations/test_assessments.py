@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from communities.roles import Role
 from funding.choices import TrancheStage, TrancheState
@@ -81,6 +82,19 @@ def test_scores_outside_0_to_100_are_refused(assessor, bad):
             scores={**uniform(70), OperationKind.SPACE: Decimal(bad)},
         )
     assert "score_space" in caught.value.message_dict
+    assert not OperationsAssessment.objects.exists()
+
+
+def test_a_period_that_has_not_begun_is_refused(assessor):
+    next_half = f"{timezone.localdate().year + 1}-H1"
+    with pytest.raises(ValidationError) as caught:
+        services.assessment_create(
+            actor=assessor,
+            project=FutureCommunityProjectFactory(),
+            period=next_half,
+            scores=uniform(70),
+        )
+    assert "period" in caught.value.message_dict
     assert not OperationsAssessment.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from communities.roles import Role
@@ -58,6 +59,17 @@ def test_scores_are_checked(staff_hushan, hushan):
         services.satisfaction_record(
             actor=staff_hushan, community=community, period="上半年", score=Decimal("90")
         )
+    next_year = str(timezone.localdate().year + 1)
+    with pytest.raises(ValidationError) as caught:
+        services.satisfaction_record(
+            actor=staff_hushan, community=community, period=next_year, score=Decimal("90")
+        )
+    assert next_year in caught.value.message_dict["period"][0]
+    assert not SatisfactionScore.objects.exists()
+    this_year = str(timezone.localdate().year)
+    services.satisfaction_record(
+        actor=staff_hushan, community=community, period=this_year, score=Decimal("90")
+    )
 
 
 def test_another_subdistrict_cannot_record(staff_gutang, hushan):
@@ -92,17 +104,19 @@ def test_survey_import_is_all_or_nothing_with_row_errors(staff_hushan, hushan, g
         ("nope", "2025-H1", 90, 100),
         ("gt-01", "2025-H1", 90, 100),
         ("hs-01", "2025-13", 101, "很多"),
+        ("hs-01", "2099", 90, 100),
         ("hs-01", "2025-H1", 88, 50),
     ]
     with pytest.raises(ValidationError) as caught:
         services.satisfaction_import(actor=staff_hushan, file=workbook(rows))
     messages = caught.value.messages
-    assert len(messages) == 4
+    assert len(messages) == 5
     assert messages[0].startswith("Row 3") or messages[0].startswith("第 3 行")
     assert "nope" in messages[0]
     assert "gt-01" in messages[1]
     assert "101" in messages[2]
-    assert "2" in messages[3]  # row 6 repeats row 2's community and period
+    assert "2099" in messages[3]  # has not begun
+    assert "2" in messages[4]  # row 7 repeats row 2's community and period
     assert not SatisfactionScore.objects.exists()
 
 
