@@ -294,9 +294,17 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
             for index, (value, label) in enumerate(FutureStage.choices)
         ]
         kwargs["changes"] = changes
+        user = self.request.user
         kwargs["admin_url"] = (
             reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])
-            if self.request.user.is_staff
+            if user.is_staff
+            else ""
+        )
+        kwargs["advance_url"] = (
+            reverse("admin:projects_futurecommunityproject_advance", args=[self.object.pk])
+            if user.is_staff
+            and has_role(user, Role.TASKFORCE_APPROVER)
+            and services.next_stage(self.object)
             else ""
         )
         return super().get_context_data(**kwargs)

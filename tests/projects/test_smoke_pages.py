@@ -136,3 +136,16 @@ def test_a_new_project_is_offered_only_future_communities_without_one(client, ap
     assert free in offered
     assert project.community not in offered
     assert all(community.route == Route.FUTURE for community in offered)
+
+
+def test_the_project_page_offers_the_next_stage_to_the_task_force_only(
+    client, approver, staff_hushan, records
+):
+    _plan, project, _block = records
+    url = reverse("projects:future_detail", args=[project.pk])
+    client.force_login(approver)
+    assert 'data-testid="advance"' in client.get(url).content.decode()
+    client.force_login(staff_hushan)
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    assert 'data-testid="advance"' not in response.content.decode()
