@@ -322,3 +322,19 @@ def test_subdistrict_staff_get_no_subdistrict_filter(staff_client, client, appro
     assert "subdistrict" not in form.fields
     client.force_login(approver)
     assert "subdistrict" in client.get(reverse("projects:plan_list")).context["filter"].form.fields
+
+
+def test_plan_api_list_query_count_is_pinned(
+    client, approver, staff_hushan, django_assert_max_num_queries
+):
+    for _ in range(15):
+        plan = GapFillingPlanFactory(
+            community=CommunityFactory(subdistrict=staff_hushan.subdistrict),
+            created_by=staff_hushan,
+        )
+        PlanLineItemFactory(plan=plan)
+    client.force_login(approver)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("plan-list"))
+    assert response.json()["count"] == 15
+    assert all(len(row["line_items"]) == 1 for row in response.json()["results"])
