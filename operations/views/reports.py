@@ -83,6 +83,14 @@ class ReportDetailView(ReadPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         kwargs["states"] = ReportState
         kwargs["sections"] = sections_in(self.object.summary, translation.get_language())
+        if self.object.state == ReportState.FAILED:
+            kwargs["newer"] = (
+                self.get_queryset()
+                .filter(period=self.object.period, pk__gt=self.object.pk)
+                .exclude(state=ReportState.FAILED)
+                .order_by("-pk")
+                .first()
+            )
         return super().get_context_data(**kwargs)
 
 

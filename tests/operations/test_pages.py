@@ -182,6 +182,10 @@ def test_a_failed_report_shows_its_error_and_retries(client, supervisor, media_r
     response = client.post(reverse("operations:report_retry", args=[report.pk]))
     assert response.status_code == 302
     assert SupervisionReport.objects.count() == 2
+    newer = SupervisionReport.objects.latest("pk")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert newer.get_absolute_url() in page
+    assert reverse("operations:report_retry", args=[report.pk]) not in page
 
 
 def test_the_task_force_reads_reports_but_cannot_request(client, user_with_role):
