@@ -3,17 +3,19 @@ projects that exist when it runs. Everything goes through the services; a second
 nothing."""
 
 import logging
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import services
 from .choices import BudgetSource, TrancheStage, TrancheState
-from .models import BudgetEnvelope, Tranche
+from .models import BudgetEnvelope, Tranche, TrancheEvent
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,37 @@ def seed() -> None:
         return
     _seed_plans(approver=users["taskforce_approver"], finance=users["finance_officer"])
     _seed_projects(approver=users["taskforce_approver"], finance=users["finance_officer"])
+    _date_events()
+
+
+def _date_events() -> None:
+    """Date each demo tranche's audit events on the day their step stands for (approval,
+    due date, payment), as the plans' own history is, rather than on the day of seeding."""
+    demo = Q(tranche__plan__community__is_demo=True) | Q(tranche__project__community__is_demo=True)
+    events = TrancheEvent.objects.filter(demo).select_related(
+        "tranche", "tranche__plan", "tranche__project"
+    )
+    for event in events:
+        day = _day_of(event)
+        if day is None:
+            continue
+        moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
+        if event.at != moment:
+            TrancheEvent.objects.filter(pk=event.pk).update(at=moment)
+
+
+def _day_of(event: TrancheEvent) -> date | None:
+    """The day the step an event records stands for."""
+    tranche = event.tranche
+    if event.to_state == TrancheState.SCHEDULED:
+        return tranche.subject.approval_date
+    if event.to_state == TrancheState.DUE:
+        return tranche.due_on
+    if event.to_state == TrancheState.APPROVED:
+        return tranche.paid_on or tranche.due_on
+    if event.to_state == TrancheState.PAID:
+        return tranche.paid_on
+    return None
 
 
 def _seed_plans(*, approver, finance) -> None:

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from communities.roles import Role
 from funding import demo
@@ -54,3 +55,20 @@ def test_seed_builds_tranches_of_demo_records_once(demo_users):
     paid = Tranche.objects.get(plan__state="closed")
     assert paid.state == TrancheState.PAID and paid.amount == Decimal("520000.00")
     assert Tranche.objects.filter(project__isnull=False).count() == 4  # 3 + Ningbo
+
+
+def test_demo_events_are_dated_on_the_day_of_their_step(demo_users):
+    GapFillingPlanFactory(
+        community=CommunityFactory(is_demo=True), state="closed", approval_date=date(2024, 3, 1),
+        acceptance_date=date(2025, 5, 1), settled_investment=Decimal("1100000"),
+    )  # fmt: skip
+
+    demo.seed()
+
+    days = [
+        (event.to_state, timezone.localtime(event.at).date())
+        for event in TrancheEvent.objects.order_by("at", "pk")
+    ]
+    assert days[0] == (TrancheState.SCHEDULED, date(2024, 3, 1))
+    assert days[1] == (TrancheState.DUE, date(2025, 5, 1))
+    assert [state for state, _day in days[2:]] == [TrancheState.APPROVED, TrancheState.PAID]
