@@ -267,12 +267,23 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def _transition_initial(self, plan, action, request) -> dict:
+        """A reviewer revising the department's opinion starts from the one on record."""
+        if action != "opinion" or not request.user.department_id:
+            return {}
+        opinion = plan.opinions.filter(
+            review_round=plan.review_round, department_id=request.user.department_id
+        ).first()
+        return {"decision": opinion.decision, "comments": opinion.comments} if opinion else {}
+
     def transition_view(self, request, object_id, action):
         plan = self.get_object(request, object_id)
         if action not in PLAN_TRANSITIONS:
             raise PermissionDenied
         title, form_class, call = PLAN_TRANSITIONS[action]
-        form = form_class(request.POST or None)
+        form = form_class(
+            request.POST or None, initial=self._transition_initial(plan, action, request)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 call(plan, request.user, form.cleaned_data)

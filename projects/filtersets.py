@@ -1,6 +1,7 @@
 """One FilterSet per listed model, shared by the pages, the API and the Excel export."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,10 @@ class DevelopmentBlockFilterSet(django_filters.FilterSet):
     """Filters of the development-block list."""
 
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    is_pilot = django_filters.BooleanFilter(label=_("Pilot block"))
+    is_pilot = django_filters.BooleanFilter(
+        label=_("Pilot block"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = DevelopmentBlock

@@ -150,3 +150,13 @@ def test_the_plan_page_links_the_reviewer_and_the_approver_to_their_next_step(
     page = client.get(page_url).content.decode()
     assert f'href="{transition_url(approvable, "opinion")}"' in page
     assert 'data-admin-action="approve"' not in page
+
+
+def test_a_reviewer_revising_an_opinion_starts_from_the_one_on_record(client, in_review, reviewers):
+    reviewer = reviewers[0]
+    services.opinion_record(
+        actor=reviewer, plan=in_review, decision="agree_with_conditions", comments="补充消防验收"
+    )
+    client.force_login(reviewer)
+    form = client.get(transition_url(in_review, "opinion")).context["form"]
+    assert form.initial == {"decision": "agree_with_conditions", "comments": "补充消防验收"}

@@ -148,3 +148,20 @@ def test_future_and_block_lists_query_counts_are_pinned(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("projects:block_list"))
     assert len(response.context["rows"]) == 8
+
+
+def test_block_list_filters_pilots(client, approver):
+    DevelopmentBlock.objects.create(
+        name="太屹区块", area_mu=Decimal("300"), planned_population=6500, is_pilot=True
+    )
+    DevelopmentBlock.objects.create(
+        name="群丰社区", area_mu=Decimal("260"), planned_population=12000, is_pilot=False
+    )
+    client.force_login(approver)
+    url = reverse("projects:block_list")
+    names = [block.name for block, _ in client.get(url + "?is_pilot=true").context["rows"]]
+    assert names == ["太屹区块"]
+    names = [block.name for block, _ in client.get(url + "?is_pilot=false").context["rows"]]
+    assert names == ["群丰社区"]
+    assert len(client.get(url + "?is_pilot=").context["rows"]) == 2
+    assert 'class="form-select"' in client.get(url).content.decode()
