@@ -401,3 +401,23 @@ def test_api_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         data = client.get("/api/tranches/").json()
     assert data["count"] == 12
+
+
+def test_finance_records_the_ningbo_subsidy_received_on_the_tranche_page(
+    client, finance, user_with_role
+):
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    services.project_stage_reached(
+        project=project, stage="named", actor=user_with_role(Role.TASKFORCE_APPROVER)
+    )
+    tranche = Tranche.objects.get(project=project)
+    login(client, finance)
+
+    page = client.get(
+        reverse("funding:tranche_detail", args=[tranche.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    client.post(reverse("funding:tranche_amount", args=[tranche.pk]), {"amount": "2500000"})
+
+    assert "登记宁波补助到账金额" in page.content.decode()
+    tranche.refresh_from_db()
+    assert tranche.amount == D("2500000.00") and tranche.state == TrancheState.DUE
