@@ -309,12 +309,15 @@ def test_staff_remove_an_attachment_from_a_draft_but_not_once_submitted(
 
 def test_a_withdrawal_keeps_its_reason(staff_client, staff_hushan, community):
     plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
+    SpaceAllocation.objects.create(plan=plan, space=SpaceResourceFactory(community=community))
     staff_client.post(
         reverse("projects:plan_action", args=[plan.pk, "withdraw"]), {"reason": "社区拆迁暂缓"}
     )
     plan.refresh_from_db()
     assert plan.state == PlanState.WITHDRAWN
     assert plan.status_changes.last().comment == "社区拆迁暂缓"
+    page = staff_client.get(reverse("projects:plan_detail", args=[plan.pk]))
+    assert page.context["spaces"] == []  # its spaces are free again
 
 
 def test_subdistrict_staff_get_no_subdistrict_filter(staff_client, client, approver):
