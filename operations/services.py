@@ -348,11 +348,21 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
 # Satisfaction ----------------------------------------------------------------------------
 
 
-def _store_score(*, actor, community: Community, period: str, values: dict, source: str):
-    _ensure_period_begun(period)
-    existing = SatisfactionScore.objects.select_for_update().filter(
-        community=community, period=period
+def _lock_communities(ids) -> None:
+    """Lock the communities in key order, so two entries for one community and period (a double
+    submit, two imports) take turns instead of both inserting."""
+    list(
+        Community.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+
+
+def _store_score(*, actor, community: Community, period: str, values: dict, source: str):
+    """Record or correct the score of a community whose row the caller has locked."""
+    _ensure_period_begun(period)
+    existing = SatisfactionScore.objects.filter(community=community, period=period)
     score = existing.first() or SatisfactionScore(community=community, period=period)
     return _save(score, actor=actor, fields={**values, "source": source, "recorded_by": actor})
 
@@ -363,6 +373,7 @@ def satisfaction_record(
 ) -> SatisfactionScore:
     """Enter (or correct) a community's satisfaction score for a period."""
     ensure_subdistrict_writer(actor, community.subdistrict_id)
+    _lock_communities([community.pk])
     return _store_score(
         actor=actor,
         community=community,
@@ -382,6 +393,7 @@ def satisfaction_import(*, actor, file) -> int:
     reading = read_survey(file, actor=actor)
     if reading.errors:
         raise ValidationError(reading.errors)
+    _lock_communities(row["community"].pk for row in reading.rows)
     for row in reading.rows:
         _store_score(
             actor=actor,

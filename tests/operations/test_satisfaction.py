@@ -1,12 +1,15 @@
 """Resident satisfaction: entering scores, the survey import (all rows or none), the panel
 on the community page."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -19,7 +22,7 @@ from operations import services
 from operations.choices import SatisfactionSource
 from operations.models import SatisfactionScore
 from operations.selectors import community_panel
-from tests.factories import CommunityFactory, FacilityFactory
+from tests.factories import CommunityFactory, FacilityFactory, UserFactory
 
 from .factories import ContractFactory, SatisfactionScoreFactory
 
@@ -233,3 +236,30 @@ def test_the_list_marks_scores_that_put_a_subdistrict_under_supervision(
     assert 'text-danger fw-semibold">79.99' in page
     assert 'class="num">80.00' in page
     assert "80.00" in page.split('data-testid="low-satisfaction-note"')[1].split("</p>")[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_score_is_stored_once(hushan):
+    staff = UserFactory(roles=[Role.SUBDISTRICT_STAFF], subdistrict=hushan)
+    community = CommunityFactory(subdistrict=hushan)
+    start = threading.Barrier(2)
+
+    def record(score):
+        try:
+            start.wait()
+            services.satisfaction_record(
+                actor=staff, community=community, period="2025-H1", score=Decimal(score)
+            )
+            return "saved"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(record, ["81", "82"]))
+
+    assert results == ["saved", "saved"]
+    assert SatisfactionScore.objects.get(community=community).score in {
+        Decimal("81"),
+        Decimal("82"),
+    }
