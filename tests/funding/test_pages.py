@@ -193,6 +193,7 @@ def test_api_lists_tranches_within_scope_with_the_same_filters(
 
     assert [row["id"] for row in data["results"]] == [two_subdistricts[0].pk]
     assert data["results"][0]["amount"] == "600000.00"
+    assert client.get(f"/api/tranches/{two_subdistricts[1].pk}/").status_code == 404
 
 
 def test_budget_envelope_admin_shows_figures_to_finance(client, finance, two_subdistricts):
