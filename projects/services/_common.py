@@ -1,6 +1,8 @@
 """Helpers every transition shares: the audit record, the refusal and the notification."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from communities.notifications import notify_after_commit
 
@@ -29,3 +31,8 @@ def save_checked(instance, *, actor) -> None:
 def notify(*, recipients, subject: str, body: str) -> None:
     """Queue the e-mail after commit (a thin seam so tests can see what is sent)."""
     notify_after_commit(recipients=list(recipients), subject=subject, body=body)
+
+
+def portal_language():
+    """Write e-mails in the portal's language, whichever language the actor's page was in."""
+    return translation.override(settings.LANGUAGE_CODE)

@@ -15,7 +15,7 @@ from funding import services as funding_services
 
 from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
-from ._common import notify, record_change, refuse, save_checked
+from ._common import notify, portal_language, record_change, refuse, save_checked
 
 PROJECT_FIELDS = (
     "category",
@@ -117,11 +117,12 @@ def project_advance(
         funding_services.subsidy_commit_for_project(project=project, actor=actor)
     else:
         funding_services.project_stage_reached(project=project, stage=to_stage, actor=actor)
-    stage_label = str(FutureStage(to_stage).label)
-    notify(
-        recipients=subdistrict_staff_of(project.community.subdistrict_id),
-        subject=_("Future community: %(stage)s") % {"stage": stage_label},
-        body=_("%(community)s has reached the stage “%(stage)s” on %(date)s.")
-        % {"community": project.community.name, "stage": stage_label, "date": on_date},
-    )
+    with portal_language():
+        stage_label = str(FutureStage(to_stage).label)
+        notify(
+            recipients=subdistrict_staff_of(project.community.subdistrict_id),
+            subject=_("Future community: %(stage)s") % {"stage": stage_label},
+            body=_("%(community)s has reached the stage “%(stage)s” on %(date)s.")
+            % {"community": project.community.name, "stage": stage_label, "date": on_date},
+        )
     return project

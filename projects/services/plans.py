@@ -36,7 +36,7 @@ from ..models import (
     SpaceAllocation,
 )
 from ..uploads import validate_attachment
-from ._common import notify, record_change, refuse, save_checked
+from ._common import notify, portal_language, record_change, refuse, save_checked
 
 PLAN_FIELDS = (
     "year",
@@ -94,6 +94,11 @@ def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> N
 
 def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
     """Tell the people concerned the plan's new state."""
+    with portal_language():
+        _notify_state_now(plan, recipients, comment)
+
+
+def _notify_state_now(plan: GapFillingPlan, recipients, comment: str) -> None:
     body = _("Plan “%(title)s” (%(community)s, %(year)s) is now: %(state)s.") % {
         "title": plan.title,
         "community": plan.community.name,
@@ -448,12 +453,13 @@ def opinion_record(
     )
     _settle_review(plan, actor=actor)
     if decision == OpinionDecision.DISAGREE:
-        _notify_state(
-            plan,
-            users_with_roles(Role.TASKFORCE_APPROVER),
-            _("%(department)s disagrees: %(comments)s")
-            % {"department": department, "comments": comments},
-        )
+        with portal_language():
+            _notify_state_now(
+                plan,
+                users_with_roles(Role.TASKFORCE_APPROVER),
+                _("%(department)s disagrees: %(comments)s")
+                % {"department": department, "comments": comments},
+            )
     return opinion
 
 

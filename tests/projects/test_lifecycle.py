@@ -317,3 +317,11 @@ def test_the_task_force_hears_when_construction_starts(
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_start(actor=staff_hushan, plan=approved)
     assert [message.to for message in mailoutbox] == [[approver.email]]
+
+
+def test_e_mails_are_written_in_the_portal_language_whatever_page_the_actor_used(
+    plan, staff_hushan, approver, django_capture_on_commit_callbacks, mailoutbox
+):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.plan_submit(actor=staff_hushan, plan=plan)
+    assert mailoutbox[0].subject == "补短板方案：已报送"
