@@ -14,7 +14,14 @@ from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
 
 from .calculator import calculate
-from .choices import PAYABLE_STATES, RELEASED_STATES, PolicyCase, TrancheStage, TrancheState
+from .choices import (
+    PAYABLE_STATES,
+    RELEASED_STATES,
+    BudgetSource,
+    PolicyCase,
+    TrancheStage,
+    TrancheState,
+)
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
 from .money import ZERO, format_yuan
 
@@ -137,9 +144,9 @@ class Explanation:
 
 def tranche_explanation(tranche: Tranche) -> Explanation:
     """The explanation in the reader's language, recomputed from the rule as applied and the
-    inputs kept on the tranche. Warnings added beside the calculator's (a missing budget
-    envelope) are shown as recorded. If the recomputation does not give the recorded subsidy,
-    the recorded text is shown, since that is what was decided."""
+    inputs kept on the tranche, with a warning while no budget envelope covers its fiscal year
+    and source (checked now, not as it was at commitment). If the recomputation does not give
+    the recorded subsidy, the recorded text is shown, since that is what was decided."""
     recorded = Explanation(lines=list(tranche.explanation), warnings=list(tranche.warnings))
     inputs = {key: Decimal(value) for key, value in (tranche.inputs or {}).items()}
     entered = inputs.pop("entered", None)
@@ -149,9 +156,20 @@ def tranche_explanation(tranche: Tranche) -> Explanation:
         return recorded
     if result.subsidy != tranche.subsidy_total:
         return recorded
-    own = [str(line) for line in result.warnings]
-    extra = recorded.warnings[len(own) :]
-    return Explanation(lines=[str(line) for line in result.explanation], warnings=own + extra)
+    warnings = [str(line) for line in result.warnings]
+    budgeted = tranche.source != BudgetSource.NINGBO and tranche.state not in RELEASED_STATES
+    envelope = BudgetEnvelope.objects.filter(fiscal_year=tranche.fiscal_year, source=tranche.source)
+    if budgeted and not envelope.exists():
+        warnings.append(missing_envelope_message(tranche.fiscal_year, tranche.source))
+    return Explanation(lines=[str(line) for line in result.explanation], warnings=warnings)
+
+
+def missing_envelope_message(fiscal_year: int, source: str) -> str:
+    """The warning that no budget envelope covers a fiscal year and source."""
+    return _("There is no %(source)s budget envelope for %(year)s.") % {
+        "source": BudgetSource(source).label,
+        "year": fiscal_year,
+    }
 
 
 def subject_url(tranche: Tranche) -> str:

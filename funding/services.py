@@ -23,6 +23,7 @@ from .money import ZERO, format_yuan, to_fen
 from .selectors import (
     envelope_amount_refusal,
     envelope_with_figures,
+    missing_envelope_message,
     policy_in_force,
     policy_in_force_or_none,
 )
@@ -400,10 +401,7 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
         fiscal_year=fiscal_year, source=source
     )
     if not envelope.exists():
-        message = _("There is no %(source)s budget envelope for %(year)s.") % {
-            "source": BudgetSource(source).label,
-            "year": fiscal_year,
-        }
+        message = missing_envelope_message(fiscal_year, source)
         if getattr(settings, "FUNDING_REQUIRE_BUDGET_ENVELOPE", False):
             raise ValidationError(message)
         return message

@@ -422,3 +422,19 @@ def test_finance_records_the_ningbo_subsidy_received_on_the_tranche_page(
     assert "登记宁波补助到账金额" in page.content.decode()
     tranche.refresh_from_db()
     assert tranche.amount == D("2500000.00") and tranche.state == TrancheState.DUE
+
+
+def test_missing_envelope_warning_is_checked_when_the_page_is_read(client, finance, user_with_role):
+    plan = GapFillingPlanFactory(state="approved", approval_date=date.today())
+    tranche = services.subsidy_commit_for_plan(
+        plan=plan, actor=user_with_role(Role.TASKFORCE_APPROVER)
+    )
+    url = reverse("funding:tranche_detail", args=[tranche.pk])
+    login(client, finance)
+
+    before = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["explanation"].warnings
+    BudgetEnvelopeFactory(fiscal_year=tranche.fiscal_year)
+    after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["explanation"].warnings
+
+    assert before == [f"There is no City finance budget envelope for {tranche.fiscal_year}."]
+    assert after == []
