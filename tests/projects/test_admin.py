@@ -160,3 +160,13 @@ def test_a_reviewer_revising_an_opinion_starts_from_the_one_on_record(client, in
     client.force_login(reviewer)
     form = client.get(transition_url(in_review, "opinion")).context["form"]
     assert form.initial == {"decision": "agree_with_conditions", "comments": "补充消防验收"}
+
+
+def test_plan_page_query_count_does_not_grow_with_opinions_and_history(
+    client, approvable, approver, django_assert_max_num_queries
+):
+    client.force_login(approver)
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("projects:plan_detail", args=[approvable.pk]))
+    assert response.status_code == 200
+    assert len(response.context["plan"].opinions.all()) == 6
