@@ -59,6 +59,8 @@ class TrancheState(models.TextChoices):
 # Tranches in these states no longer hold budget.
 RELEASED_STATES = (TrancheState.CANCELLED, TrancheState.RETURNED)
 PAYABLE_STATES = (TrancheState.DUE, TrancheState.APPROVED)
+# Stages whose amount finance enters instead of the calculator.
+ENTERED_STAGES = (TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH)
 
 
 class EventNote(models.TextChoices):

@@ -15,6 +15,7 @@ from communities.scoping import ScopedQuerySet
 
 from .calculator import PolicyRule, Tier, TrancheShare
 from .choices import (
+    ENTERED_STAGES,
     RELEASED_STATES,
     BudgetSource,
     EventNote,
@@ -276,6 +277,15 @@ class Tranche(models.Model):
     @property
     def community(self):
         return self.subject.community
+
+    @property
+    def awaiting_amount(self) -> bool:
+        """An original-model or pass-through tranche whose amount finance has not entered yet."""
+        return (
+            self.stage in ENTERED_STAGES
+            and self.state == TrancheState.SCHEDULED
+            and not self.amount
+        )
 
     @property
     def route(self) -> str:

@@ -107,7 +107,7 @@ def worklist_for(user) -> list[WorkItem]:
     Each item links to the list filtered to exactly the tranches it counts."""
     if not has_role(user, Role.FINANCE_OFFICER):
         return []
-    awaiting = Q(state=TrancheState.SCHEDULED, amount=ZERO)
+    awaiting = Q(state=TrancheState.SCHEDULED, amount=ZERO)  # as Tranche.awaiting_amount
     counts = Tranche.objects.aggregate(
         due=Count("pk", filter=Q(state=TrancheState.DUE)),
         approved=Count("pk", filter=Q(state=TrancheState.APPROVED)),

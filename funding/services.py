@@ -17,7 +17,7 @@ from communities.roles import Role, subdistrict_staff_of
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
 from .calculator import PolicyRule, SubsidyResult, calculate
-from .choices import BudgetSource, EventNote, PolicyCase, TrancheStage, TrancheState
+from .choices import ENTERED_STAGES, BudgetSource, EventNote, PolicyCase, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
 from .selectors import (
@@ -29,8 +29,6 @@ from .selectors import (
 )
 from .tasks import build_disbursement_export
 
-# Stages whose amount finance enters instead of the calculator.
-ENTERED_STAGES = (TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH)
 # Which tranche a future-community stage makes due.
 STAGE_TRIGGERS = {
     FutureStage.JOINT_ACCEPTANCE_PASSED: TrancheStage.FUTURE_JOINT_ACCEPTANCE,

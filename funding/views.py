@@ -15,15 +15,13 @@ from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
 from communities.roles import Role, has_role
 
 from . import services
-from .choices import PAYABLE_STATES, TrancheState
+from .choices import ENTERED_STAGES, PAYABLE_STATES, TrancheState
 from .exports import export_path
 from .filtersets import TrancheFilterSet
 from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
 from .models import DisbursementExport, Tranche
 from .permissions import SUBSIDY_READERS
 from .selectors import subject_url, tranche_explanation
-
-ENTERED_STAGES = services.ENTERED_STAGES
 
 
 class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):

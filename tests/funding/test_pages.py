@@ -438,3 +438,18 @@ def test_missing_envelope_warning_is_checked_when_the_page_is_read(client, finan
 
     assert before == [f"There is no City finance budget envelope for {tranche.fiscal_year}."]
     assert after == []
+
+
+def test_an_amount_finance_has_not_entered_reads_as_to_be_entered(client, finance, user_with_role):
+    project = FutureCommunityProjectFactory(
+        funding_mode="original", plan_year=None, provincial_batch=3
+    )
+    services.subsidy_commit_for_project(
+        project=project, actor=user_with_role(Role.TASKFORCE_APPROVER)
+    )
+    login(client, finance)
+
+    listed = client.get(reverse("funding:tranche_list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    table = listed.content.decode().split('data-testid="tranche-table"')[1]
+    assert "待录入" in table and "0.00" not in table
