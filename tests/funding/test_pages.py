@@ -453,3 +453,18 @@ def test_an_amount_finance_has_not_entered_reads_as_to_be_entered(client, financ
 
     table = listed.content.decode().split('data-testid="tranche-table"')[1]
     assert "待录入" in table and "0.00" not in table
+
+
+def test_finance_cancels_and_records_a_return_through_the_pages(client, finance, two_subdistricts):
+    due = two_subdistricts[0]
+    paid = TrancheFactory(state=TrancheState.PAID, voucher_number="PZ-3", paid_on=date(2024, 7, 1))
+    login(client, finance)
+
+    client.post(reverse("funding:tranche_cancel", args=[due.pk]), {"reason": "方案撤回"})
+    client.post(reverse("funding:tranche_return", args=[paid.pk]), {"reason": "审计退回"})
+
+    due.refresh_from_db()
+    paid.refresh_from_db()
+    assert (due.state, paid.state) == (TrancheState.CANCELLED, TrancheState.RETURNED)
+    assert due.events.get(to_state="cancelled").comment == "方案撤回"
+    assert "审计退回" in paid.note
