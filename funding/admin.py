@@ -116,10 +116,22 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
 class TrancheAdmin(ScopedModelAdmin):
     """Tranches read-only: their state changes only through finance's pages."""
 
-    list_display = ["__str__", "subdistrict", "stage", "amount", "state", "fiscal_year", "due_on"]
+    list_display = [
+        "__str__",
+        "subdistrict",
+        "stage",
+        "tranche_amount",
+        "state",
+        "fiscal_year",
+        "due_on",
+    ]
     list_filter = ["state", "stage", "fiscal_year", "subdistrict"]
     list_select_related = ["subdistrict", "plan", "project__community"]
     search_fields = ["voucher_number", "plan__title", "project__community__name"]
+
+    @admin.display(description=_("amount (yuan)"), ordering="amount")
+    def tranche_amount(self, obj):
+        return format_yuan(obj.amount)
 
     def has_add_permission(self, request):
         return False

@@ -239,6 +239,8 @@ def test_tranche_admin_is_read_only_and_scoped(client, staff_hushan, two_subdist
     other = two_subdistricts[1]
 
     assert client.get(reverse("admin:funding_tranche_change", args=[other.pk])).status_code == 404
+    listed = client.get(reverse("admin:funding_tranche_changelist")).content.decode()
+    assert "600,000.00" in listed and "300,000.00" not in listed
     assert Tranche.objects.count() == 2
 
 
