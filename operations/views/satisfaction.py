@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, FormView
@@ -101,5 +102,7 @@ class SurveyTemplateView(RoleRequiredMixin, View):
 
     def get(self, request):
         response = HttpResponse(survey_template(), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="satisfaction-survey-template.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=str(_("satisfaction-survey-template.xlsx"))
+        )
         return response

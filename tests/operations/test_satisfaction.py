@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -221,6 +222,7 @@ def test_a_period_excel_turned_into_a_date_is_read_as_its_month(staff_hushan, hu
 def test_the_template_keeps_codes_and_periods_as_text(client, staff_hushan):
     client.force_login(staff_hushan)
     response = client.get(reverse("operations:satisfaction_template"))
+    assert "满意度调查表模板.xlsx" in unquote(response["Content-Disposition"])
     sheet = load_workbook(BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == ["社区编码", "期间", "满意度得分", "调查人数"]
     assert sheet["A2"].number_format == "@" and sheet["B2"].number_format == "@"
