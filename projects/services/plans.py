@@ -379,12 +379,9 @@ def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
         ),
     )
     plan.review_round += 1
-    _move(
-        plan,
-        actor=actor,
-        to_state=PlanState.IN_JOINT_REVIEW,
-        comment=_("Review round %(round)s") % {"round": plan.review_round},
-    )
+    with portal_language():  # the audit trail reads the same for everyone
+        comment = _("Review round %(round)s") % {"round": plan.review_round}
+    _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
     reviewers = users_with_roles(Role.DEPARTMENT_REVIEWER).filter(
         department__is_joint_reviewer=True
     )
@@ -412,15 +409,17 @@ def _settle_review(plan: GapFillingPlan, *, actor) -> None:
     """Approvable once every required department agrees; back in review when one stops agreeing."""
     missing = missing_agreements(plan)
     if not missing and plan.state == PlanState.IN_JOINT_REVIEW:
-        comment = _("Every required department agreed in round %(round)s.") % {
-            "round": plan.review_round
-        }
+        with portal_language():
+            comment = _("Every required department agreed in round %(round)s.") % {
+                "round": plan.review_round
+            }
         _move(plan, actor=actor, to_state=PlanState.APPROVABLE, comment=comment)
         _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
     elif missing and plan.state == PlanState.APPROVABLE:
-        comment = _("No agreement any more from %(departments)s.") % {
-            "departments": "、".join(str(department) for department in missing)
-        }
+        with portal_language():
+            comment = _("No agreement any more from %(departments)s.") % {
+                "departments": "、".join(str(department) for department in missing)
+            }
         _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
 
 

@@ -325,3 +325,14 @@ def test_e_mails_are_written_in_the_portal_language_whatever_page_the_actor_used
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.plan_submit(actor=staff_hushan, plan=plan)
     assert mailoutbox[0].subject == "补短板方案：已报送"
+
+
+def test_system_comments_in_the_audit_trail_are_in_the_portal_language(
+    plan, staff_hushan, approver, reviewers
+):
+    with translation.override("en"):
+        services.plan_submit(actor=staff_hushan, plan=plan)
+        services.plan_open_review(actor=approver, plan=plan)
+        agree_all(plan, reviewers)
+    comments = list(plan.status_changes.values_list("comment", flat=True))
+    assert comments[-2:] == ["第 1 轮会审", "第 1 轮会审各相关部门均已同意。"]
