@@ -70,3 +70,9 @@ def test_supervisor_requests_a_report_and_reads_it(page, live_server, screenshot
     with page.expect_download() as download:
         page.get_by_test_id("report-file").click()
     assert download.value.suggested_filename == "督导报表-2025-06.xlsx"
+
+    # The same figures, written in English for an English reader.
+    page.select_option("select[name=language]", "en")
+    expect(page.get_by_test_id("section-supervise")).to_contain_text("Failed assessment")
+    expect(page.get_by_test_id("section-starts")).to_contain_text("Still to start")
+    screenshot("operations-report-done-en")
