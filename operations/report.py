@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from communities.choices import Route
 from communities.models import Community, Subdistrict
@@ -40,7 +41,10 @@ PRAISE, SUPERVISE = "praise", "supervise"
 
 
 def _interpolate(message, params: dict) -> str:
-    return str(message) % {name: str(value) for name, value in params.items()}
+    # Numbers stay numbers, so a plural message can choose its form by them.
+    return message % {
+        name: str(value) if isinstance(value, Promise) else value for name, value in params.items()
+    }
 
 
 def _join(separator: str, items) -> str:
@@ -225,7 +229,11 @@ class ReportBuilder:
                         PRAISE,
                         _("On target"),
                         _fmt(
-                            _("%(year)s: all %(quota)s gap-filling communities started"),
+                            ngettext_lazy(
+                                "%(year)s: the %(quota)s gap-filling community started",
+                                "%(year)s: all %(quota)s gap-filling communities started",
+                                "quota",
+                            ),
                             year=year,
                             quota=quota,
                         ),
@@ -236,7 +244,11 @@ class ReportBuilder:
                         PRAISE,
                         _("Fast progress"),
                         _fmt(
-                            _("%(year)s: all %(quota)s communities already started in %(month)s"),
+                            ngettext_lazy(
+                                "%(year)s: the %(quota)s community already started in %(month)s",
+                                "%(year)s: all %(quota)s communities already started in %(month)s",
+                                "quota",
+                            ),
                             year=year,
                             quota=quota,
                             month=self.period,

@@ -206,3 +206,11 @@ def test_a_start_after_the_month_does_not_count(city):
     praise = {(r[0], r[1]) for r in section(report, "praise")["rows"]}
     assert ("浒山", "进度完成快") not in praise
     assert ("浒山", "完成目标") in praise
+
+
+def test_english_counts_read_in_the_singular_too(city):
+    report = build_report(period=PERIOD, today=TODAY, languages=("en",))
+    praise = {s["key"]: s for s in report["translations"]["en"]}["praise"]["rows"]
+    details = [detail for _name, _reason, detail in praise]
+    assert "2025: the 1 community already started in 2025-06" in details
+    assert "2024: all 2 gap-filling communities started" in details
