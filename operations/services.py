@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_after_commit
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
-from communities.roles import Role, subdistrict_staff_of
+from communities.roles import Role, has_role, subdistrict_staff_of
 from projects.choices import FutureStage
 
 from .choices import (
@@ -80,11 +80,32 @@ def operator_create(*, actor, fields: dict[str, Any]) -> Operator:
     return _save(Operator(), actor=actor, fields=fields)
 
 
+def operator_editable_by(actor, operator: Operator) -> bool:
+    """Assessors change any operator; subdistrict staff only one that works for no other
+    subdistrict, so one subdistrict never rewrites another's contract partner."""
+    if not has_role(actor, *CONTRACT_WRITERS):
+        return False
+    if actor.is_superuser or actor.subdistrict_id is None:
+        return True
+    return not (
+        OperatingContract.objects.filter(operator=operator)
+        .exclude(subdistrict_id=actor.subdistrict_id)
+        .exists()
+    )
+
+
 @transaction.atomic
 def operator_update(*, actor, operator: Operator, fields: dict[str, Any]) -> Operator:
     """Change an operator's details."""
     ensure_role(actor, *CONTRACT_WRITERS)
     locked = Operator.objects.select_for_update().get(pk=operator.pk)
+    if not operator_editable_by(actor, locked):
+        raise PermissionDenied(
+            _(
+                "This operator also works for other subdistricts; ask the operations assessor "
+                "to change its details."
+            )
+        )
     return _save(locked, actor=actor, fields=fields)
 
 

@@ -55,6 +55,7 @@ class OperatorDetailView(ReadPageMixin, DetailView):
             assessments=selectors.contract_assessments(
                 user=self.request.user, contract__operator=self.object
             ),
+            can_edit=services.operator_editable_by(self.request.user, self.object),
         )
         return super().get_context_data(**kwargs)
 

@@ -366,3 +366,22 @@ def test_the_chain_card_is_only_for_elderly_care_operators(client, staff_hushan)
     assert "elderly-chains" not in page.content.decode()
     page = client.get(reverse("operations:operator_detail", args=[elderly_care.pk]))
     assert "elderly-chains" in page.content.decode()
+
+
+def test_staff_change_an_operator_only_while_it_works_for_them_alone(
+    client, staff_hushan, assessor, hushan, gutang
+):
+    operator = OperatorFactory(name="共用机构")
+    ContractFactory(subdistrict=hushan, operator=operator)
+    services.operator_update(actor=staff_hushan, operator=operator, fields={"phone": "1"})
+    ContractFactory(subdistrict=gutang, operator=operator)
+    with pytest.raises(PermissionDenied):
+        services.operator_update(actor=staff_hushan, operator=operator, fields={"name": "改名"})
+    edit_url = reverse("operations:operator_edit", args=[operator.pk])
+    client.force_login(staff_hushan)
+    assert edit_url not in client.get(operator.get_absolute_url()).content.decode()
+    services.operator_update(actor=assessor, operator=operator, fields={"name": "改名"})
+    client.force_login(assessor)
+    assert edit_url in client.get(operator.get_absolute_url()).content.decode()
+    operator.refresh_from_db()
+    assert (operator.name, operator.phone) == ("改名", "1")
