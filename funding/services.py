@@ -171,6 +171,7 @@ def project_stage_reached(*, project, stage: str, actor, on: date | None = None)
 @transaction.atomic
 def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
     """Finance records the Ningbo subsidy received for a named leading project; it becomes due."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
     tranche = _locked_tranche(project=project, stage=TrancheStage.NINGBO_PASSTHROUGH)
     if tranche is None:
         raise ValidationError(
@@ -181,7 +182,9 @@ def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
 
 @transaction.atomic
 def operations_reward_make_due(*, project, actor) -> Tranche:
-    """After a passed operations assessment of a named project: the 600,000 reward, due."""
+    """After a passed operations assessment of a named project: the 600,000 reward, due.
+    Confirmed by the operations assessor (DESIGN §1: 融媒体中心 confirms operating rewards)."""
+    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
     if project.stage != FutureStage.NAMED:
         raise ValidationError(
             _("The operations reward needs a provincially named future community.")

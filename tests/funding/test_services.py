@@ -403,3 +403,16 @@ def test_a_stage_makes_its_tranche_due_from_the_day_it_was_reached(budget, appro
 
     assert tranche.due_on == reached
     assert named.due_on == project.named_date
+
+
+def test_only_finance_records_ningbo_receipts_and_only_the_assessor_confirms_rewards(
+    budget, approver, finance
+):
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    services.project_stage_reached(project=project, stage="named", actor=approver)
+
+    with pytest.raises(PermissionDenied):
+        services.passthrough_record_receipt(project=project, amount=D("1"), actor=approver)
+    with pytest.raises(PermissionDenied):
+        services.operations_reward_make_due(project=project, actor=finance)
+    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
