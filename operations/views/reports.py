@@ -40,6 +40,7 @@ class ReportListView(ReadPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         if has_role(self.request.user, *REPORT_WRITERS):
+            kwargs.setdefault("latest_month", timezone.localdate().strftime("%Y-%m"))
             kwargs.setdefault(
                 "request_form",
                 ReportRequestForm(

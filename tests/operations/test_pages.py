@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.roles import Role
 from operations import services
@@ -140,8 +141,8 @@ def test_the_supervisor_requests_and_reads_a_report(client, supervisor, media_ro
     client.force_login(supervisor)
     listing = client.get(reverse("operations:report_list"))
     assert 'type="month"' in listing.content.decode()
-    with pytest.MonkeyPatch.context():
-        response = client.post(reverse("operations:report_request"), {"period": "2025-06"})
+    assert f'max="{timezone.localdate():%Y-%m}"' in listing.content.decode()
+    response = client.post(reverse("operations:report_request"), {"period": "2025-06"})
     assert response.status_code == 302
     report = SupervisionReport.objects.get()
     assert response["Location"] == report.get_absolute_url()
