@@ -75,6 +75,8 @@ def test_warnings_above_the_cap(db, capsys):
         ["--route", "future", "--investment", "lots"],
         ["--route", "gap", "--investment", "100", "--policy-fee", "200"],
         ["--route", "somewhere", "--investment", "100"],
+        ["--route", "future", "--investment", "100", "--policy-fee", "10"],
+        ["--route", "future", "--investment", "100", "--settled", "90"],
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(db, capsys, args):

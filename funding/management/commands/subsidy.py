@@ -83,6 +83,8 @@ class Command(BaseCommand):
                 on = timezone.datetime.strptime(options["on"], "%Y-%m-%d").date()
             except ValueError:
                 raise UsageError(f"not a date: {options['on']!r}") from None
+        if options["route"] == "future" and (fee or settled is not None):
+            raise UsageError("--policy-fee and --settled apply to the gap route only")
         if options["route"] == "gap":
             case = PolicyCase.GAP_FILLING
         elif options["category"] == "new_build":
