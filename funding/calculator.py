@@ -294,7 +294,7 @@ def _tranche_lines(schedule, tranches) -> list[str]:
     lines = []
     for share, (stage, amount) in zip(schedule, tranches, strict=True):
         lines.append(
-            _("Tranche %(stage)s (%(percent)s): %(amount)s.")
+            _("Tranche “%(stage)s” (%(percent)s): %(amount)s.")
             % {
                 "stage": stage_label(stage),
                 "percent": format_percent(share.percent),
