@@ -27,6 +27,8 @@ COLUMNS = [
 REQUIRED = ("community", "period", "score")
 MAX_ROWS = 5000
 TEMPLATE_ROWS = 1000
+# More people than any community has: a typo, and more than the column holds.
+MAX_RESPONDENTS = 1_000_000
 
 
 @dataclass
@@ -118,7 +120,11 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
     problems.extend(_check_score(_text(values.get("score")), row))
     respondents = _text(values.get("respondents"))
     if respondents:
-        if respondents.isdigit():
+        if respondents.isdigit() and int(respondents) > MAX_RESPONDENTS:
+            problems.append(
+                _("%(value)s respondents are more than a community has") % {"value": respondents}
+            )
+        elif respondents.isdigit():
             row["respondents"] = int(respondents)
         else:
             problems.append(

@@ -211,6 +211,16 @@ def test_survey_scores_that_are_no_usable_number_are_row_errors(
     assert not SatisfactionScore.objects.exists()
 
 
+def test_an_absurd_number_of_respondents_is_a_row_error(staff_hushan, hushan):
+    CommunityFactory(subdistrict=hushan, code="hs-01")
+    with pytest.raises(ValidationError) as caught:
+        services.satisfaction_import(
+            actor=staff_hushan, file=workbook([("hs-01", "2025-H1", 90, 99999999999)])
+        )
+    [message] = caught.value.messages
+    assert message.startswith("第 2 行") and "99999999999" in message
+
+
 def test_a_period_excel_turned_into_a_date_is_read_as_its_month(staff_hushan, hushan):
     community = CommunityFactory(subdistrict=hushan, code="hs-01")
     services.satisfaction_import(
