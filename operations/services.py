@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_after_commit
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
-from communities.roles import Role, has_role, subdistrict_staff_of
+from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
 from projects.choices import FutureStage
 
 from .choices import (
@@ -568,9 +568,12 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
 
 
 def _notify_requester(report: SupervisionReport) -> None:
-    """Tell whoever asked for the report that it is ready, or that it failed."""
+    """Tell whoever asked for the report (the supervisors, when the schedule asked) that it is
+    ready, or that it failed."""
     if report.requested_by is None:
-        return
+        recipients = users_with_roles(Role.SUPERVISOR)
+    else:
+        recipients = [report.requested_by]
     if report.state == ReportState.DONE:
         subject = _("Supervision report %(period)s is ready")
         body = _("The report and its Excel file are in the portal.")
@@ -578,7 +581,7 @@ def _notify_requester(report: SupervisionReport) -> None:
         subject = _("Supervision report %(period)s failed")
         body = _("The error is recorded on the report's page, where it can be tried again.")
     notify_after_commit(
-        recipients=[report.requested_by],
+        recipients=recipients,
         subject=subject % {"period": report.period},
         body=body,
     )

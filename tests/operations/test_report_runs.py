@@ -106,8 +106,10 @@ def test_a_failure_is_recorded_and_can_be_retried(
 
 
 def test_the_monthly_task_asks_for_the_month_before(
-    db, media_root, monkeypatch, django_capture_on_commit_callbacks
+    supervisor, media_root, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
+    supervisor.email = "supervisor@example.org"
+    supervisor.save()
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2026, 1, 1))
     with django_capture_on_commit_callbacks(execute=True):
         pk = tasks.request_monthly_supervision_report()
@@ -115,6 +117,10 @@ def test_the_monthly_task_asks_for_the_month_before(
     assert report.period == "2025-12"
     assert report.requested_by is None
     assert report.state == ReportState.DONE  # eager in tests: built at once
+    # No one asked, so every supervisor hears that the month's report is ready.
+    assert [(m.to, "2025-12" in m.subject) for m in mailoutbox] == [
+        (["supervisor@example.org"], True)
+    ]
 
 
 def test_previous_month():
