@@ -44,6 +44,12 @@ from .workbook import report_workbook
 logger = logging.getLogger(__name__)
 
 
+def _portal_language():
+    """Text that others read later (e-mails, recorded errors) is written in the portal's
+    language, whatever language the actor's page was in."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _save(instance, *, actor, fields: dict[str, Any] | None = None):
     """Apply the fields, validate the whole row, record who changed it, save."""
     for name, value in (fields or {}).items():
@@ -357,12 +363,13 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
         from funding.services import operations_reward_make_due
 
         operations_reward_make_due(project=project, actor=actor)
-    notify_after_commit(
-        recipients=subdistrict_staff_of(locked.subdistrict_id),
-        subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
-        body=_("Total %(total)s, grade %(grade)s.")
-        % {"total": locked.total, "grade": locked.get_grade_display()},
-    )
+    with _portal_language():
+        notify_after_commit(
+            recipients=subdistrict_staff_of(locked.subdistrict_id),
+            subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
+            body=_("Total %(total)s, grade %(grade)s.")
+            % {"total": locked.total, "grade": locked.get_grade_display()},
+        )
     return locked
 
 
@@ -442,15 +449,14 @@ STALE_AFTER = timedelta(minutes=30)
 def _abandon_stale_reports(period: str) -> None:
     """Record builds of the month that were queued or started too long ago as failed."""
     cutoff = timezone.now() - STALE_AFTER
+    with _portal_language():
+        error = _("The build did not finish within %(minutes)s minutes and was abandoned.") % {
+            "minutes": int(STALE_AFTER.total_seconds() // 60)
+        }
     SupervisionReport.objects.filter(period=period).filter(
         Q(state=ReportState.RUNNING, started_at__lt=cutoff)
         | Q(state=ReportState.QUEUED, requested_at__lt=cutoff)
-    ).update(
-        state=ReportState.FAILED,
-        error=_("The build did not finish within %(minutes)s minutes and was abandoned.")
-        % {"minutes": int(STALE_AFTER.total_seconds() // 60)},
-        finished_at=timezone.now(),
-    )
+    ).update(state=ReportState.FAILED, error=error, finished_at=timezone.now())
 
 
 def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
@@ -574,14 +580,13 @@ def _notify_requester(report: SupervisionReport) -> None:
         recipients = users_with_roles(Role.SUPERVISOR)
     else:
         recipients = [report.requested_by]
-    if report.state == ReportState.DONE:
-        subject = _("Supervision report %(period)s is ready")
-        body = _("The report and its Excel file are in the portal.")
-    else:
-        subject = _("Supervision report %(period)s failed")
-        body = _("The error is recorded on the report's page, where it can be tried again.")
-    notify_after_commit(
-        recipients=recipients,
-        subject=subject % {"period": report.period},
-        body=body,
-    )
+    with _portal_language():
+        if report.state == ReportState.DONE:
+            subject = _("Supervision report %(period)s is ready")
+            body = _("The report and its Excel file are in the portal.")
+        else:
+            subject = _("Supervision report %(period)s failed")
+            body = _("The error is recorded on the report's page, where it can be tried again.")
+        notify_after_commit(
+            recipients=recipients, subject=subject % {"period": report.period}, body=body
+        )

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.roles import Role
 from funding.choices import TrancheStage, TrancheState
@@ -15,7 +15,7 @@ from operations import services
 from operations.choices import AssessmentState, Grade, OperationKind
 from operations.grading import grade_for, weighted_total
 from operations.models import AssessmentScheme, OperationsAssessment
-from tests.factories import FutureCommunityProjectFactory
+from tests.factories import FutureCommunityProjectFactory, UserFactory
 from tests.funding.factories import BudgetEnvelopeFactory
 
 from .factories import ContractFactory
@@ -220,6 +220,25 @@ def test_contract_assessments_never_pay_a_reward(assessor):
     services.assessment_submit(actor=assessor, assessment=assessment)
     services.assessment_confirm(actor=assessor, assessment=assessment)
     assert not Tranche.objects.exists()
+
+
+def test_the_subdistricts_staff_hear_of_a_confirmation_in_the_portals_language(
+    assessor, hushan, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(
+        roles=[Role.SUBDISTRICT_STAFF], subdistrict=hushan, email="staff@example.org"
+    )
+    UserFactory(roles=[Role.SUPERVISOR], subdistrict=hushan, email="other@example.org")
+    contract = ContractFactory(subdistrict=hushan)
+    assessment = services.assessment_create(
+        actor=assessor, contract=contract, period="2025-H1", scores=uniform(95)
+    )
+    services.assessment_submit(actor=assessor, assessment=assessment)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.assessment_confirm(actor=assessor, assessment=assessment)
+    [mail] = mailoutbox
+    assert mail.to == [staff.email]
+    assert "运营考核已确认" in mail.subject and "优秀" in mail.body
 
 
 def test_a_later_scheme_change_leaves_past_assessments_as_graded(client, assessor, scheme):
