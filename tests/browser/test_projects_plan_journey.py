@@ -73,7 +73,7 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     plan = GapFillingPlan.objects.get()
     assert page.locator("[data-testid=attachments]").inner_text().count("建设方案.pdf") == 1
     page.click("button[data-action=submit]")
-    page.wait_for_selector("button[data-action=withdraw]")
+    page.wait_for_selector("[data-testid=withdraw-toggle]")
 
     # The task force opens the joint review; each department gives its opinion in the admin.
     switch_user(page, live_server, "taskforce_approver")
