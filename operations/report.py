@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from communities.choices import Route
 from communities.models import Community, Subdistrict
@@ -47,13 +47,14 @@ def _interpolate(message, params: dict) -> str:
     }
 
 
-def _join(separator: str, items) -> str:
-    return separator.join(str(item) for item in items)
+def _join(separator, items) -> str:
+    return str(separator).join(str(item) for item in items)
 
 
 # Text that is translated when it is written out, so one build serves every language.
 _fmt = lazy(lambda message, **params: _interpolate(message, params), str)
 _lazy_join = lazy(_join, str)
+BETWEEN_ITEMS = pgettext_lazy("between problems", "; ")
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ class ReportBuilder:
                 )
             )
         for name, entries in late.items():
-            self._reason(name, SUPERVISE, _("Slow progress"), _lazy_join("; ", entries))
+            self._reason(name, SUPERVISE, _("Slow progress"), _lazy_join(BETWEEN_ITEMS, entries))
         return _table(
             "overdue",
             _("Overdue steps"),
@@ -463,7 +464,7 @@ class ReportBuilder:
                     SUPERVISE,
                     _("Low resident satisfaction"),
                     _lazy_join(
-                        "; ",
+                        BETWEEN_ITEMS,
                         [
                             _fmt(
                                 _("%(community)s %(score)s (%(period)s)"),

@@ -9,7 +9,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
@@ -115,7 +115,8 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
     try:
         validate_period_begun(period)
     except ValidationError as error:
-        problems.extend(error.messages)
+        # A validator speaks in sentences; in a row's list its full stop would double up.
+        problems.extend(message.rstrip("。.") for message in error.messages)
     row["period"] = period
     problems.extend(_check_score(_text(values.get("score")), row))
     respondents = _text(values.get("respondents"))
@@ -171,7 +172,7 @@ def read_survey(file, *, actor) -> SurveyReading:
         if problems:
             reading.errors.append(
                 _("Row %(row)s: %(problems)s.")
-                % {"row": row_number, "problems": "; ".join(problems)}
+                % {"row": row_number, "problems": pgettext("between problems", "; ").join(problems)}
             )
         else:
             reading.rows.append(row)

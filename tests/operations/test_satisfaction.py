@@ -120,6 +120,7 @@ def test_survey_import_is_all_or_nothing_with_row_errors(staff_hushan, hushan, g
     assert "gt-01" in messages[1]
     assert "101" in messages[2]
     assert "2099" in messages[3]  # has not begun
+    assert "。；" not in messages[2] and "；" in messages[2]  # score and respondents, one list
     assert "2" in messages[4]  # row 7 repeats row 2's community and period
     assert not SatisfactionScore.objects.exists()
 
