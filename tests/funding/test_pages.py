@@ -470,3 +470,18 @@ def test_finance_cancels_and_records_a_return_through_the_pages(client, finance,
     assert (due.state, paid.state) == (TrancheState.CANCELLED, TrancheState.RETURNED)
     assert due.events.get(to_state="cancelled").comment == "方案撤回"
     assert "审计退回" in paid.note
+
+
+def test_a_project_tranche_links_to_its_project_page(client, finance):
+    project = FutureCommunityProjectFactory()
+    tranche = TrancheFactory(
+        plan=None,
+        project=project,
+        subdistrict=project.community.subdistrict,
+        stage="future_approval",
+    )
+    login(client, finance)
+
+    response = client.get(reverse("funding:tranche_detail", args=[tranche.pk]))
+
+    assert response.context["subject_url"] == reverse("projects:future_detail", args=[project.pk])
