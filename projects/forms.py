@@ -1,6 +1,5 @@
 """Forms of the plan pages and the admin's transition buttons; services do the saving."""
 
-import datetime
 from decimal import Decimal
 
 from django import forms
@@ -243,7 +242,7 @@ class AdvanceForm(forms.Form):
     """A future-community project's next stage and the date it was reached."""
 
     to_stage = forms.ChoiceField(label=_("Next stage"), choices=FutureStage.choices)
-    on_date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=datetime.date.today)
+    on_date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     comment = forms.CharField(label=_("Comment"), required=False)
 
     def __init__(self, *args, project: FutureCommunityProject, **kwargs):

@@ -1,8 +1,11 @@
 """Helpers every transition shares: the audit record, the refusal and the notification."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from communities.notifications import notify_after_commit
 
@@ -36,3 +39,22 @@ def notify(*, recipients, subject: str, body: str) -> None:
 def portal_language():
     """Write e-mails in the portal's language, whichever language the actor's page was in."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def check_day(
+    field: str, day: datetime.date | None, *, not_before: datetime.date | None = None, what=""
+) -> None:
+    """A reported day is given, not in the future, and not before the step it follows."""
+    if day is None:
+        raise ValidationError({field: _("Give the date.")})
+    if day > timezone.localdate():
+        raise ValidationError(
+            {field: _("The date %(day)s is in the future.") % {"day": day.isoformat()}}
+        )
+    if not_before is not None and day < not_before:
+        raise ValidationError(
+            {
+                field: _("The date %(day)s is before %(what)s (%(before)s).")
+                % {"day": day.isoformat(), "what": what, "before": not_before.isoformat()}
+            }
+        )

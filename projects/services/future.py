@@ -15,7 +15,7 @@ from funding import services as funding_services
 
 from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
-from ._common import notify, portal_language, record_change, refuse, save_checked
+from ._common import check_day, notify, portal_language, record_change, refuse, save_checked
 
 PROJECT_FIELDS = (
     "category",
@@ -97,8 +97,7 @@ def project_advance(
             stage=current,
             next=str(FutureStage(expected).label),
         )
-    if on_date is None:
-        raise ValidationError({"on_date": _("Give the date of this step.")})
+    check_day("on_date", on_date)
     from_stage = project.stage
     project.stage = to_stage
     if to_stage == FutureStage.APPROVED:

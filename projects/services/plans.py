@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.choices import Route, SpaceAvailability
@@ -36,7 +35,7 @@ from ..models import (
     SpaceAllocation,
 )
 from ..uploads import validate_attachment
-from ._common import notify, portal_language, record_change, refuse, save_checked
+from ._common import check_day, notify, portal_language, record_change, refuse, save_checked
 
 PLAN_FIELDS = (
     "year",
@@ -112,25 +111,6 @@ def _notify_state_now(plan: GapFillingPlan, recipients, comment: str) -> None:
         subject=_("Gap-filling plan: %(state)s") % {"state": _state_label(plan)},
         body=body,
     )
-
-
-def _check_day(
-    field: str, day: datetime.date | None, *, not_before: datetime.date | None, what: str
-) -> None:
-    """A reported day is given, not in the future, and not before the step it follows."""
-    if day is None:
-        raise ValidationError({field: _("Give the date.")})
-    if day > timezone.localdate():
-        raise ValidationError(
-            {field: _("The date %(day)s is in the future.") % {"day": day.isoformat()}}
-        )
-    if not_before is not None and day < not_before:
-        raise ValidationError(
-            {
-                field: _("The date %(day)s is before %(what)s (%(before)s).")
-                % {"day": day.isoformat(), "what": what, "before": not_before.isoformat()}
-            }
-        )
 
 
 # --- content -------------------------------------------------------------------------------
@@ -505,7 +485,7 @@ def plan_approve(
         )
     if not (approval_number or "").strip():
         raise ValidationError({"approval_number": _("Give the approval document number.")})
-    _check_day("approval_date", approval_date, not_before=None, what="")
+    check_day("approval_date", approval_date)
     plan.approval_number = approval_number.strip()
     plan.approval_date = approval_date
     _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
@@ -562,7 +542,7 @@ def progress_report(
     )
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
-    _check_day("on_date", on_date, **_after_last_progress(plan))
+    check_day("on_date", on_date, **_after_last_progress(plan))
     if percent < plan.progress_percent:
         raise ValidationError(
             {
@@ -597,7 +577,7 @@ def plan_complete(
         states=[PlanState.UNDER_CONSTRUCTION],
         refusal=_("A plan in state “%(state)s” cannot be completed; it is not under construction."),
     )
-    _check_day("on_date", on_date, **_after_last_progress(plan))
+    check_day("on_date", on_date, **_after_last_progress(plan))
     ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
     plan.progress_percent = 100
     _move(plan, actor=actor, to_state=PlanState.COMPLETED, comment=note)
@@ -623,7 +603,7 @@ def plan_accept(
     )
     if settled_investment is None:
         raise ValidationError({"settled_investment": _("Give the settled investment.")})
-    _check_day("acceptance_date", acceptance_date, **_after_last_progress(plan))
+    check_day("acceptance_date", acceptance_date, **_after_last_progress(plan))
     if settled_investment < 0:
         raise ValidationError(
             {"settled_investment": _("The settled investment cannot be negative.")}

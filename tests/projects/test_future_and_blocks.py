@@ -165,3 +165,17 @@ def test_block_list_filters_pilots(client, approver):
     assert names == ["群丰社区"]
     assert len(client.get(url + "?is_pilot=").context["rows"]) == 2
     assert 'class="form-select"' in client.get(url).content.decode()
+
+
+def test_a_stage_reached_in_the_future_is_refused(approver):
+    project = FutureCommunityProjectFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.project_advance(
+            actor=approver,
+            project=project,
+            to_stage=FutureStage.PLAN_REVIEWED,
+            on_date=datetime.date.today() + datetime.timedelta(days=2),
+        )
+    assert "on_date" in refused.value.message_dict
+    project.refresh_from_db()
+    assert project.stage == FutureStage.PLANNING
