@@ -3,6 +3,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -71,6 +74,7 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
         "committed",
         "paid",
         "remaining",
+        "tranches",
     ]
     list_filter = ["source", "fiscal_year"]
 
@@ -95,6 +99,12 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("remaining"), ordering="remaining")
     def remaining(self, obj):
         return format_yuan(obj.remaining)
+
+    @admin.display(description=_("tranches"))
+    def tranches(self, obj):
+        url = reverse("funding:tranche_list")
+        query = urlencode({"fiscal_year": obj.fiscal_year, "source": obj.source})
+        return format_html('<a href="{}?{}">{}</a>', url, query, _("Show"))
 
     def has_add_permission(self, request):
         return has_role(request.user, Role.FINANCE_OFFICER)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Subdistrict
 
-from .choices import PolicyRoute, TrancheStage, TrancheState
+from .choices import BudgetSource, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
 
 
@@ -20,7 +20,7 @@ def subdistricts_for(request):
 
 
 class TrancheFilterSet(django_filters.FilterSet):
-    """State, stage, route, subdistrict, fiscal year and due-date range."""
+    """State, stage, route, subdistrict, fiscal year, budget source and due-date range."""
 
     state = django_filters.ChoiceFilter(label=_("State"), choices=TrancheState.choices)
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=TrancheStage.choices)
@@ -31,6 +31,7 @@ class TrancheFilterSet(django_filters.FilterSet):
         label=_("Subdistrict"), queryset=lambda request: subdistricts_for(request)
     )
     fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"))
+    source = django_filters.ChoiceFilter(label=_("Budget source"), choices=BudgetSource.choices)
     due_from = django_filters.DateFilter(
         label=_("Due from"),
         field_name="due_on",
@@ -46,7 +47,16 @@ class TrancheFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Tranche
-        fields = ["state", "stage", "route", "subdistrict", "fiscal_year", "due_from", "due_to"]
+        fields = [
+            "state",
+            "stage",
+            "route",
+            "subdistrict",
+            "fiscal_year",
+            "source",
+            "due_from",
+            "due_to",
+        ]
 
     def filter_route(self, queryset, name, value):
         if value == PolicyRoute.GAP:

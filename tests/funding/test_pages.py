@@ -63,6 +63,8 @@ def test_every_filter_of_the_filterset_narrows_the_list(client, finance, two_sub
             list(two_subdistricts),
         ),
         ({"due_from": "2024-06-02"}, []),
+        ({"source": "ningbo"}, []),
+        ({"source": "city", "fiscal_year": 2024}, list(two_subdistricts)),
     ]
     for params, expected in cases:
         assert list(client.get(url, params).context["object_list"]) == expected, params
@@ -341,6 +343,7 @@ def test_envelope_admin_formats_the_amount_and_names_the_funding_source(client, 
 
     assert "80,000,000.00" in content and "80000000.00" not in content
     assert "资金来源" in content
+    assert reverse("funding:tranche_list") + "?fiscal_year=2024&amp;source=city" in content
 
 
 def test_sheet_requested_in_english_is_written_wholly_in_chinese(
