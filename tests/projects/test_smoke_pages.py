@@ -149,3 +149,24 @@ def test_the_project_page_offers_the_next_stage_to_the_task_force_only(
     response = client.get(url)
     assert response.status_code in (200, 404)
     assert 'data-testid="advance"' not in response.content.decode()
+
+
+def test_two_units_with_one_number_are_refused_in_the_admin(client, approver):
+    client.force_login(approver)
+    response = client.post(
+        reverse("admin:projects_developmentblock_add"),
+        {
+            "name": "金融港区块",
+            "area_mu": "450",
+            "planned_population": "8500",
+            "note": "",
+            "units-TOTAL_FORMS": "2",
+            "units-INITIAL_FORMS": "0",
+            "units-0-number": "1",
+            "units-0-facility_types": ["elderly_care"],
+            "units-1-number": "1",
+            "units-1-facility_types": ["childcare"],
+        },
+    )
+    assert response.status_code == 200
+    assert not DevelopmentBlock.objects.exists()
