@@ -148,9 +148,9 @@ def tranche_explanation(tranche: Tranche) -> Explanation:
     and source (checked now, not as it was at commitment). If the recomputation does not give
     the recorded subsidy, the recorded text is shown, since that is what was decided."""
     recorded = Explanation(lines=list(tranche.explanation), warnings=list(tranche.warnings))
-    inputs = {key: Decimal(value) for key, value in (tranche.inputs or {}).items()}
-    entered = inputs.pop("entered", None)
     try:
+        inputs = {key: Decimal(value) for key, value in (tranche.inputs or {}).items()}
+        entered = inputs.pop("entered", None)
         result = calculate(tranche.applied_rule(), entered_amount=entered, **inputs)
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return recorded

@@ -281,8 +281,13 @@ def test_detail_explains_in_the_readers_language_and_links_to_the_plan(
     assert f'href="{english.context["subject_url"]}"' in english.content.decode()
 
 
-def test_detail_shows_the_recorded_explanation_when_it_no_longer_recomputes(client, finance):
-    tranche = TrancheFactory(subsidy_total=D("1.00"), explanation=["按记录"])
+@pytest.mark.parametrize(
+    "changes", [{"subsidy_total": D("1.00")}, {"inputs": {"investment": "not a number"}}]
+)
+def test_detail_shows_the_recorded_explanation_when_it_no_longer_recomputes(
+    client, finance, changes
+):
+    tranche = TrancheFactory(explanation=["按记录"], **changes)
     login(client, finance)
 
     response = client.get(reverse("funding:tranche_detail", args=[tranche.pk]))
