@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.choices import FacilityType
 from communities.roles import Role, has_role
@@ -48,6 +49,36 @@ def plan_detail(*, user):
             "status_changes__actor",
         )
     )
+
+
+# What a plan waits for in each state, so that everyone reading its page knows whose move it is.
+NEXT_STEP = {
+    PlanState.DRAFT: gettext_lazy(
+        "The subdistrict completes the plan and submits it for joint review."
+    ),
+    PlanState.SUBMITTED: gettext_lazy("The task force opens the joint review."),
+    PlanState.IN_JOINT_REVIEW: gettext_lazy(
+        "Each required department gives its opinion; once all agree, the task force approves."
+    ),
+    PlanState.APPROVABLE: gettext_lazy(
+        "Every required department agreed; the task force issues the approval (批复)."
+    ),
+    PlanState.APPROVED: gettext_lazy("The subdistrict starts construction."),
+    PlanState.UNDER_CONSTRUCTION: gettext_lazy(
+        "The subdistrict reports progress, then reports construction complete."
+    ),
+    PlanState.COMPLETED: gettext_lazy(
+        "The task force records the acceptance (验收) with the settled investment."
+    ),
+    PlanState.ACCEPTED: gettext_lazy(
+        "Finance pays the subsidy; the task force then closes the plan."
+    ),
+    PlanState.CLOSED: gettext_lazy("Nothing more: the plan is closed."),
+    PlanState.RETURNED: gettext_lazy(
+        "The subdistrict revises the plan and submits it again; a new review round starts."
+    ),
+    PlanState.WITHDRAWN: gettext_lazy("Nothing more: the plan was withdrawn."),
+}
 
 
 def return_reasons(plan: GapFillingPlan) -> str:

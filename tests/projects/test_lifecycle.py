@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
-from projects import services
+from projects import selectors, services
 from projects.choices import PlanState
 from projects.models import GapFillingPlan, StatusChange
 
@@ -270,6 +270,7 @@ def test_the_plan_page_opens_in_every_state(state, client, plan, staff_hushan, a
         response = client.get(reverse("projects:plan_detail", args=[plan.pk]))
         assert response.status_code == 200, (state, user.username)
     page = response.content.decode()
+    assert str(selectors.NEXT_STEP[state]) in page
     assert ('data-testid="return-reasons"' in page) == (state == PlanState.RETURNED)
     if state == PlanState.RETURNED:
         assert "补充材料" in page
