@@ -179,3 +179,21 @@ def test_a_stage_reached_in_the_future_is_refused(approver):
     assert "on_date" in refused.value.message_dict
     project.refresh_from_db()
     assert project.stage == FutureStage.PLANNING
+
+
+def test_another_subdistricts_project_and_block_are_404_and_left_out_of_the_export(
+    client, staff_gutang, hushan
+):
+    from tests.factories import CommunityFactory
+
+    project = FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=hushan, route="future", name="浒山某社区")
+    )
+    block = DevelopmentBlock.objects.create(
+        name="浒山区块", subdistrict=hushan, area_mu=Decimal("300"), planned_population=5000
+    )
+    client.force_login(staff_gutang)
+    assert client.get(reverse("projects:future_detail", args=[project.pk])).status_code == 404
+    assert client.get(reverse("projects:block_detail", args=[block.pk])).status_code == 404
+    sheet = load_workbook(BytesIO(client.get(reverse("projects:future_export")).content)).active
+    assert sheet["A3"].value == "合计"  # no row for another subdistrict's project
