@@ -170,3 +170,23 @@ def test_plan_page_query_count_does_not_grow_with_opinions_and_history(
         response = client.get(reverse("projects:plan_detail", args=[approvable.pk]))
     assert response.status_code == 200
     assert len(response.context["plan"].opinions.all()) == 6
+
+
+def test_the_bulk_action_opens_the_review_of_submitted_plans_and_skips_the_rest(
+    client, plan, staff_hushan, approver
+):
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    draft = GapFillingPlanFactory(created_by=staff_hushan, community__subdistrict=plan.subdistrict)
+    client.force_login(approver)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("admin:projects_gapfillingplan_changelist"),
+        {"action": "open_review", "_selected_action": [plan.pk, draft.pk]},
+        follow=True,
+    )
+    plan.refresh_from_db()
+    draft.refresh_from_db()
+    assert (plan.state, draft.state) == (PlanState.IN_JOINT_REVIEW, PlanState.DRAFT)
+    text = response.content.decode()
+    assert "Opened the joint review of 1 plan(s)." in text
+    assert "cannot go to joint review" in text
