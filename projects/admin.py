@@ -6,6 +6,7 @@ and no admin form has a ``state`` field.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -279,7 +280,7 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
     def transition_view(self, request, object_id, action):
         plan = self.get_object(request, object_id)
         if action not in PLAN_TRANSITIONS:
-            raise PermissionDenied
+            raise Http404
         title, form_class, call = PLAN_TRANSITIONS[action]
         form = form_class(
             request.POST or None, initial=self._transition_initial(plan, action, request)
