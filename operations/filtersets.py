@@ -70,7 +70,10 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
         fields = ["subdistrict", "operator", "service_level", "state", "active_on"]
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+        # A terminated contract was in force up to the day before it was ended.
+        return queryset.filter(starts_on__lte=value, ends_on__gte=value).exclude(
+            terminated_on__lte=value
+        )
 
 
 class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):

@@ -139,6 +139,7 @@ class OperatingContract(models.Model):
         default=ContractState.ACTIVE,
         editable=False,
     )
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -103,6 +103,7 @@ def community_panel(community: Community, user=None) -> dict:
             OperatingContract.objects.filter(
                 facilities__community=community,
                 state=ContractState.ACTIVE,
+                starts_on__lte=today,
                 ends_on__gte=today,
             )
             .select_related("operator")

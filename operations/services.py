@@ -229,7 +229,11 @@ def contract_terminate(*, actor, contract: OperatingContract) -> OperatingContra
     _ensure_contract_writer(actor, locked.subdistrict_id)
     if locked.state != ContractState.ACTIVE:
         raise ValidationError(_("This contract has already ended."))
-    return _save(locked, actor=actor, fields={"state": ContractState.TERMINATED})
+    return _save(
+        locked,
+        actor=actor,
+        fields={"state": ContractState.TERMINATED, "terminated_on": timezone.localdate()},
+    )
 
 
 # Assessments -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "ends_on",
             "annual_fee",
             "state",
+            "terminated_on",
             "facilities",
         ]
 

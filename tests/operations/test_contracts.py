@@ -2,7 +2,7 @@
 and the elderly-care 1+N chain on the operator's page."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.choices import FacilityType
 from operations import selectors, services
@@ -385,3 +386,33 @@ def test_staff_change_an_operator_only_while_it_works_for_them_alone(
     assert edit_url in client.get(operator.get_absolute_url()).content.decode()
     operator.refresh_from_db()
     assert (operator.name, operator.phone) == ("改名", "1")
+
+
+def test_a_terminated_contract_was_in_force_only_until_its_end(
+    client, assessor, supervisor, facility, hushan
+):
+    today = timezone.localdate()
+    contract = services.contract_create(
+        actor=assessor,
+        subdistrict=hushan,
+        facilities=[facility],
+        fields=terms(
+            str(today - timedelta(days=30)),
+            str(today + timedelta(days=300)),
+            operator=OperatorFactory(),
+        ),
+    )
+    services.contract_terminate(actor=assessor, contract=contract)
+    contract.refresh_from_db()
+    assert contract.terminated_on == today
+    client.force_login(supervisor)
+
+    def in_force_on(day):
+        response = client.get(reverse("operations:contract_list"), {"active_on": str(day)})
+        return list(response.context["object_list"])
+
+    assert in_force_on(today - timedelta(days=1)) == [contract]
+    assert in_force_on(today) == []
+    assert selectors.community_panel(facility.community)["contracts"] == []
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert f"于 {today:%Y-%m-%d} 终止" in page
