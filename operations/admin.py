@@ -47,6 +47,7 @@ class OperatingContractAdmin(ReadOnlyAdmin):
         "ends_on",
         "annual_fee",
         "state",
+        "terminated_on",
     ]
     list_filter = ["subdistrict", "service_level", "state"]
     search_fields = ["title", "operator__name"]
