@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from communities.scoping import ScopedQuerySet
 
-from .calculator import PolicyRule, Tier, TrancheShare
+from .calculator import PolicyRule, Tier, TrancheShare, calculate
 from .choices import (
     ENTERED_STAGES,
     RELEASED_STATES,
@@ -286,6 +286,18 @@ class Tranche(models.Model):
             and self.state == TrancheState.SCHEDULED
             and not self.amount
         )
+
+    @property
+    def needs_taskforce_decision(self) -> bool:
+        """The base was above the policy's top band and capped: the task force must decide."""
+        if self.base is None or not self.inputs:
+            return False
+        try:
+            inputs = {key: Decimal(value) for key, value in self.inputs.items()}
+            inputs.pop("entered", None)
+            return calculate(self.applied_rule(), **inputs).needs_taskforce_decision
+        except (ValueError, TypeError, KeyError, ArithmeticError):
+            return False
 
     @property
     def route(self) -> str:

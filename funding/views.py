@@ -35,7 +35,9 @@ class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
 
     def get_queryset(self):
         due_first = F("due_on").asc(nulls_last=True)
-        return super().get_queryset().with_related().order_by(due_first, "pk")
+        # The policy is read for the task-force flag of tranches kept without a rule snapshot.
+        tranches = super().get_queryset().with_related().select_related("policy")
+        return tranches.order_by(due_first, "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

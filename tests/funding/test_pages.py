@@ -493,3 +493,21 @@ def test_a_project_tranche_links_to_its_project_page(client, finance):
     response = client.get(reverse("funding:tranche_detail", args=[tranche.pk]))
 
     assert response.context["subject_url"] == reverse("projects:future_detail", args=[project.pk])
+
+
+def test_a_tranche_capped_at_the_top_band_is_flagged_for_the_task_force(
+    client, finance, user_with_role
+):
+    approver = user_with_role(Role.TASKFORCE_APPROVER)
+    BudgetEnvelopeFactory(fiscal_year=date.today().year)
+    capped = FutureCommunityProjectFactory(creation_investment=D("9000000"))
+    ordinary = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    for project in (capped, ordinary):
+        services.subsidy_commit_for_project(project=project, actor=approver)
+    login(client, finance)
+
+    listed = client.get(reverse("funding:tranche_list"), {"stage": "future_approval"})
+
+    flagged = {t.project_id for t in listed.context["object_list"] if t.needs_taskforce_decision}
+    assert flagged == {capped.pk}
+    assert listed.content.decode().count('data-testid="needs-decision"') == 1
