@@ -9,6 +9,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
@@ -144,10 +145,11 @@ class Explanation:
 
 def tranche_explanation(tranche: Tranche) -> Explanation:
     """The explanation in the reader's language, recomputed from the rule as applied and the
-    inputs kept on the tranche, with a warning while no budget envelope covers its fiscal year
-    and source (checked now, not as it was at commitment). If the recomputation does not give
-    the recorded subsidy, the recorded text is shown, since that is what was decided."""
-    recorded = Explanation(lines=list(tranche.explanation), warnings=list(tranche.warnings))
+    inputs kept on the tranche, with warnings checked now: a missing budget envelope, and
+    inputs the plan or project has changed since. If the recomputation does not give the
+    recorded subsidy, the recorded text is shown, since that is what was decided."""
+    changes = input_changes(tranche)
+    recorded = Explanation(lines=list(tranche.explanation), warnings=tranche.warnings + changes)
     try:
         inputs = {key: Decimal(value) for key, value in (tranche.inputs or {}).items()}
         entered = inputs.pop("entered", None)
@@ -156,12 +158,45 @@ def tranche_explanation(tranche: Tranche) -> Explanation:
         return recorded
     if result.subsidy != tranche.subsidy_total:
         return recorded
-    warnings = [str(line) for line in result.warnings]
+    warnings = [str(line) for line in result.warnings] + changes
     budgeted = tranche.source != BudgetSource.NINGBO and tranche.state not in RELEASED_STATES
     envelope = BudgetEnvelope.objects.filter(fiscal_year=tranche.fiscal_year, source=tranche.source)
     if budgeted and not envelope.exists():
         warnings.append(missing_envelope_message(tranche.fiscal_year, tranche.source))
     return Explanation(lines=[str(line) for line in result.explanation], warnings=warnings)
+
+
+# The inputs a tranche keeps, and where the plan or project holds them now.
+PLAN_INPUTS = {
+    "investment": ("total_investment", gettext_lazy("approved investment")),
+    "policy_fee": ("policy_fee", gettext_lazy("policy handling fee")),
+    "settled": ("settled_investment", gettext_lazy("settled investment")),
+}
+PROJECT_INPUTS = {"investment": ("creation_investment", gettext_lazy("creation investment"))}
+
+
+def input_changes(tranche: Tranche) -> list[str]:
+    """Warnings for each input the plan or project has changed since the tranche was computed,
+    so that finance sees it before paying an amount worked out from old figures."""
+    if tranche.state not in (TrancheState.SCHEDULED, *PAYABLE_STATES):
+        return []
+    fields = PLAN_INPUTS if tranche.plan_id else PROJECT_INPUTS
+    subject = tranche.subject
+    changes = []
+    for key, (field, label) in fields.items():
+        if key not in (tranche.inputs or {}):
+            continue
+        now = getattr(subject, field)
+        try:
+            then = Decimal(tranche.inputs[key])
+        except ArithmeticError:
+            continue
+        if now is not None and now != then:
+            changes.append(
+                _("The %(input)s is now %(now)s; this tranche was computed from %(then)s.")
+                % {"input": label, "now": format_yuan(now), "then": format_yuan(then)}
+            )
+    return changes
 
 
 def missing_envelope_message(fiscal_year: int, source: str) -> str:

@@ -511,3 +511,23 @@ def test_a_tranche_capped_at_the_top_band_is_flagged_for_the_task_force(
     flagged = {t.project_id for t in listed.context["object_list"] if t.needs_taskforce_decision}
     assert flagged == {capped.pk}
     assert listed.content.decode().count('data-testid="needs-decision"') == 1
+
+
+def test_detail_warns_when_the_project_changed_an_input_since_the_tranche(
+    client, finance, user_with_role
+):
+    BudgetEnvelopeFactory(fiscal_year=date.today().year)
+    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    (first, *_rest) = services.subsidy_commit_for_project(
+        project=project, actor=user_with_role(Role.TASKFORCE_APPROVER)
+    )
+    url = reverse("funding:tranche_detail", args=[first.pk])
+    login(client, finance)
+    assert client.get(url).context["explanation"].warnings == []
+
+    type(project).objects.filter(pk=project.pk).update(creation_investment=D("3500000"))
+    warnings = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["explanation"].warnings
+
+    assert warnings == [
+        "The creation investment is now 3,500,000.00; this tranche was computed from 3,000,000.00."
+    ]
