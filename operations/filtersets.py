@@ -64,10 +64,16 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
         method="filter_active_on",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    ends_by = django_filters.DateFilter(
+        label=_("Term ends by"),
+        field_name="ends_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = OperatingContract
-        fields = ["subdistrict", "operator", "service_level", "state", "active_on"]
+        fields = ["subdistrict", "operator", "service_level", "state", "active_on", "ends_by"]
 
     def filter_active_on(self, queryset, name, value):
         # A terminated contract was in force up to the day before it was ended.

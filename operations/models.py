@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -170,6 +171,13 @@ class OperatingContract(models.Model):
 
     def get_absolute_url(self):
         return reverse("operations:contract_detail", args=[self.pk])
+
+    @property
+    def standing(self) -> str:
+        """The state as a reader means it: an active contract whose term has passed expired."""
+        if self.state == ContractState.ACTIVE and self.ends_on < timezone.localdate():
+            return str(_("Expired"))
+        return self.get_state_display()
 
     def clean(self):
         super().clean()

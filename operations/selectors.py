@@ -1,6 +1,7 @@
 """Reads of the operations app that need joins: the 1+N chains and the community panel."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -22,7 +23,7 @@ from .models import (
     SupervisionReport,
 )
 from .report import Rules
-from .roles import ASSESSMENT_READERS, CONTRACT_READERS, SATISFACTION_READERS
+from .roles import ASSESSMENT_READERS, CONTRACT_READERS, CONTRACT_WRITERS, SATISFACTION_READERS
 
 
 def active_scheme_weights() -> dict[str, int]:
@@ -139,9 +140,27 @@ def months_with_a_failed_report():
     )
 
 
+# How far ahead the to-do list warns of contracts that run out, so they can be renewed in time.
+CONTRACT_RENEWAL_NOTICE = timedelta(days=60)
+
+
 def worklist_for(user) -> list[WorkItem]:
-    """Assessments waiting for the assessor's confirmation; failed reports for supervisors."""
+    """Contracts running out soon for those who sign them; assessments waiting for the
+    assessor's confirmation; failed reports for supervisors."""
     items = []
+    if has_role(user, *CONTRACT_WRITERS):
+        today = timezone.localdate()
+        ends_by = today + CONTRACT_RENEWAL_NOTICE
+        items.append(
+            WorkItem(
+                _("Operating contracts ending within 60 days"),
+                OperatingContract.objects.restrict(user)
+                .filter(state=ContractState.ACTIVE, ends_on__gte=today, ends_on__lte=ends_by)
+                .count(),
+                f"{reverse('operations:contract_list')}?state=active"
+                f"&active_on={today:%Y-%m-%d}&ends_by={ends_by:%Y-%m-%d}",
+            )
+        )
     if has_role(user, Role.OPERATIONS_ASSESSOR):
         items.append(
             WorkItem(

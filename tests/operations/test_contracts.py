@@ -416,3 +416,26 @@ def test_a_terminated_contract_was_in_force_only_until_its_end(
     assert selectors.community_panel(facility.community)["contracts"] == []
     page = client.get(contract.get_absolute_url()).content.decode()
     assert f"于 {today:%Y-%m-%d} 终止" in page
+
+
+def test_contracts_running_out_wait_on_the_to_do_list_and_expired_ones_say_so(
+    client, staff_hushan, staff_gutang, hushan
+):
+    today = timezone.localdate()
+    soon = ContractFactory(
+        subdistrict=hushan, starts_on=today - timedelta(days=300), ends_on=today + timedelta(30)
+    )
+    ContractFactory(  # not for two years yet
+        subdistrict=hushan, starts_on=today - timedelta(days=300), ends_on=today + timedelta(700)
+    )
+    expired = ContractFactory(
+        subdistrict=hushan, starts_on=today - timedelta(days=300), ends_on=today - timedelta(1)
+    )
+    [item] = selectors.worklist_for(staff_hushan)
+    assert item.count == 1
+    assert selectors.worklist_for(staff_gutang) == []  # another subdistrict's contracts
+    client.force_login(staff_hushan)
+    listed = client.get(item.url).context["object_list"]
+    assert list(listed) == [soon]
+    assert expired.standing == "已到期" and soon.standing == "履行中"
+    assert "已到期" in client.get(expired.get_absolute_url()).content.decode()
