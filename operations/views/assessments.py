@@ -1,7 +1,8 @@
 """Operations assessments: drafting, scoring, submitting and confirming."""
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView
@@ -110,6 +111,13 @@ class AssessmentUpdateView(AssessmentCreateView):
             queryset = OperationsAssessment.objects.restrict(self.request.user)
             self._assessment = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return self._assessment
+
+    def get(self, request, *args, **kwargs):
+        assessment = self.get_assessment()
+        if assessment.state != AssessmentState.DRAFT:
+            messages.info(request, _("Only a draft assessment can be changed."))
+            return redirect(assessment.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "editing": True}

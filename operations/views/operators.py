@@ -1,6 +1,8 @@
 """Operators and their operating contracts."""
 
+from django.contrib import messages
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -189,6 +191,13 @@ class ContractUpdateView(ContractFormMixin, UpdateView):
 
     def get_queryset(self):
         return OperatingContract.objects.restrict(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        contract = self.get_object()
+        if contract.state != ContractState.ACTIVE:
+            messages.info(request, _("This contract has ended; record a new one instead."))
+            return redirect(contract.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def call_service(self, form):
         return services.contract_update(

@@ -139,7 +139,7 @@ def test_no_overlapping_contracts_for_one_facility(
         assert OperatingContract.objects.count() == 2
 
 
-def test_a_terminated_contract_frees_its_facilities(assessor, facility, hushan):
+def test_a_terminated_contract_frees_its_facilities(client, assessor, facility, hushan):
     first = services.contract_create(
         actor=assessor,
         subdistrict=hushan,
@@ -164,6 +164,9 @@ def test_a_terminated_contract_frees_its_facilities(assessor, facility, hushan):
         )
     first.refresh_from_db()
     assert first.annual_fee == Decimal("120000.00")
+    client.force_login(assessor)
+    edit = client.get(reverse("operations:contract_edit", args=[first.pk]))
+    assert edit.status_code == 302 and edit["Location"] == first.get_absolute_url()
 
 
 def test_updating_a_contract_does_not_clash_with_itself(assessor, facility, hushan):

@@ -115,6 +115,12 @@ def test_assessment_pages_draft_submit_and_confirm(client, assessor):
         client.post(reverse("operations:assessment_action", args=[pk, action]))
     confirmed = client.get(reverse("operations:assessment_detail", args=[pk]))
     assert confirmed.context["object"].state == "confirmed"
+    # A confirmed assessment offers no form to change it.
+    edit = client.get(reverse("operations:assessment_edit", args=[pk]))
+    assert (
+        edit.status_code == 302
+        and edit["Location"] == confirmed.context["object"].get_absolute_url()
+    )
     bad = client.post(reverse("operations:assessment_action", args=[pk, "explode"]))
     assert bad.status_code == 404
 
