@@ -68,6 +68,14 @@ def _ensure_period_begun(period: str) -> None:
         raise ValidationError({"period": error.messages}) from error
 
 
+def contract_writable_by(actor, contract: OperatingContract) -> bool:
+    """Whether the actor may change or end the contract: its own subdistrict's staff, or an
+    assessor."""
+    return has_role(actor, *CONTRACT_WRITERS) and (
+        actor.is_superuser or actor.subdistrict_id in (None, contract.subdistrict_id)
+    )
+
+
 def _ensure_contract_writer(actor, subdistrict_id: int) -> None:
     """Subdistrict staff write their own subdistrict's contracts; assessors write any."""
     ensure_role(actor, *CONTRACT_WRITERS)

@@ -140,8 +140,7 @@ class ContractDetailView(ReadPageMixin, DetailView):
                 if has_role(user, *ASSESSMENT_WRITERS)
                 else ""
             ),
-            can_write=has_role(user, *CONTRACT_WRITERS)
-            and (user.is_superuser or user.subdistrict_id in (None, self.object.subdistrict_id)),
+            can_write=services.contract_writable_by(user, self.object),
         )
         return super().get_context_data(**kwargs)
 
