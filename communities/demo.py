@@ -119,6 +119,23 @@ USERS = [
     ("supervisor", [Role.SUPERVISOR], "department:townscape_office", True),
 ]
 
+# Illustrative names, so that opinions and histories read like the real thing. Chinese names
+# are kept whole in first_name, which get_full_name() then shows as written.
+DEMO_NAMES = {
+    "subdistrict_staff": "陈晓燕",
+    "subdistrict_staff_2": "孙立军",
+    "department_reviewer_development": "周海峰",
+    "department_reviewer_civil_affairs": "王丽华",
+    "department_reviewer_finance": "徐建国",
+    "department_reviewer_housing": "胡志强",
+    "department_reviewer_culture": "沈佳怡",
+    "department_reviewer_health": "杨慧敏",
+    "taskforce_approver": "张明远",
+    "finance_officer": "李静",
+    "operations_assessor": "吴晨",
+    "supervisor": "郑国平",
+}
+
 FACILITY_NAMES = {
     FacilityType.ELDERLY_CARE: "居家养老服务站",
     FacilityType.CHILDCARE: "婴幼儿照护驿站",
@@ -220,6 +237,7 @@ def _seed_users(subdistricts: dict[str, Subdistrict]) -> None:
                 "department": departments[code] if kind == "department" else None,
                 "is_staff": staff,
                 "email": f"{username}@cixi.example",
+                "first_name": DEMO_NAMES.get(username, ""),
             },
         )
         if created:
