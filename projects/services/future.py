@@ -17,6 +17,8 @@ from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
 from ._common import check_day, notify, portal_language, record_change, refuse, save_checked
 
+# The inputs of the subsidy committed at 立项.
+COMMITTED_FIELDS = ("category", "funding_mode", "creation_investment")
 PROJECT_FIELDS = (
     "category",
     "project_type",
@@ -59,9 +61,28 @@ def project_create(
 def project_update(
     *, actor, project: FutureCommunityProject, fields: dict[str, Any]
 ) -> FutureCommunityProject:
-    """Change a project's category, type, batch, funding mode or creation investment."""
+    """Change a project's category, type, batch, funding mode or creation investment; once it
+    is approved (立项) the figures its subsidy was committed on can no longer change."""
     ensure_role(actor, Role.TASKFORCE_APPROVER)
     project = FutureCommunityProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    committed = FUTURE_STAGE_ORDER.index(project.stage) >= FUTURE_STAGE_ORDER.index(
+        FutureStage.APPROVED
+    )
+    frozen = [
+        name
+        for name in COMMITTED_FIELDS
+        if committed and name in fields and fields[name] != getattr(project, name)
+    ]
+    if frozen:
+        raise ValidationError(
+            {
+                name: _(
+                    "The subsidy was committed at project approval on these figures; "
+                    "they can no longer change."
+                )
+                for name in frozen
+            }
+        )
     for name in PROJECT_FIELDS:
         if name in fields:
             setattr(project, name, fields[name])
@@ -115,7 +136,9 @@ def project_advance(
     if to_stage == FutureStage.APPROVED:
         funding_services.subsidy_commit_for_project(project=project, actor=actor)
     else:
-        funding_services.project_stage_reached(project=project, stage=to_stage, actor=actor)
+        funding_services.project_stage_reached(
+            project=project, stage=to_stage, actor=actor, on=on_date
+        )
     with portal_language():
         stage_label = str(FutureStage(to_stage).label)
         notify(

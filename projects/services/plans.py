@@ -627,7 +627,8 @@ def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingP
         refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
     )
     money = funding_selectors.money_panel_for(plan=plan)
-    if money.remaining > 0 or money.paid <= 0:
+    # A cancelled subsidy leaves nothing to pay, so the plan can still close.
+    if money.remaining > 0:
         refuse(
             _("The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."),
             remaining=format_yuan(money.remaining),

@@ -197,3 +197,32 @@ def test_another_subdistricts_project_and_block_are_404_and_left_out_of_the_expo
     assert client.get(reverse("projects:block_detail", args=[block.pk])).status_code == 404
     sheet = load_workbook(BytesIO(client.get(reverse("projects:future_export")).content)).active
     assert sheet["A3"].value == "合计"  # no row for another subdistrict's project
+
+
+def test_committed_figures_of_an_approved_project_cannot_change(db, user_with_role):
+    import datetime
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from projects import services
+    from tests.factories import FutureCommunityProjectFactory
+
+    approver = user_with_role("taskforce_approver")
+    project = FutureCommunityProjectFactory()
+    services.project_update(
+        actor=approver, project=project, fields={"creation_investment": Decimal("5000000")}
+    )
+    for stage in ["plan_reviewed", "approved"]:
+        project = services.project_advance(
+            actor=approver, project=project, to_stage=stage, on_date=datetime.date(2024, 6, 1)
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.project_update(
+            actor=approver, project=project, fields={"creation_investment": Decimal("9000000")}
+        )
+    assert "creation_investment" in refused.value.message_dict
+    project.refresh_from_db()
+    assert project.creation_investment == Decimal("5000000")
+    # Fields the subsidy does not depend on may still change.
+    services.project_update(actor=approver, project=project, fields={"project_type": "leading"})

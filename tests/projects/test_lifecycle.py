@@ -337,3 +337,20 @@ def test_system_comments_in_the_audit_trail_are_in_the_portal_language(
         agree_all(plan, reviewers)
     comments = list(plan.status_changes.values_list("comment", flat=True))
     assert comments[-2:] == ["第 1 轮会审", "第 1 轮会审各相关部门均已同意。"]
+
+
+def test_a_plan_whose_subsidy_was_cancelled_can_close(approved, staff_hushan, approver):
+    from funding import services as funding_services
+    from funding.models import Tranche
+    from tests.factories import UserFactory
+
+    services.plan_start(actor=staff_hushan, plan=approved)
+    services.plan_complete(actor=staff_hushan, plan=approved, on_date=DAY)
+    services.plan_accept(
+        actor=approver, plan=approved, acceptance_date=DAY, settled_investment=Decimal("1200000")
+    )
+    finance = UserFactory(username="finance_cancel", roles=["finance_officer"])
+    funding_services.tranche_cancel(
+        tranche=Tranche.objects.get(plan=approved), actor=finance, reason="专班决定不予补助"
+    )
+    assert services.plan_close(actor=approver, plan=approved).state == PlanState.CLOSED
