@@ -16,6 +16,9 @@ from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_after_commit
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
+from funding.choices import TrancheStage
+from funding.models import Tranche
+from funding.services import operations_reward_make_due
 from projects.choices import FutureStage
 
 from .choices import (
@@ -351,6 +354,42 @@ def assessment_return(*, actor, assessment: OperationsAssessment) -> OperationsA
     return _save(locked, actor=actor, fields={"state": AssessmentState.DRAFT})
 
 
+def reward_awaits_release(assessment: OperationsAssessment) -> bool:
+    """A confirmed, passed assessment of a future community that was provincially named after
+    the confirmation, whose 600,000 reward has not been made due yet."""
+    project = assessment.project
+    return (
+        project is not None
+        and assessment.state == AssessmentState.CONFIRMED
+        and assessment.is_passed
+        and project.stage == FutureStage.NAMED
+        and not Tranche.objects.filter(
+            project=project, stage=TrancheStage.OPERATIONS_REWARD
+        ).exists()
+    )
+
+
+@transaction.atomic
+def assessment_release_reward(*, actor, assessment: OperationsAssessment):
+    """Make the operations reward due for a community named after its passed assessment was
+    confirmed (the usual order is named first, then assessed, when confirming does it)."""
+    locked = _locked_assessment(
+        assessment,
+        actor=actor,
+        required_state=AssessmentState.CONFIRMED,
+        refusal=_("Only a confirmed assessment releases the operations reward."),
+    )
+    if not reward_awaits_release(locked):
+        raise ValidationError(
+            _(
+                "The reward is released for a passed assessment of a provincially named future "
+                "community, once."
+            )
+        )
+    operations_reward_make_due(project=locked.project, actor=actor)
+    return locked
+
+
 @transaction.atomic
 def assessment_confirm(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Confirm a submitted assessment; a passed one of a named future community makes the
@@ -372,8 +411,6 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
     )
     project = locked.project
     if project is not None and locked.is_passed and project.stage == FutureStage.NAMED:
-        from funding.services import operations_reward_make_due
-
         operations_reward_make_due(project=project, actor=actor)
     with _portal_language():
         notify_after_commit(

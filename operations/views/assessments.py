@@ -61,6 +61,7 @@ class AssessmentDetailView(ReadPageMixin, DetailView):
                 for kind in OperationKind
             ],
             states=AssessmentState,
+            reward_awaits_release=services.reward_awaits_release(self.object),
         )
         return super().get_context_data(**kwargs)
 
@@ -156,6 +157,10 @@ class AssessmentActionView(ServiceActionView):
         "submit": (services.assessment_submit, _("The assessment was submitted.")),
         "return": (services.assessment_return, _("The assessment was returned to draft.")),
         "confirm": (services.assessment_confirm, _("The assessment was confirmed.")),
+        "reward": (
+            services.assessment_release_reward,
+            _("The 600,000 yuan operations reward is now due."),
+        ),
     }
 
     def call(self, obj):

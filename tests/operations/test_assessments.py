@@ -254,3 +254,37 @@ def test_a_later_scheme_change_leaves_past_assessments_as_graded(client, assesso
     assert "80.00" in page.content.decode()  # the good band as applied, not today's 88
     assessment.refresh_from_db()
     assert assessment.grade == Grade.GOOD
+
+
+def test_a_community_named_after_its_assessment_gets_the_reward_released_once(assessor, client):
+    BudgetEnvelopeFactory()
+    project = FutureCommunityProjectFactory(stage="assessment_passed")
+    assessment = services.assessment_confirm(
+        actor=assessor, assessment=submitted(assessor, project, 85)
+    )
+    assert not services.reward_awaits_release(assessment)
+    project.stage = "named"  # the task force names it afterwards
+    project.save()
+    assessment.refresh_from_db()
+    assert services.reward_awaits_release(assessment)
+
+    client.force_login(assessor)
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert 'data-testid="release-reward"' in page
+    client.post(f"/operations/assessments/{assessment.pk}/reward/")
+    assert reward(project).get().state == TrancheState.DUE
+
+    assert not services.reward_awaits_release(assessment)
+    with pytest.raises(ValidationError):
+        services.assessment_release_reward(actor=assessor, assessment=assessment)
+    assert reward(project).count() == 1
+
+
+def test_a_failed_assessment_releases_no_reward(assessor):
+    project = FutureCommunityProjectFactory(stage="named")
+    assessment = services.assessment_confirm(
+        actor=assessor, assessment=submitted(assessor, project, 40)
+    )
+    with pytest.raises(ValidationError):
+        services.assessment_release_reward(actor=assessor, assessment=assessment)
+    assert not reward(project).exists()
