@@ -27,6 +27,29 @@ from .roles import Role, has_role
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class WritersOnlyMixin:
+    """Admin writes for the roles in ``writer_roles`` (or the superuser, with
+    ``superuser_writes``); nobody deletes. With neither set the admin only reads: its rows change
+    through services."""
+
+    writer_roles: tuple[str, ...] = ()
+    superuser_writes = False
+
+    def _may_write(self, request) -> bool:
+        if self.superuser_writes and request.user.is_superuser:
+            return True
+        return bool(self.writer_roles) and has_role(request.user, *self.writer_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedModelAdmin(SimpleHistoryAdmin):
     """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404."""
 

@@ -9,8 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin
-from communities.roles import Role, has_role
+from communities.admin import ScopedModelAdmin, WritersOnlyMixin
+from communities.roles import Role
 
 from . import services
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
@@ -63,8 +63,10 @@ class BudgetEnvelopeForm(forms.ModelForm):
 
 
 @admin.register(BudgetEnvelope)
-class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
+class BudgetEnvelopeAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
     """Finance keeps the envelopes; committed, paid and remaining come from one query."""
+
+    writer_roles = (Role.FINANCE_OFFICER,)
 
     form = BudgetEnvelopeForm
     list_display = [
@@ -106,15 +108,6 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
         query = urlencode({"fiscal_year": obj.fiscal_year, "source": obj.source})
         return format_html('<a href="{}?{}">{}</a>', url, query, _("Show"))
 
-    def has_add_permission(self, request):
-        return has_role(request.user, Role.FINANCE_OFFICER)
-
-    def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.FINANCE_OFFICER)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         try:
             services.budget_envelope_save(envelope=obj, actor=request.user)
@@ -123,7 +116,7 @@ class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tranche)
-class TrancheAdmin(ScopedModelAdmin):
+class TrancheAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Tranches read-only: their state changes only through finance's pages."""
 
     list_display = [
@@ -142,12 +135,3 @@ class TrancheAdmin(ScopedModelAdmin):
     @admin.display(description=_("amount (yuan)"), ordering="amount")
     def tranche_amount(self, obj):
         return format_yuan(obj.amount)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

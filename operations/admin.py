@@ -4,7 +4,7 @@ the superuser edits the assessment scheme and the supervision rules."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin
+from communities.admin import ScopedModelAdmin, WritersOnlyMixin
 
 from .models import (
     AssessmentScheme,
@@ -17,17 +17,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(ScopedModelAdmin):
+class ReadOnlyAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Lists and opens rows in the user's scope; state and figures change only in services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Operator)
@@ -76,17 +67,10 @@ class SupervisionReportAdmin(ReadOnlyAdmin):
     exclude = ["summary"]
 
 
-class SuperuserEditsAdmin(SimpleHistoryAdmin):
+class SuperuserEditsAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
     """Policy tables: everyone with access reads them, only the superuser changes them."""
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    superuser_writes = True
 
 
 @admin.register(AssessmentScheme)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin
+from communities.admin import ScopedModelAdmin, WritersOnlyMixin
 from communities.choices import Route
 from communities.mixins import add_service_errors
 from communities.models import Community
@@ -90,7 +90,7 @@ PLAN_TRANSITIONS = {
 }
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(WritersOnlyMixin, admin.TabularInline):
     """An inline that shows rows of a plan or project and never edits them."""
 
     extra = 0
@@ -98,15 +98,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LineItemInline(ReadOnlyInline):
@@ -160,7 +151,7 @@ class WaitingForMyDepartmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(GapFillingPlan)
-class GapFillingPlanAdmin(ScopedModelAdmin):
+class GapFillingPlanAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Plans for the joint review and the task force: read-only, with transition buttons."""
 
     list_display = [
@@ -202,15 +193,6 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
     total_investment_yuan = money_column(GapFillingPlan, "total_investment")
     policy_fee_yuan = money_column(GapFillingPlan, "policy_fee")
     settled_investment_yuan = money_column(GapFillingPlan, "settled_investment")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
@@ -310,7 +292,7 @@ class GapFillingPlanAdmin(ScopedModelAdmin):
 
 
 @admin.register(PlanLineItem)
-class PlanLineItemAdmin(SimpleHistoryAdmin):
+class PlanLineItemAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
     """Line items, read-only, so that their field history (who changed which amount) is open."""
 
     list_display = ["plan", "facility_type", "floor_area", "investment_yuan"]
@@ -327,24 +309,16 @@ class PlanLineItemAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 def _messages(error) -> list[str]:
     return getattr(error, "messages", None) or [str(error)]
 
 
 @admin.register(FutureCommunityProject)
-class FutureCommunityProjectAdmin(ScopedModelAdmin):
+class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Future-community projects; the task force edits their data and advances their stage."""
 
+    writer_roles = (Role.TASKFORCE_APPROVER,)
     list_display = [
         "community",
         "category",
@@ -369,15 +343,6 @@ class FutureCommunityProjectAdmin(ScopedModelAdmin):
     readonly_fields = ["stage", "approval_date", "named_date"]
     inlines = [StatusChangeInline]
     change_form_template = "admin/projects/futurecommunityproject/change_form.html"
-
-    def has_add_permission(self, request):
-        return has_role(request.user, Role.TASKFORCE_APPROVER)
-
-    def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.TASKFORCE_APPROVER)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
