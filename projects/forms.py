@@ -19,6 +19,7 @@ from .models import (
     GapFillingPlan,
     PlanLineItem,
 )
+from .services.plans import PLAN_FIELDS
 from .uploads import ALLOWED_EXTENSIONS, validate_attachment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,15 +54,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = GapFillingPlan
-        fields = [
-            "community",
-            "year",
-            "title",
-            "total_investment",
-            "policy_fee",
-            "operating_mode",
-            "operator_name",
-        ]
+        fields = ["community", *PLAN_FIELDS]
 
     def __init__(self, *args, subdistrict, **kwargs):
         super().__init__(*args, **kwargs)

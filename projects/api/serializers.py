@@ -3,6 +3,8 @@
 from rest_framework import serializers
 
 from ..models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanLineItem
+from ..services.future import PROJECT_FIELDS
+from ..services.plans import PLAN_FIELDS
 
 
 class PlanLineItemSerializer(serializers.ModelSerializer):
@@ -24,12 +26,7 @@ class GapFillingPlanSerializer(serializers.ModelSerializer):
             "id",
             "subdistrict",
             "community",
-            "year",
-            "title",
-            "total_investment",
-            "policy_fee",
-            "operating_mode",
-            "operator_name",
+            *PLAN_FIELDS,
             "state",
             "review_round",
             "approval_number",
@@ -49,12 +46,7 @@ class FutureCommunityProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "community",
-            "category",
-            "project_type",
-            "provincial_batch",
-            "plan_year",
-            "funding_mode",
-            "creation_investment",
+            *PROJECT_FIELDS,
             "stage",
             "approval_date",
             "named_date",
