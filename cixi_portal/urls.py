@@ -7,6 +7,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from communities.urls import inbox_urlpatterns
+from communities.views import HealthView
+
 from .views import HomeView
 
 admin.site.site_header = admin.site.site_title = "慈溪市城镇社区公共服务设施补短板"
@@ -25,6 +28,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("health/", HealthView.as_view(), name="health"),
+    path("inbox/", include(inbox_urlpatterns)),
     path("communities/", include("communities.urls")),
     path("plans/", include("projects.urls")),
     path("funding/", include("funding.urls")),

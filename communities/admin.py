@@ -1,22 +1,30 @@
 """Admin for organisations, users, communities, facilities, standards and spaces."""
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import outbox, services
+from .choices import OutboxState
 from .models import (
     Community,
     Department,
     Facility,
     FacilityStandard,
+    OutboxItem,
     SpaceResource,
     Subdistrict,
     User,
@@ -257,3 +265,69 @@ class FacilityStandardAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """Outbox items someone should look at: failed, waiting after a failed try, or stuck."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Failed or stuck"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        now = timezone.now()
+        stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+        lost = now - timedelta(seconds=settings.OUTBOX_SENT_TIMEOUT_SECONDS)
+        return queryset.filter(
+            Q(state=OutboxState.FAILED)
+            | Q(state=OutboxState.PENDING, attempts__gt=0)
+            | Q(state=OutboxState.RUNNING, heartbeat_at__lt=stale)
+            | Q(state=OutboxState.SENT, sent_at__lt=lost)
+        )
+
+
+@admin.register(OutboxItem)
+class OutboxItemAdmin(admin.ModelAdmin):
+    """Every job and e-mail the portal owes, with its tries and last error; failed ones retry."""
+
+    list_display = ["__str__", "job", "state", "attempts", "created_at", "available_at", "error"]
+    list_filter = [AttentionFilter, "state", "job"]
+    search_fields = ["label", "job", "last_error"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [field.name for field in OutboxItem._meta.fields]
+
+    @admin.display(description=_("last error"))
+    def error(self, item):
+        return item.last_error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Try the failed items again"), permissions=["view"])
+    def retry(self, request, queryset):
+        retried = 0
+        for item in queryset.order_by("pk"):
+            if item.state != OutboxState.FAILED:
+                continue
+            try:
+                outbox.retry(item=item)
+            except IntegrityError:
+                self.message_user(
+                    request,
+                    _("%(item)s: its record is already queued again.") % {"item": item},
+                    messages.WARNING,
+                )
+                continue
+            retried += 1
+        self.message_user(request, _("%(count)d items queued again.") % {"count": retried})

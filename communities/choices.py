@@ -122,3 +122,22 @@ class GapStatus(models.TextChoices):
     BELOW = "below", _("Below the standard")
     MISSING = "missing", _("Missing")
     OUT_OF_RADIUS = "out_of_radius", _("Out of the service radius")
+
+
+class OutboxState(models.TextChoices):
+    """Where one outbox item stands: written with the change, handed to the broker, run."""
+
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent to the worker")
+    RUNNING = "running", pgettext_lazy("outbox state", "Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class EmailState(models.TextChoices):
+    """Whether a notification's e-mail went out."""
+
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NONE = "none", _("No e-mail address")

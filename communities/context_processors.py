@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .models import Community
+from .models import Community, Notification
 from .roles import has_role, role_codes
 
 
@@ -31,7 +31,7 @@ def _navigation(user) -> list[dict]:
 
 
 def portal(request):
-    """The demo banner flag, the user's role codes and the navigation menu."""
+    """The demo banner flag, the user's role codes, the navigation menu and the unread count."""
     forced = settings.DEMO_BANNER
     if forced is not None:
         demo = forced.lower() in {"1", "true", "yes", "on"}
@@ -43,4 +43,9 @@ def portal(request):
         "demo_data_loaded": demo,
         "user_roles": role_codes(user) if authenticated else frozenset(),
         "nav_entries": _navigation(user) if authenticated else [],
+        "inbox_unread": (
+            Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+            if authenticated
+            else 0
+        ),
     }

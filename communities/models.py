@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,8 +14,10 @@ from simple_history.models import HistoricalRecords
 from .choices import (
     SUPERVISING_DEPARTMENT,
     DepartmentCode,
+    EmailState,
     FacilityStatus,
     FacilityType,
+    OutboxState,
     Route,
     SpaceAvailability,
     SpaceKind,
@@ -378,3 +381,89 @@ class SpaceResource(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Outbox, inbox and heartbeats -----------------------------------------------------------
+
+# Items the worker still owes: written but not finished.
+UNDELIVERED_STATES = (OutboxState.PENDING, OutboxState.SENT, OutboxState.RUNNING)
+
+
+class OutboxItem(models.Model):
+    """Something that must follow a committed change (an e-mail, a report, an export): written
+    in the change's transaction, handed to Celery after commit, re-sent by the sweeper."""
+
+    job = models.CharField(_("job"), max_length=200, help_text=_("Dotted path of the job."))
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    label = models.CharField(_("what"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=OutboxState, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    available_at = models.DateTimeField(_("next try"), db_index=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outbox item")
+        verbose_name_plural = _("outbox items")
+        indexes = [models.Index(fields=["state", "available_at"], name="outbox_state_due")]
+
+    def __str__(self):
+        return self.label or self.job
+
+    @property
+    def is_undelivered(self) -> bool:
+        return self.state in UNDELIVERED_STATES
+
+
+class Notification(models.Model):
+    """One message to one user: an entry in the portal inbox and, where the user has an address,
+    an e-mail sent by the outbox."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=16, choices=EmailState, default=EmailState.PENDING
+    )
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Heartbeat(models.Model):
+    """When a background process last showed it was alive (the worker, the beat scheduler)."""
+
+    name = models.CharField(_("process"), max_length=32, primary_key=True)
+    beat_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

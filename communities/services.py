@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Community, Facility, SpaceResource
+from .models import Community, Facility, Notification, SpaceResource
 from .permissions import ensure_role, ensure_subdistrict_writer
 from .register import ZERO_WHEN_BLANK, read_register
 from .roles import Role
@@ -86,3 +87,25 @@ def community_register_import(*, actor, file) -> dict[str, int]:
         created += is_new
         updated += not is_new
     return {"created": created, "updated": updated}
+
+
+# Inbox -----------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications as read (another user's is not found)."""
+    if notification.recipient_id != actor.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor as read; returns how many."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,11 +1,21 @@
-"""Celery tasks of the communities app."""
+"""Celery tasks of the communities app: running outbox items and the sweeper."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
+
+from . import outbox
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification(*, addresses: list[str], subject: str, body: str) -> int:
-    """Send one notification e-mail; retried when the mail server is unreachable."""
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+@shared_task(name="communities.run_outbox_item", ignore_result=True)
+def run_outbox_item(item_id: int) -> bool:
+    """Run one outbox item in this worker."""
+    outbox.beat("worker")
+    return outbox.run(item_id)
+
+
+@shared_task(name="communities.sweep_outbox", ignore_result=True)
+def sweep_outbox(*, scheduled: bool = False) -> dict[str, int]:
+    """Send again what the broker or a dead worker dropped; beat runs it every few minutes."""
+    outbox.beat("worker")
+    if scheduled:
+        outbox.beat("beat")
+    return outbox.sweep()

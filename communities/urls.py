@@ -22,3 +22,13 @@ urlpatterns = [
         "<int:parent_pk>/spaces/<int:pk>/edit/", views.SpaceUpdateView.as_view(), name="space_edit"
     ),
 ]
+
+inbox_urlpatterns = (
+    [
+        path("", views.InboxView.as_view(), name="list"),
+        path("<int:pk>/", views.NotificationOpenView.as_view(), name="open"),
+        path("<int:pk>/read/", views.NotificationReadView.as_view(), name="read"),
+        path("read/", views.NotificationReadView.as_view(), name="read_all"),
+    ],
+    "inbox",
+)

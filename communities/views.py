@@ -1,22 +1,29 @@
 """Pages of the communities app: community list, priorities, detail, inventory forms."""
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from . import selectors, services
 from .choices import Route
 from .filtersets import CommunityFilterSet
 from .forms import FacilityForm, SpaceResourceForm
+from .health import DOWN, overall, run_checks
 from .mixins import (
     ParentObjectMixin,
     RestrictedQuerysetMixin,
     RoleRequiredMixin,
     ServiceFormMixin,
 )
-from .models import Community, Facility, SpaceResource
+from .models import Community, Facility, Notification, SpaceResource
 from .roles import Role, has_role
 
 
@@ -152,3 +159,61 @@ class SpaceUpdateView(InventoryFormMixin, UpdateView):
         return services.space_update(
             actor=self.request.user, space=self.object, fields=form.cleaned_data
         )
+
+
+# Inbox and health ------------------------------------------------------------------------
+
+
+class InboxView(ListView):
+    """The signed-in user's notifications, newest first; unread ones stand out."""
+
+    template_name = "communities/inbox.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+
+class NotificationOpenView(View):
+    """Open a notification: mark it read, then go to what it is about (or back to the inbox)."""
+
+    def get(self, request, pk):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        services.notification_mark_read(actor=request.user, notification=notification)
+        if notification.link and url_has_allowed_host_and_scheme(
+            notification.link, allowed_hosts={request.get_host()}
+        ):
+            return redirect(notification.link)
+        return redirect("inbox:list")
+
+
+class NotificationReadView(View):
+    """Mark one notification, or all of them, as read."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk=None):
+        if pk is None:
+            services.notifications_mark_all_read(actor=request.user)
+        else:
+            notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+            services.notification_mark_read(actor=request.user, notification=notification)
+        return redirect(request.POST.get("next") or "inbox:list")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HealthView(View):
+    """For the load balancer: the bare status with no login (503 when the database is down);
+    signed-in staff also get each check's detail."""
+
+    def get(self, request):
+        checks = run_checks()
+        status = overall(checks)
+        body = {"status": status}
+        if request.user.is_authenticated and request.user.is_staff:
+            body["checks"] = [
+                {"name": check.name, "status": check.status, "detail": check.detail}
+                for check in checks
+            ]
+        return JsonResponse(body, status=503 if status == DOWN else 200)

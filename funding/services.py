@@ -8,16 +8,27 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from communities.notifications import notify_after_commit
+from communities import outbox
+from communities.notifications import notify_users
 from communities.permissions import ensure_role
 from communities.roles import Role, subdistrict_staff_of
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
 from .calculator import PolicyRule, SubsidyResult, calculate
-from .choices import ENTERED_STAGES, BudgetSource, EventNote, PolicyCase, TrancheStage, TrancheState
+from .choices import (
+    ENTERED_STAGES,
+    BudgetSource,
+    EventNote,
+    ExportState,
+    PolicyCase,
+    TrancheStage,
+    TrancheState,
+)
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
 from .money import ZERO, format_yuan, to_fen
 from .selectors import (
@@ -266,11 +277,12 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
     _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
     # The subdistrict reads it in the portal's language, whatever finance's page was in.
     with translation.override(settings.LANGUAGE_CODE):
-        notify_after_commit(
+        notify_users(
             recipients=subdistrict_staff_of(tranche.subdistrict_id),
             subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
             body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
             % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
+            link=reverse("funding:tranche_detail", args=[tranche.pk]),
         )
     return tranche
 
@@ -490,5 +502,18 @@ def disbursement_export_request(*, actor, filters: dict, filter_summary: str) ->
     export = DisbursementExport.objects.create(
         requested_by=actor, filters=filters, filter_summary=filter_summary[:500]
     )
-    transaction.on_commit(lambda: build_disbursement_export.delay(export.pk))
+    outbox.enqueue(
+        build_disbursement_export, label=gettext_lazy("the disbursement sheet"), export_id=export.pk
+    )
     return export
+
+
+@transaction.atomic
+def disbursement_export_retry(*, actor, export: DisbursementExport) -> DisbursementExport:
+    """Ask again, with the same filters, for a sheet whose export failed; the failed one stays."""
+    ensure_role(actor, Role.FINANCE_OFFICER)
+    if export.state != ExportState.FAILED:
+        raise ValidationError(_("Only a failed export can be asked for again."))
+    return disbursement_export_request(
+        actor=actor, filters=export.filters, filter_summary=export.filter_summary
+    )

@@ -1,11 +1,12 @@
-"""Celery tasks of the funding app."""
+"""Background work of the funding app: writing requested disbursement sheets."""
 
-from celery import shared_task
+from communities import outbox
 
-from .exports import build_export
+from .exports import build_export, export_give_up, export_requeue
 
 
-@shared_task
-def build_disbursement_export(export_id: int) -> int:
-    """Write a requested disbursement sheet; progress and status go on its export row."""
-    return build_export(export_id).rows_written
+@outbox.job(requeue=export_requeue, give_up=export_give_up)
+def build_disbursement_export(*, export_id: int) -> int:
+    """Write a requested disbursement sheet (an outbox job); progress goes on its export row."""
+    export = build_export(export_id)
+    return export.rows_written if export else 0

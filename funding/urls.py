@@ -16,6 +16,7 @@ urlpatterns = [
     path("exports/", views.ExportListView.as_view(), name="export_list"),
     path("exports/new/", views.ExportCreateView.as_view(), name="export_create"),
     path("exports/<int:pk>/", views.ExportDetailView.as_view(), name="export_detail"),
+    path("exports/<int:pk>/retry/", views.ExportRetryView.as_view(), name="export_retry"),
     path("exports/<int:pk>/status/", views.ExportStatusView.as_view(), name="export_status"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
 ]

@@ -210,6 +210,25 @@ class ExportDetailView(ExportAccessMixin, DetailView):
     def get_object(self, queryset=None):
         return self.get_export()
 
+    def get_context_data(self, **kwargs):
+        kwargs["can_retry"] = has_role(self.request.user, Role.FINANCE_OFFICER)
+        return super().get_context_data(**kwargs)
+
+
+class ExportRetryView(ExportAccessMixin, RoleRequiredMixin, View):
+    """Ask again, with the same filters, for a sheet whose export failed."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            export = services.disbursement_export_retry(actor=request.user, export=self.get_export())
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return HttpResponseRedirect(reverse("funding:export_detail", args=[pk]))
+        return HttpResponseRedirect(reverse("funding:export_detail", args=[export.pk]))
+
 
 class ExportStatusView(ExportAccessMixin, View):
     """The export's progress as JSON for the polling page."""

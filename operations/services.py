@@ -2,18 +2,20 @@
 
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from communities import outbox
 from communities.models import Community, Facility, Subdistrict
-from communities.notifications import notify_after_commit
+from communities.notifications import notify_users
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
 from funding.choices import TrancheStage
@@ -413,11 +415,12 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
     if project is not None and locked.is_passed and project.stage == FutureStage.NAMED:
         operations_reward_make_due(project=project, actor=actor)
     with _portal_language():
-        notify_after_commit(
+        notify_users(
             recipients=subdistrict_staff_of(locked.subdistrict_id),
             subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
             body=_("Total %(total)s, grade %(grade)s.")
             % {"total": locked.total, "grade": locked.get_grade_display()},
+            link=locked.get_absolute_url(),
         )
     return locked
 
@@ -491,23 +494,6 @@ def previous_month(today: date) -> str:
     return f"{year}-{month:02d}"
 
 
-# A build that has not finished after this long lost its worker; it no longer blocks the month.
-STALE_AFTER = timedelta(minutes=30)
-
-
-def _abandon_stale_reports(period: str) -> None:
-    """Record builds of the month that were queued or started too long ago as failed."""
-    cutoff = timezone.now() - STALE_AFTER
-    with _portal_language():
-        error = _("The build did not finish within %(minutes)s minutes and was abandoned.") % {
-            "minutes": int(STALE_AFTER.total_seconds() // 60)
-        }
-    SupervisionReport.objects.filter(period=period).filter(
-        Q(state=ReportState.RUNNING, started_at__lt=cutoff)
-        | Q(state=ReportState.QUEUED, requested_at__lt=cutoff)
-    ).update(state=ReportState.FAILED, error=error, finished_at=timezone.now())
-
-
 def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
     """Record a queued report for a month up to the current one, or return the report already
     queued or running for that month. Returns (report, created)."""
@@ -521,7 +507,6 @@ def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
                 % {"month": this_month}
             }
         )
-    _abandon_stale_reports(period)
     try:
         with transaction.atomic():
             report.save()
@@ -543,7 +528,11 @@ def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport
     if created:
         from .tasks import build_supervision_report
 
-        transaction.on_commit(lambda: build_supervision_report.delay(report_id=report.pk))
+        outbox.enqueue(
+            build_supervision_report,
+            label=format_lazy(gettext_lazy("the supervision report of {period}"), period=period),
+            report_id=report.pk,
+        )
     return report, created
 
 
@@ -573,6 +562,34 @@ def _report_update(report_id: int, **fields) -> None:
     SupervisionReport.objects.filter(pk=report_id).update(**fields)
 
 
+def _report_progress(report_id: int, percent: int) -> None:
+    """Record the build's progress, and tell the sweeper the worker is alive."""
+    _report_update(report_id, progress=percent)
+    outbox.heartbeat()
+
+
+def supervision_report_requeue(*, report_id: int) -> None:
+    """Put a report whose worker died (or that staff retry) back in the queue."""
+    SupervisionReport.objects.filter(
+        pk=report_id, state__in=[ReportState.RUNNING, ReportState.FAILED]
+    ).update(state=ReportState.QUEUED, progress=0, started_at=None, finished_at=None, error="")
+
+
+def supervision_report_give_up(*, report_id: int, error: str) -> None:
+    """Record that a report could not be built after the last try; it can be retried."""
+    with _portal_language():
+        reason = _("The report could not be built after several tries: %(error)s") % {
+            "error": error
+        }
+    changed = SupervisionReport.objects.filter(pk=report_id, state__in=ACTIVE_REPORT_STATES).update(
+        state=ReportState.FAILED, error=reason, finished_at=timezone.now()
+    )
+    if changed:
+        _notify_requester(
+            SupervisionReport.objects.select_related("requested_by").get(pk=report_id)
+        )
+
+
 def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
     """Build a queued report: figures, summary and Excel file; a failure is recorded, not lost.
 
@@ -590,7 +607,7 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
         with translation.override(settings.LANGUAGE_CODE):
             summary = build_report(
                 period=report.period,
-                progress=lambda percent: _report_update(report_id, progress=percent),
+                progress=lambda percent: _report_progress(report_id, percent),
                 languages=tuple(
                     code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
                 ),
@@ -602,21 +619,21 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
         target.write_bytes(content)
     except Exception as error:  # noqa: BLE001 — any failure must be recorded on the report
         logger.exception("Supervision report %s failed", report_id)
-        _report_update(
-            report_id,
-            state=ReportState.FAILED,
-            error=f"{type(error).__name__}: {error}",
-            finished_at=timezone.now(),
-        )
+        outcome = {"state": ReportState.FAILED, "error": f"{type(error).__name__}: {error}"}
     else:
-        _report_update(
-            report_id,
-            state=ReportState.DONE,
-            progress=100,
-            summary=summary,
-            file_name=file_name,
-            finished_at=timezone.now(),
-        )
+        outcome = {
+            "state": ReportState.DONE,
+            "progress": 100,
+            "summary": summary,
+            "file_name": file_name,
+        }
+    # A worker the sweeper took for dead leaves the result to the run that replaced it.
+    if not outbox.run_is_current():
+        logger.warning("Supervision report %s: a newer run replaced this one", report_id)
+        return None
+    SupervisionReport.objects.filter(
+        pk=report_id, state=ReportState.RUNNING, started_at=report.started_at
+    ).update(**outcome, finished_at=timezone.now())
     report = SupervisionReport.objects.select_related("requested_by").get(pk=report_id)
     _notify_requester(report)
     return report
@@ -636,6 +653,9 @@ def _notify_requester(report: SupervisionReport) -> None:
         else:
             subject = _("Supervision report %(period)s failed")
             body = _("The error is recorded on the report's page, where it can be tried again.")
-        notify_after_commit(
-            recipients=recipients, subject=subject % {"period": report.period}, body=body
+        notify_users(
+            recipients=recipients,
+            subject=subject % {"period": report.period},
+            body=body,
+            link=report.get_absolute_url(),
         )

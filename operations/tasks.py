@@ -1,14 +1,18 @@
-"""Celery tasks of the operations app: building supervision reports, monthly and on demand."""
+"""Background work of the operations app: building supervision reports, monthly and on demand."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from communities import outbox
+
 from . import services
 
 
-@shared_task
+@outbox.job(
+    requeue=services.supervision_report_requeue, give_up=services.supervision_report_give_up
+)
 def build_supervision_report(*, report_id: int) -> str | None:
-    """Build one queued supervision report; returns its final state."""
+    """Build one queued supervision report (an outbox job); returns its final state."""
     report = services.supervision_report_build(report_id=report_id)
     return report.state if report else None
 

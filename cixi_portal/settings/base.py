@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "communities.outbox.QueuedMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -124,16 +125,50 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@cixi.example")
 
+# Links in e-mails point here.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Jobs record their outcome on their outbox item and their own row, not in a result store.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# An unreachable broker must answer within seconds, so the page that committed a change is not
+# held: the outbox item then waits for the sweeper.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # The supervision report of the month just ended, on the 1st at 06:00 (CELERY_TIMEZONE).
+#
+# The outbox (communities/outbox.py): every try that fails waits twice as long as the one
+# before (from OUTBOX_RETRY_BASE_SECONDS up to OUTBOX_RETRY_MAX_SECONDS); after
+# OUTBOX_MAX_ATTEMPTS the item fails with its error and can be retried. A running item whose
+# heartbeat is older than OUTBOX_STALE_SECONDS lost its worker; a sent one that no worker took
+# within OUTBOX_SENT_TIMEOUT_SECONDS was lost by the broker. The sweeper runs every
+# OUTBOX_SWEEP_SECONDS.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "600"))
+OUTBOX_SENT_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_SENT_TIMEOUT_SECONDS", "900"))
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "120"))
+OUTBOX_SWEEP_BATCH = 500
+# The health check calls the worker and beat stale after three missed sweeps, and the outbox
+# behind when its oldest undelivered item is older than this.
+HEALTH_HEARTBEAT_LIMIT_SECONDS = 3 * OUTBOX_SWEEP_SECONDS
+HEALTH_OUTBOX_AGE_LIMIT_SECONDS = int(os.environ.get("HEALTH_OUTBOX_AGE_LIMIT_SECONDS", "1800"))
 CELERY_BEAT_SCHEDULE: dict = {
+    "communities-sweep-outbox": {
+        "task": "communities.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "kwargs": {"scheduled": True},
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
+    },
     "operations-monthly-supervision-report": {
         "task": "operations.tasks.request_monthly_supervision_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communities.notifications import notify_after_commit
+from communities.notifications import notify_users
 
 from ..models import StatusChange
 
@@ -31,9 +31,10 @@ def save_checked(instance, *, actor) -> None:
     instance.save()
 
 
-def notify(*, recipients, subject: str, body: str) -> None:
-    """Queue the e-mail after commit (a thin seam so tests can see what is sent)."""
-    notify_after_commit(recipients=list(recipients), subject=subject, body=body)
+def notify(*, recipients, subject: str, body: str, link: str = "") -> None:
+    """Write the inbox entries and queue their e-mails (a thin seam so tests can see what is
+    sent)."""
+    notify_users(recipients=list(recipients), subject=subject, body=body, link=link)
 
 
 def portal_language():

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.choices import Route
@@ -146,5 +147,6 @@ def project_advance(
             subject=_("Future community: %(stage)s") % {"stage": stage_label},
             body=_("%(community)s has reached the stage “%(stage)s” on %(date)s.")
             % {"community": project.community.name, "stage": stage_label, "date": on_date},
+            link=reverse("projects:future_detail", args=[project.pk]),
         )
     return project

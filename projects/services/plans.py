@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.choices import Route, SpaceAvailability
@@ -110,6 +111,7 @@ def _notify_state_now(plan: GapFillingPlan, recipients, comment: str) -> None:
         recipients=recipients,
         subject=_("Gap-filling plan: %(state)s") % {"state": _state_label(plan)},
         body=body,
+        link=reverse("projects:plan_detail", args=[plan.pk]),
     )
 
 

@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
+from communities import outbox
+from communities import tasks as outbox_tasks
 from communities.roles import Role
 from operations import report as report_module
-from operations import services, tasks
+from operations import services
 from tests.browser.helpers import log_in
 from tests.factories import UserFactory
 from tests.operations.reportdata import build_city
@@ -28,18 +30,18 @@ def slow_worker(monkeypatch):
 
         return report_module.build_report(progress=pause_then_report, **kwargs)
 
-    def work(report_id):
+    def work(item_id):
         try:
             time.sleep(1.5)
-            services.supervision_report_build(report_id=report_id)
+            outbox.run(item_id)
         finally:
             connection.close()
 
-    def delay(*, report_id):
-        threading.Thread(target=work, args=(report_id,), daemon=True).start()
+    def apply_async(args, **kwargs):
+        threading.Thread(target=work, args=args, daemon=True).start()
 
     monkeypatch.setattr(services, "build_report", slow_build)
-    monkeypatch.setattr(tasks.build_supervision_report, "delay", delay)
+    monkeypatch.setattr(outbox_tasks.run_outbox_item, "apply_async", apply_async)
 
 
 @pytest.mark.django_db(transaction=True)

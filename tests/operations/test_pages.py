@@ -62,13 +62,14 @@ def test_staff_see_only_their_own_rows(client, staff_hushan, hushan, gutang):
     assert [row["title"] for row in api["results"]] == ["浒山合同"]
 
 
-# session, user, roles, demo banner, filter choices, count, rows: the same for 1 row or 12.
+# session, user, roles, demo banner, unread notifications, filter choices, count, rows: the
+# same for 1 row or 12.
 QUERIES = {
-    "operator_list": 7,
-    "contract_list": 9,
-    "satisfaction_list": 10,  # and the low-satisfaction threshold
-    "assessment_list": 8,
-    "report_list": 7,
+    "operator_list": 8,
+    "contract_list": 10,
+    "satisfaction_list": 11,  # and the low-satisfaction threshold
+    "assessment_list": 9,
+    "report_list": 8,
 }
 
 
