@@ -223,7 +223,9 @@ class ExportRetryView(ExportAccessMixin, RoleRequiredMixin, View):
 
     def post(self, request, pk):
         try:
-            export = services.disbursement_export_retry(actor=request.user, export=self.get_export())
+            export = services.disbursement_export_retry(
+                actor=request.user, export=self.get_export()
+            )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
             return HttpResponseRedirect(reverse("funding:export_detail", args=[pk]))
