@@ -32,6 +32,8 @@ class Command(BaseCommand):
             result = backup_restore(archive=archive, force=force, report=report)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except OSError as error:
+            raise CommandError(f"The restore stopped: {error}") from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {result.rows} rows in {result.tables} tables and {result.files} "
