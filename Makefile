@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+BACKUP_DIR ?= backups
 
-.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark
+.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +62,15 @@ catalogues: install
 # Export 50,000 tranches to the disbursement sheet and print the time and peak memory.
 benchmark: install-dev
 	$(PY) -m tests.benchmarks.export_disbursements --rows 50000
+
+# One archive of the database (DATABASE_URL) and the private media (PRIVATE_MEDIA_ROOT):
+#   make backup [BACKUP_DIR=/var/backups/cixi]
+#   make restore ARCHIVE=backups/cixi-backup-20261201-2130.tar [FORCE=1]
+# restore refuses a database that holds the portal's tables, or a non-empty media folder,
+# unless FORCE=1.
+backup: install
+	$(PY) manage.py backup --out "$(BACKUP_DIR)"
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/cixi-backup-YYYYMMDD-HHMM.tar [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
