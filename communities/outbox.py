@@ -224,7 +224,7 @@ def sweep() -> dict[str, int]:
     """Send again what was never sent or was lost, re-queue what a dead worker left running,
     give up after the last try. Returns how many items each step touched."""
     now = timezone.now()
-    counts = {"requeued": 0, "resent": 0, "sent": 0, "failed_to_send": 0}
+    counts = {"requeued": 0, "lost": 0, "sent": 0, "failed_to_send": 0}
     stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     for item_id in OutboxItem.objects.filter(
         state=OutboxState.RUNNING, heartbeat_at__lt=stale
@@ -240,7 +240,7 @@ def sweep() -> dict[str, int]:
             "no worker took the item within the time limit",
             from_states=[OutboxState.SENT],
         )
-        counts["resent"] += 1
+        counts["lost"] += 1
     due = OutboxItem.objects.filter(state=OutboxState.PENDING, available_at__lte=timezone.now())
     for item_id in due.order_by("available_at", "pk").values_list("pk", flat=True)[
         : settings.OUTBOX_SWEEP_BATCH

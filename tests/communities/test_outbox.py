@@ -360,7 +360,7 @@ def test_a_sent_item_no_worker_took_is_sent_again(db, settings, monkeypatch):
     item.refresh_from_db()
     assert item.state == OutboxState.SENT
     OutboxItem.objects.filter(pk=item.pk).update(sent_at=timezone.now() - timedelta(hours=1))
-    assert outbox.sweep()["resent"] == 1
+    assert outbox.sweep()["lost"] == 1
     item.refresh_from_db()
     assert item.state == OutboxState.PENDING and item.attempts == 1
 

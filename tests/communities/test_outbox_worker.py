@@ -91,7 +91,7 @@ def test_the_sweeper_delivers_what_a_closed_broker_could_not_take(
         assert counts["sent"] == 3
         wait_until_delivered()
         # a later sweep finds nothing more to send
-        assert outbox.sweep() == {"requeued": 0, "resent": 0, "sent": 0, "failed_to_send": 0}
+        assert outbox.sweep() == {"requeued": 0, "lost": 0, "sent": 0, "failed_to_send": 0}
 
     # then the notification went out, the report and the sheet were built, each exactly once
     # (and the supervisor heard that the report is ready)
