@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cixi_portal.urls"
@@ -94,6 +98,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every login against the failures on record before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,5 +177,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # One line per eager task drowns the development console; failures still show.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING"},
+        # Failed logins and lock-outs are warnings; successes are in the admin's access log.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# Logins: failures are counted per username and, separately, per client address; either count
+# reaching the limit within the cool-off locks that username (from anywhere) or that address (for
+# every username) until the cool-off has passed since its latest failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures: with the address counted too, it would wipe the address's
+# count for every username, so one working account would let its holder guess others' passwords.
+AXES_RESET_ON_SUCCESS = env_bool("AXES_RESET_ON_SUCCESS", False)
+# A try during the lock-out neither counts nor extends it, so the time the page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "communities.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "communities.logins.client_ip_address"
+# The client address is REMOTE_ADDR unless the reverse proxy's header is named here (for example
+# X-Forwarded-For); then it is that header's entry CLIENT_IP_PROXY_COUNT places from the right,
+# the one the portal's own proxies wrote. Name it only when every request comes through them.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+CLIENT_IP_PROXY_COUNT = int(os.environ.get("CLIENT_IP_PROXY_COUNT", "1"))
