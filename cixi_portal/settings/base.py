@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "communities.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -202,3 +203,8 @@ AXES_CLIENT_IP_CALLABLE = "communities.logins.client_ip_address"
 # the one the portal's own proxies wrote. Name it only when every request comes through them.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 CLIENT_IP_PROXY_COUNT = int(os.environ.get("CLIENT_IP_PROXY_COUNT", "1"))
+
+# Sessions end after this long without a request; each request (at most one write a minute)
+# starts the period again.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
