@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from communities.roles import Role
 from funding.models import DisbursementExport
@@ -192,7 +193,7 @@ def _detail_and_form_pages(world) -> list[tuple[str, str]]:
 
 def _admin_pages() -> list[str]:
     """The admin index, and each registered model's changelist, add form and a change form."""
-    urls = [reverse("admin:index")]
+    urls = [reverse("admin:index"), reverse("admin:password_change")]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -201,7 +202,10 @@ def _admin_pages() -> list[str]:
         row = model._default_manager.order_by("pk").first()
         if row is not None:
             views = ["change", "delete"]
-            if hasattr(model._meta, "simple_history_manager_attribute"):
+            # A history admin on a model without history cannot show its page (a known fault).
+            if not isinstance(model_admin, SimpleHistoryAdmin) or hasattr(
+                model._meta, "simple_history_manager_attribute"
+            ):
                 views.append("history")
             for view in views:
                 urls.append(reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[row.pk]))
@@ -223,6 +227,8 @@ def test_no_page_has_inline_script_or_style(client, world):
     # given every main page, each opened by someone who may open it
     pages = _parameterless_pages() + _detail_and_form_pages(world)
     pages += [(url, "superuser") for url in _admin_pages()]
+    user_password = reverse("admin:auth_user_password_change", args=[world["staff"].pk])
+    pages.append((user_password, "superuser"))
     # when each is rendered
     problems = {}
     for url, who in pages:
