@@ -10,3 +10,7 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities and facilities")
     nav = [(_("Communities"), "communities:list", ())]
+
+    def ready(self):
+        """Connect the login receiver that starts a session's idle clock."""
+        from . import sessions  # noqa: F401

@@ -473,6 +473,6 @@ class DevelopmentBlockAdmin(ScopedModelAdmin):
             "<p>{}</p>{}",
             result.reasoning,
             format_html_join(
-                "", '<p style="color:#b45309">⚠ {}</p>', ((w,) for w in result.warnings)
+                "", '<p class="cixi-warning">⚠ {}</p>', ((w,) for w in result.warnings)
             ),
         )

@@ -10,3 +10,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test_media"
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Login throttling stays on in the tests; only the test client's login() gets a stand-in request.
+AUTHENTICATION_BACKENDS = [
+    "tests.login_backend.TestClientAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -359,7 +359,7 @@ def test_contract_edit_page_changes_the_fee(client, assessor, facility, hushan):
     # Terminating cannot be undone, so the button asks first.
     detail = client.get(contract.get_absolute_url()).content.decode()
     terminate = reverse("operations:contract_terminate", args=[contract.pk])
-    assert f'action="{terminate}" onsubmit="return confirm(' in detail
+    assert f'action="{terminate}" data-confirm="' in detail
 
 
 def test_the_chain_card_is_only_for_elderly_care_operators(client, staff_hushan):

@@ -1,0 +1,18 @@
+// Polls a disbursement sheet's export and shows its progress until it is done or has failed.
+(function () {
+  "use strict";
+  var box = document.getElementById("export");
+  if (!box) { return; }
+  if (box.dataset.state === "done" || box.dataset.state === "failed") { return; }
+  function poll() {
+    fetch(box.dataset.statusUrl, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
+      var bar = document.getElementById("export-bar");
+      bar.style.width = s.percent + "%"; bar.textContent = s.percent + "%";
+      document.getElementById("export-state").textContent = s.state_label + " · " + s.rows_written + " / " + s.total_rows;
+      if (s.state === "done") { document.getElementById("export-download").classList.remove("d-none"); return; }
+      if (s.state === "failed") { window.location.reload(); return; }
+      window.setTimeout(poll, 1000);
+    });
+  }
+  window.setTimeout(poll, 500);
+})();
