@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from communities.roles import has_role
+from funding.money import yuan_in_capitals
 from funding.permissions import SUBSIDY_READERS
 from funding.selectors import money_panel_for
 
@@ -22,3 +23,11 @@ def money_panel(context, plan=None, project=None):
         "money_panel": money_panel_for(plan=plan, project=project),
         "subdistrict_tranches": f"{reverse('funding:tranche_list')}?subdistrict={subdistrict_id}",
     }
+
+
+@register.filter
+def yuan_capitals(value):
+    """``{{ amount|yuan_capitals }}``: the amount in capital numerals; blank if none."""
+    if value in (None, ""):
+        return ""
+    return yuan_in_capitals(value)
