@@ -64,6 +64,10 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
     def _keeps_history(self) -> bool:
         return hasattr(self.model._meta, "simple_history_manager_attribute")
 
+    @property
+    def object_history_template(self):
+        return SimpleHistoryAdmin.object_history_template if self._keeps_history() else None
+
     def _ensure_visible(self, request, object_id) -> None:
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404(_("No such record in your scope."))
