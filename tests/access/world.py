@@ -147,6 +147,8 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         stage=TrancheStage.ORIGINAL_MODEL,
         state=TrancheState.SCHEDULED,
         amount=Decimal("0.00"),
+        policy=SubsidyPolicy.objects.get(code="future-original"),
+        policy_version="future-original v1",
     )
     operator = OperatorFactory()
     contract = ContractFactory(
