@@ -62,13 +62,16 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
     """
 
     def _keeps_history(self) -> bool:
+        """Whether the model has ``HistoricalRecords``."""
         return hasattr(self.model._meta, "simple_history_manager_attribute")
 
     @property
     def object_history_template(self):
+        """django-simple-history's page where there is field history, else Django's."""
         return SimpleHistoryAdmin.object_history_template if self._keeps_history() else None
 
     def _ensure_visible(self, request, object_id) -> None:
+        """A 404 unless the row is one the user may see here."""
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404(_("No such record in your scope."))
 

@@ -68,12 +68,14 @@ class Requester:
         self.cookies = self.client.cookies
 
     def answer(self, url: str, post: dict | None) -> str:
+        """The outcome of a GET of the URL, or of a POST of ``post``."""
         self.client.cookies = SimpleCookie(self.cookies)
         with transaction.atomic():
             response = self.client.get(url) if post is None else self.client.post(url, post)
             result = outcome(response, anonymous=self.user is None, api=url.startswith("/api/"))
+            if response.streaming:  # read a download to its end, which closes the file
+                b"".join(response.streaming_content)
             transaction.set_rollback(True)
-        response.close()
         return result
 
 
