@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -58,7 +59,52 @@ class WritersOnlyMixin:
         return False
 
 
-class ScopedModelAdmin(SimpleHistoryAdmin):
+class PortalHistoryAdmin(SimpleHistoryAdmin):
+    """The admin base of the portal: field history where the model keeps it, read-only.
+
+    A model without ``HistoricalRecords`` gets Django's own history page (its admin log), not
+    django-simple-history's, which would fail on it. History and past versions open only for
+    a row the user may see (``get_queryset``; django-simple-history would otherwise show any
+    row's last version), and a past version never saves: reverting would write the row
+    without the services, their checks and their audit record.
+    """
+
+    def _keeps_history(self) -> bool:
+        """Whether the model has ``HistoricalRecords``."""
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    @property
+    def object_history_template(self):
+        """django-simple-history's page where there is field history, else Django's."""
+        return SimpleHistoryAdmin.object_history_template if self._keeps_history() else None
+
+    def _ensure_visible(self, request, object_id) -> None:
+        """A 404 unless the row is one the user may see here."""
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(_("No such record in your scope."))
+
+    def get_urls(self):
+        if self._keeps_history():
+            return super().get_urls()
+        return admin.ModelAdmin.get_urls(self)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self._keeps_history():
+            self._ensure_visible(request, object_id)
+            return super().history_view(request, object_id, extra_context)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        self._ensure_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class ScopedModelAdmin(PortalHistoryAdmin):
     """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404."""
 
     def get_queryset(self, request):
@@ -243,7 +289,7 @@ class SpaceResourceAdmin(ServiceSavingAdmin):
 
 
 @admin.register(FacilityStandard)
-class FacilityStandardAdmin(SimpleHistoryAdmin):
+class FacilityStandardAdmin(PortalHistoryAdmin):
     """Only the superuser edits the standards; others may read them."""
 
     list_display = [

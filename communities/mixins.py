@@ -22,9 +22,13 @@ class RoleRequiredMixin:
 
     required_roles: tuple[str, ...] = ()
 
-    def dispatch(self, request, *args, **kwargs):
+    def ensure_role(self, request) -> None:
+        """Refuse with a 403 unless the user holds one of ``required_roles``."""
         if self.required_roles and not has_role(request.user, *self.required_roles):
             raise PermissionDenied
+
+    def dispatch(self, request, *args, **kwargs):
+        self.ensure_role(request)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin, WritersOnlyMixin
+from communities.admin import PortalHistoryAdmin, ScopedModelAdmin, WritersOnlyMixin
 from communities.roles import Role
 
 from . import services
@@ -19,7 +18,7 @@ from .selectors import envelope_amount_refusal
 
 
 @admin.register(SubsidyPolicy)
-class SubsidyPolicyAdmin(SimpleHistoryAdmin):
+class SubsidyPolicyAdmin(PortalHistoryAdmin):
     """Policies are data: the superuser edits them, finance and the task force read them."""
 
     list_display = ["name", "code", "version", "route", "case", "mode", "effective_from"]
@@ -63,7 +62,7 @@ class BudgetEnvelopeForm(forms.ModelForm):
 
 
 @admin.register(BudgetEnvelope)
-class BudgetEnvelopeAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
+class BudgetEnvelopeAdmin(WritersOnlyMixin, PortalHistoryAdmin):
     """Finance keeps the envelopes; committed, paid and remaining come from one query."""
 
     writer_roles = (Role.FINANCE_OFFICER,)

@@ -2,9 +2,8 @@
 the superuser edits the assessment scheme and the supervision rules."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin, WritersOnlyMixin
+from communities.admin import PortalHistoryAdmin, ScopedModelAdmin, WritersOnlyMixin
 
 from .models import (
     AssessmentScheme,
@@ -67,7 +66,7 @@ class SupervisionReportAdmin(ReadOnlyAdmin):
     exclude = ["summary"]
 
 
-class SuperuserEditsAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
+class SuperuserEditsAdmin(WritersOnlyMixin, PortalHistoryAdmin):
     """Policy tables: everyone with access reads them, only the superuser changes them."""
 
     superuser_writes = True

@@ -13,9 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from communities.admin import ScopedModelAdmin, WritersOnlyMixin
+from communities.admin import PortalHistoryAdmin, ScopedModelAdmin, WritersOnlyMixin
 from communities.choices import Route
 from communities.mixins import add_service_errors
 from communities.models import Community
@@ -292,7 +291,7 @@ class GapFillingPlanAdmin(WritersOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(PlanLineItem)
-class PlanLineItemAdmin(WritersOnlyMixin, SimpleHistoryAdmin):
+class PlanLineItemAdmin(WritersOnlyMixin, PortalHistoryAdmin):
     """Line items, read-only, so that their field history (who changed which amount) is open."""
 
     list_display = ["plan", "facility_type", "floor_area", "investment_yuan"]

@@ -106,6 +106,8 @@ class PlanFormView(RoleRequiredMixin, FormView):
     template_name = "projects/plan_form.html"
 
     def dispatch(self, request, *args, **kwargs):
+        # The role first: other roles get a 403, not a plan that "cannot be changed".
+        self.ensure_role(request)
         self.plan = None
         if "pk" in kwargs and request.user.is_authenticated:
             self.plan = get_object_or_404(

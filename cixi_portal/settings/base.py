@@ -207,6 +207,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cixi community facilities portal API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema asks for a login like every other API route (DRF's views are exempt from
+    # LoginRequiredMiddleware, so the permission decides).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Set while the demo data is loaded; every page then shows a banner that the figures are

@@ -1,6 +1,7 @@
 """Operators and their operating contracts."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -92,6 +93,13 @@ class OperatorUpdateView(OperatorFormMixin, UpdateView):
 
     def get_queryset(self):
         return Operator.objects.restrict(self.request.user)
+
+    def get_object(self, queryset=None):
+        # Staff may not open the form of an operator another subdistrict also contracts.
+        operator = super().get_object(queryset)
+        if not services.operator_editable_by(self.request.user, operator):
+            raise PermissionDenied
+        return operator
 
     def call_service(self, form):
         return services.operator_update(

@@ -1,0 +1,204 @@
+"""A small city with a row of every kind in two subdistricts, for the access tests.
+
+浒山 is the subdistrict of the signed-in subdistrict staff ("own"), 古塘 is another one
+("other"); city-wide rows (operators' register, reports, exports) belong to neither. Every user
+of the access tests is here: one per role, the superuser and a staff user without a role.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from communities.choices import DepartmentCode, Route
+from communities.models import Department, Subdistrict
+from communities.roles import Role
+from funding.choices import TrancheStage, TrancheState
+from funding.exports import build_export
+from funding.models import SubsidyPolicy
+from funding.services import disbursement_export_request
+from operations import services as operations_services
+from operations.choices import OperationKind, ReportState
+from operations.models import AssessmentScheme, SupervisionReport, SupervisionRules
+from projects import services as plan_services
+from projects.models import BlockUnit, DevelopmentBlock
+from tests.factories import (
+    CommunityFactory,
+    FacilityFactory,
+    FutureCommunityProjectFactory,
+    GapFillingPlanFactory,
+    PlanLineItemFactory,
+    SpaceResourceFactory,
+    SubdistrictFactory,
+    UserFactory,
+)
+from tests.funding.factories import BudgetEnvelopeFactory, TrancheFactory
+from tests.operations.factories import ContractFactory, OperatorFactory, SatisfactionScoreFactory
+
+# The department each role sits in (the demo's organisation units).
+ROLE_DEPARTMENTS = {
+    Role.DEPARTMENT_REVIEWER: DepartmentCode.DEVELOPMENT,
+    Role.TASKFORCE_APPROVER: DepartmentCode.TASKFORCE,
+    Role.FINANCE_OFFICER: DepartmentCode.FINANCE,
+    Role.OPERATIONS_ASSESSOR: DepartmentCode.MEDIA_CENTRE,
+    Role.SUPERVISOR: DepartmentCode.TOWNSCAPE_OFFICE,
+}
+SCORES = dict(zip(OperationKind, [18, 17, 16, 18, 15], strict=True))
+PDF = b"%PDF-1.4\n% a plan's site drawing\n"
+
+
+@dataclass
+class World:
+    """The users by role code and the rows of each subdistrict and of the city."""
+
+    users: dict[str, object]
+    own: SimpleNamespace
+    other: SimpleNamespace
+    city: SimpleNamespace
+    sides: dict[str, SimpleNamespace] = field(init=False)
+
+    def __post_init__(self):
+        self.sides = {"own": self.own, "other": self.other}
+
+
+def build_world() -> World:
+    """Create the users and rows; the caller owns the transaction they live in."""
+    own_subdistrict = SubdistrictFactory(code="hushan", name="浒山")
+    other_subdistrict = SubdistrictFactory(code="gutang", name="古塘")
+    users = _users(own_subdistrict, other_subdistrict)
+    approver, assessor = users[Role.TASKFORCE_APPROVER], users[Role.OPERATIONS_ASSESSOR]
+    own = _subdistrict_rows(own_subdistrict, users["own_staff"], approver, assessor)
+    other = _subdistrict_rows(other_subdistrict, users["other_staff"], approver, assessor)
+    city = _city_rows(users)
+    return World(users=users, own=own, other=other, city=city)
+
+
+def _users(own: Subdistrict, other: Subdistrict) -> dict[str, object]:
+    """One user per role (subdistrict staff of 浒山), plus 古塘's staff, a superuser and a
+    staff user who holds no role."""
+    users = {
+        Role.SUBDISTRICT_STAFF: UserFactory(
+            username="staff_own", subdistrict=own, department=None, roles=[Role.SUBDISTRICT_STAFF]
+        ),
+    }
+    for role, code in ROLE_DEPARTMENTS.items():
+        users[role] = UserFactory(
+            username=f"{role}_user", department=Department.objects.get(code=code), roles=[role]
+        )
+    users["own_staff"] = users[Role.SUBDISTRICT_STAFF]
+    users["other_staff"] = UserFactory(
+        username="staff_other", subdistrict=other, department=None, roles=[Role.SUBDISTRICT_STAFF]
+    )
+    users["superuser"] = UserFactory(username="root", is_superuser=True)
+    users["no_role"] = UserFactory(username="no_role_staff")
+    return users
+
+
+def _plan(subdistrict, staff):
+    """A draft plan with two line items that add up to its total, in a community of its own."""
+    plan = GapFillingPlanFactory(
+        community=CommunityFactory(subdistrict=subdistrict), created_by=staff
+    )
+    PlanLineItemFactory(plan=plan, investment=Decimal("630000.00"))
+    PlanLineItemFactory(plan=plan, facility_type="childcare", investment=Decimal("630000.00"))
+    return plan
+
+
+def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace:
+    """Every scoped row once in this subdistrict, each in the state its pages act on."""
+    community = CommunityFactory(subdistrict=subdistrict)
+    facility = FacilityFactory(community=community)
+    space = SpaceResourceFactory(community=community)
+    plan = _plan(subdistrict, staff)
+    attachment = plan_services.attachment_add(
+        actor=staff, plan=plan, file=SimpleUploadedFile("site.pdf", PDF)
+    )
+    plan_in_review = _plan(subdistrict, staff)
+    plan_services.plan_submit(actor=staff, plan=plan_in_review)
+    plan_services.plan_open_review(actor=approver, plan=plan_in_review)
+    project = FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
+    )
+    block = DevelopmentBlock.objects.create(
+        name=f"{subdistrict.name}示例区块",
+        subdistrict=subdistrict,
+        area_mu=Decimal("420.00"),
+        planned_population=12000,
+    )
+    BlockUnit.objects.create(block=block, number=1, facility_types=["elderly_care"])
+    in_subdistrict = {"plan__community__subdistrict": subdistrict}
+    tranche = TrancheFactory(**in_subdistrict)
+    tranche_approved = TrancheFactory(state=TrancheState.APPROVED, **in_subdistrict)
+    tranche_paid = TrancheFactory(
+        state=TrancheState.PAID,
+        voucher_number="PZ-2024-1",
+        paid_on=datetime.date(2024, 7, 1),
+        **in_subdistrict,
+    )
+    tranche_entered = TrancheFactory(
+        plan=None,
+        project=FutureCommunityProjectFactory(
+            community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE),
+            funding_mode="original",
+        ),
+        subdistrict=subdistrict,
+        stage=TrancheStage.ORIGINAL_MODEL,
+        state=TrancheState.SCHEDULED,
+        amount=Decimal("0.00"),
+        policy=SubsidyPolicy.objects.get(code="future-original"),
+        policy_version="future-original v1",
+    )
+    operator = OperatorFactory()
+    contract = ContractFactory(
+        subdistrict=subdistrict, operator=operator, created_by=staff, facilities=[facility]
+    )
+    assessment = operations_services.assessment_create(
+        actor=assessor, project=None, contract=contract, period="2025", scores=SCORES, comments=""
+    )
+    satisfaction = SatisfactionScoreFactory(community=community, recorded_by=staff)
+    return SimpleNamespace(
+        subdistrict=subdistrict,
+        community=community,
+        facility=facility,
+        space=space,
+        plan=plan,
+        attachment=attachment,
+        plan_in_review=plan_in_review,
+        line_item=plan.line_items.first(),
+        project=project,
+        block=block,
+        tranche=tranche,
+        tranche_approved=tranche_approved,
+        tranche_paid=tranche_paid,
+        tranche_entered=tranche_entered,
+        operator=operator,
+        contract=contract,
+        assessment=assessment,
+        satisfaction=satisfaction,
+    )
+
+
+def _city_rows(users) -> SimpleNamespace:
+    """City-wide rows: a built and a failed supervision report, finance's finished export."""
+    supervisor, finance = users[Role.SUPERVISOR], users[Role.FINANCE_OFFICER]
+    report, _created = operations_services.supervision_report_request(
+        actor=supervisor, period="2025-05"
+    )
+    operations_services.supervision_report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE, report.error
+    failed = SupervisionReport.objects.create(period="2025-04", requested_by=supervisor)
+    SupervisionReport.objects.filter(pk=failed.pk).update(
+        state=ReportState.FAILED, error="RuntimeError: the disk was full"
+    )
+    export = disbursement_export_request(actor=finance, filters={}, filter_summary="")
+    export = build_export(export.pk)
+    BudgetEnvelopeFactory(fiscal_year=2024)
+    # The policy tables come from migrations, which keep no field history; saving them once,
+    # as the superuser's edit would, gives each a version to open.
+    for model in (SubsidyPolicy, AssessmentScheme, SupervisionRules):
+        for row in model.objects.all():
+            row.save()
+    return SimpleNamespace(report=report, failed_report=failed, export=export)
