@@ -10,3 +10,7 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities and facilities")
     nav = [(_("Communities"), "communities:list", ())]
+
+    def ready(self):
+        """Register the app's system checks."""
+        from . import checks  # noqa: F401

@@ -1,6 +1,5 @@
 """The community register workbook: its template, and reading it with row-level errors."""
 
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -8,12 +7,12 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .choices import Route
 from .models import Community, Subdistrict
+from .spreadsheets import first_sheet_rows
 
 # (model field, header in the template, kind). Headers in English are accepted as well.
 COLUMNS = [
@@ -134,14 +133,17 @@ def _convert(kind: str, raw):
 
 def read_register(file) -> RegisterReading:
     """Read and check every row; nothing is saved here."""
-    reading = RegisterReading()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        reading.errors.append(_("The file is not an Excel workbook (.xlsx). Use the template."))
-        return reading
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        with first_sheet_rows(file) as rows:
+            return _read_rows(rows)
+    except ValidationError as error:
+        # The file itself was refused (or broke half-way): no row of it counts.
+        return RegisterReading(errors=error.messages)
+
+
+def _read_rows(rows) -> RegisterReading:
+    """Check the rows of the register's first sheet, its header first."""
+    reading = RegisterReading()
     header = next(rows, None)
     mapping = _header_map(header or ())
     missing = [
@@ -235,7 +237,6 @@ def read_register(file) -> RegisterReading:
             )
         else:
             reading.rows.append(RegisterRow(row_number=row_number, values=values))
-    workbook.close()
     if not reading.rows and not reading.errors:
         reading.errors.append(_("The workbook has no community rows."))
     return reading

@@ -1,6 +1,5 @@
 """The resident-satisfaction survey workbook: its template, and reading it with row errors."""
 
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -10,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from communities.models import Community
+from communities.spreadsheets import first_sheet_rows
 
 from .validators import validate_period_begun
 
@@ -136,13 +135,17 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
 
 def read_survey(file, *, actor) -> SurveyReading:
     """Read and check every row; nothing is saved here."""
-    reading = SurveyReading()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        reading.errors.append(_("The file is not an Excel workbook (.xlsx). Use the template."))
-        return reading
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+        with first_sheet_rows(file) as rows:
+            return _read_rows(rows, actor=actor)
+    except ValidationError as error:
+        # The file itself was refused (or broke half-way): no row of it counts.
+        return SurveyReading(errors=error.messages)
+
+
+def _read_rows(rows, *, actor) -> SurveyReading:
+    """Check the rows of the survey's first sheet, its header first."""
+    reading = SurveyReading()
     mapping = _header_map(next(rows, None) or ())
     missing = [str(h) for name, h in COLUMNS if name in REQUIRED and name not in mapping.values()]
     if missing:
@@ -176,7 +179,6 @@ def read_survey(file, *, actor) -> SurveyReading:
             )
         else:
             reading.rows.append(row)
-    workbook.close()
     if not reading.rows and not reading.errors:
         reading.errors.append(_("The workbook has no score rows."))
     return reading
