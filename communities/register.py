@@ -2,17 +2,16 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from .choices import Route
 from .models import Community, Subdistrict
 from .spreadsheets import first_sheet_rows
+from .workbooks import PortalWorkbook, workbook_bytes
 
 # (model field, header in the template, kind). Headers in English are accepted as well.
 COLUMNS = [
@@ -54,7 +53,7 @@ class RegisterReading:
 
 def template_workbook() -> bytes:
     """An empty register workbook with the headers the importer reads, and a notes sheet."""
-    workbook = Workbook()
+    workbook = PortalWorkbook()
     sheet = workbook.active
     sheet.title = _("Community register")
     sheet.append([str(header) for _field, header, _kind in COLUMNS])
@@ -75,9 +74,7 @@ def template_workbook() -> bytes:
     )
     notes.append([_("The subdistrict must already exist in the portal, by name or code.")])
     notes.append([_("A code already in the portal updates that community.")])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header_map(header_row) -> dict[int, str]:

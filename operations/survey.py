@@ -3,17 +3,16 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from communities.models import Community
 from communities.spreadsheets import first_sheet_rows
+from communities.workbooks import PortalWorkbook, workbook_bytes
 
 from .validators import validate_period_begun
 
@@ -40,7 +39,7 @@ class SurveyReading:
 
 def survey_template() -> bytes:
     """An empty survey workbook with the headers the importer reads."""
-    workbook = Workbook()
+    workbook = PortalWorkbook()
     sheet = workbook.active
     sheet.title = _("Satisfaction survey")
     sheet.append([str(header) for _name, header in COLUMNS])
@@ -52,9 +51,7 @@ def survey_template() -> bytes:
     for row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS + 1, max_col=2):
         for cell in row:
             cell.number_format = "@"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header_map(header_row) -> dict[int, str]:
