@@ -12,5 +12,6 @@ class CommunitiesConfig(AppConfig):
     nav = [(_("Communities"), "communities:list", ())]
 
     def ready(self):
-        """Connect the login receiver that starts a session's idle clock."""
-        from . import sessions  # noqa: F401
+        """Connect the login receiver that starts a session's idle clock, and register the
+        app's system checks."""
+        from . import checks, sessions  # noqa: F401

@@ -1,19 +1,17 @@
 """The community register workbook: its template, and reading it with row-level errors."""
 
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .choices import Route
 from .models import Community, Subdistrict
+from .spreadsheets import first_sheet_rows
+from .workbooks import PortalWorkbook, workbook_bytes
 
 # (model field, header in the template, kind). Headers in English are accepted as well.
 COLUMNS = [
@@ -55,7 +53,7 @@ class RegisterReading:
 
 def template_workbook() -> bytes:
     """An empty register workbook with the headers the importer reads, and a notes sheet."""
-    workbook = Workbook()
+    workbook = PortalWorkbook()
     sheet = workbook.active
     sheet.title = _("Community register")
     sheet.append([str(header) for _field, header, _kind in COLUMNS])
@@ -76,9 +74,7 @@ def template_workbook() -> bytes:
     )
     notes.append([_("The subdistrict must already exist in the portal, by name or code.")])
     notes.append([_("A code already in the portal updates that community.")])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header_map(header_row) -> dict[int, str]:
@@ -134,14 +130,17 @@ def _convert(kind: str, raw):
 
 def read_register(file) -> RegisterReading:
     """Read and check every row; nothing is saved here."""
-    reading = RegisterReading()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        reading.errors.append(_("The file is not an Excel workbook (.xlsx). Use the template."))
-        return reading
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+        with first_sheet_rows(file) as rows:
+            return _read_rows(rows)
+    except ValidationError as error:
+        # The file itself was refused (or broke half-way): no row of it counts.
+        return RegisterReading(errors=error.messages)
+
+
+def _read_rows(rows) -> RegisterReading:
+    """Check the rows of the register's first sheet, its header first."""
+    reading = RegisterReading()
     header = next(rows, None)
     mapping = _header_map(header or ())
     missing = [
@@ -235,7 +234,6 @@ def read_register(file) -> RegisterReading:
             )
         else:
             reading.rows.append(RegisterRow(row_number=row_number, values=values))
-    workbook.close()
     if not reading.rows and not reading.errors:
         reading.errors.append(_("The workbook has no community rows."))
     return reading

@@ -1,5 +1,6 @@
 """The disbursement sheet (拨付表): streamed in key-ordered batches with openpyxl's write-only
-mode, so memory stays flat however many tranches it holds."""
+mode, so memory stays flat however many tranches it holds. Text that looks like a formula is
+written as text by PortalWorkbook (communities/workbooks.py)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -11,10 +12,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from communities.workbooks import PortalWorkbook
 
 from .choices import PAYABLE_STATES, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
@@ -23,7 +25,6 @@ from .money import HUNDRED, ZERO
 BATCH_SIZE = 2000
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # (header, width, number format) in the order of DESIGN §3; the headers have their own
@@ -57,13 +58,6 @@ SUMMARY_COLUMNS = [
 ]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
-
-
-def safe_text(value):
-    """Text that Excel would read as a formula gets a leading apostrophe; the rest is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def with_paid_to_date(tranches):
@@ -104,7 +98,7 @@ def write_disbursement_sheet(
     batch_size: int = BATCH_SIZE,
 ) -> int:
     """Write the filtered tranches to ``target``; returns the number of rows written."""
-    workbook = Workbook(write_only=True)
+    workbook = PortalWorkbook(write_only=True)
     sheet = workbook.create_sheet(_("Disbursement sheet"))
     sheet.freeze_panes = "A4"
     for index, (_header, width, _format) in enumerate(COLUMNS):
@@ -199,7 +193,7 @@ def _write_summary(workbook, summary) -> None:
     grand = [0, ZERO, ZERO, ZERO]
     for name in sorted(summary):
         figures = summary[name]
-        sheet.append([safe_text(name), figures[0], *_money_cells(sheet, figures[1:])])
+        sheet.append([name, figures[0], *_money_cells(sheet, figures[1:])])
         grand = [a + b for a, b in zip(grand, figures, strict=True)]
     sheet.append([_styled(sheet, _("Total"), font=BOLD), grand[0], *_money_cells(sheet, grand[1:])])
 
@@ -210,7 +204,7 @@ def _money_cells(sheet, amounts):
 
 def _value_cell(sheet, value, number_format):
     if number_format is None:
-        return safe_text(value)
+        return value
     return _styled(sheet, value, number_format=number_format)
 
 
@@ -222,7 +216,7 @@ def _header_cell(sheet, header):
 
 
 def _styled(sheet, value, *, font=None, number_format=None):
-    cell = WriteOnlyCell(sheet, value=safe_text(value))
+    cell = WriteOnlyCell(sheet, value=value)
     if font is not None:
         cell.font = font
     if number_format is not None:

@@ -1,20 +1,18 @@
 """The resident-satisfaction survey workbook: its template, and reading it with row errors."""
 
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from communities.models import Community
+from communities.spreadsheets import first_sheet_rows
+from communities.workbooks import PortalWorkbook, workbook_bytes
 
 from .validators import validate_period_begun
 
@@ -41,7 +39,7 @@ class SurveyReading:
 
 def survey_template() -> bytes:
     """An empty survey workbook with the headers the importer reads."""
-    workbook = Workbook()
+    workbook = PortalWorkbook()
     sheet = workbook.active
     sheet.title = _("Satisfaction survey")
     sheet.append([str(header) for _name, header in COLUMNS])
@@ -53,9 +51,7 @@ def survey_template() -> bytes:
     for row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS + 1, max_col=2):
         for cell in row:
             cell.number_format = "@"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header_map(header_row) -> dict[int, str]:
@@ -136,13 +132,17 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
 
 def read_survey(file, *, actor) -> SurveyReading:
     """Read and check every row; nothing is saved here."""
-    reading = SurveyReading()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        reading.errors.append(_("The file is not an Excel workbook (.xlsx). Use the template."))
-        return reading
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+        with first_sheet_rows(file) as rows:
+            return _read_rows(rows, actor=actor)
+    except ValidationError as error:
+        # The file itself was refused (or broke half-way): no row of it counts.
+        return SurveyReading(errors=error.messages)
+
+
+def _read_rows(rows, *, actor) -> SurveyReading:
+    """Check the rows of the survey's first sheet, its header first."""
+    reading = SurveyReading()
     mapping = _header_map(next(rows, None) or ())
     missing = [str(h) for name, h in COLUMNS if name in REQUIRED and name not in mapping.values()]
     if missing:
@@ -176,7 +176,6 @@ def read_survey(file, *, actor) -> SurveyReading:
             )
         else:
             reading.rows.append(row)
-    workbook.close()
     if not reading.rows and not reading.errors:
         reading.errors.append(_("The workbook has no score rows."))
     return reading

@@ -1,16 +1,15 @@
 """The supervision report as an Excel workbook: one sheet per section, native bar charts."""
 
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
+from communities.workbooks import PortalWorkbook, workbook_bytes
+
 MONEY_FORMAT = "#,##0.00"
 SCORE_FORMAT = "0.00"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Which sections get a chart, and which two value columns (1-based) it plots.
 CHARTS = {"starts": (2, 3), "funds": (2, 3)}
 
@@ -27,8 +26,6 @@ def _write_cell(sheet, row: int, column: int, value, kind: str) -> None:
         cell.value = value
     else:
         cell.value = str(value)
-        # Text that looks like a formula stays text: Excel must never run it.
-        cell.data_type = "s"
 
 
 def _add_chart(sheet, section: dict, columns: tuple[int, int]) -> None:
@@ -53,7 +50,7 @@ def _add_chart(sheet, section: dict, columns: tuple[int, int]) -> None:
 
 def report_workbook(summary: dict) -> bytes:
     """The report's sections as sheets, with charts of starts against quota and of funds."""
-    workbook = Workbook()
+    workbook = PortalWorkbook()
     workbook.remove(workbook.active)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for section in summary["sections"]:
@@ -75,6 +72,4 @@ def report_workbook(summary: dict) -> bytes:
     cover.append([_("Supervision report"), summary["period"]])
     cover.append([_("Figures as of"), summary["as_of"]])
     cover.column_dimensions["A"].width = 24
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -1,10 +1,9 @@
 """The future-community projects as the three-year creation plan table (2023–2025) in Excel."""
 
-from io import BytesIO
-
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from communities.workbooks import PortalWorkbook, workbook_bytes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +56,7 @@ def three_year_plan_workbook(projects) -> bytes:
         projects,
         key=lambda p: (_schedule(p)[0], p.community.subdistrict.code, p.community.code),
     )
-    book = Workbook()
+    book = PortalWorkbook()
     sheet = book.active
     sheet.title = "三年计划表"
     sheet.append([TITLE])
@@ -100,6 +99,4 @@ def three_year_plan_workbook(projects) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

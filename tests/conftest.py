@@ -173,3 +173,11 @@ def user_with_role(db):
         return UserFactory(roles=[role], **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def zip_bomb(tmp_path_factory) -> Path:
+    """A 300 KB workbook whose first sheet unpacks to 300 MB, built once per run."""
+    from .hostile_files import MIB, write_zip_bomb
+
+    return write_zip_bomb(tmp_path_factory.mktemp("bomb") / "register.xlsx", unpacked=300 * MIB)

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its page is translated), before anything reads the body.
+    "communities.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,6 +131,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request larger than UPLOAD_MAX_BYTES is refused before its body is read
+# (communities/request_limits.py); what Django keeps of one in memory (the form fields, a file
+# before it spills to a temporary file) stays within that limit too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(DATA_UPLOAD_MAX_MEMORY_SIZE, UPLOAD_MAX_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2621440, UPLOAD_MAX_BYTES)  # Django's default, 2.5 MB
+# An uploaded spreadsheet is a zip archive; its directory is checked against these before any
+# part of it is unpacked or parsed (communities/spreadsheets.py).
+SPREADSHEET_MAX_MEMBERS = int(os.environ.get("SPREADSHEET_MAX_MEMBERS", "1000"))
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))
+)
+SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "100"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -153,6 +153,7 @@ MATRIX: list[Row] = [
     Row("funding:export_detail", (FINANCE,), pk("export"), city=True, denied=NOT_FOUND),
     Row("funding:export_status", (FINANCE,), pk("export"), city=True, denied=NOT_FOUND),
     Row("funding:export_download", (FINANCE,), pk("export"), city=True, denied=NOT_FOUND),
+    Row("funding:export_retry", (FINANCE,), pk("failed_export"), city=True, post={}),
     # Operators and contracts; an operator is city-wide, but staff change only one that works
     # for their own subdistrict alone
     Row("operations:operator_list", CONTRACT_READERS),
@@ -187,6 +188,13 @@ MATRIX: list[Row] = [
     Row("operations:report_status", REPORT_READERS, pk("report"), city=True),
     Row("operations:report_file", REPORT_READERS, pk("report"), city=True),
     Row("operations:report_retry", (SUPERVISOR,), pk("failed_report"), city=True, post={}),
+    # Every user's own inbox; a notification is its recipient's alone (here 浒山's staff)
+    Row("inbox:list", EVERYONE),
+    Row("inbox:read_all", EVERYONE, post={}),
+    Row("inbox:open", (STAFF,), pk("notification"), city=True, denied=NOT_FOUND),
+    Row("inbox:read", (STAFF,), pk("notification"), city=True, denied=NOT_FOUND, post={}),
+    # The load balancer's health check needs no login
+    Row("health", EVERYONE, anonymous=OK),
     # The API: anonymous callers get 401/403 (LOGIN)
     *api("community", EVERYONE, "community"),
     *api("facility", EVERYONE, "facility"),

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communities.choices import DepartmentCode, Route
 from communities.models import Department, Subdistrict
+from communities.notifications import notify_users
 from communities.roles import Role
-from funding.choices import TrancheStage, TrancheState
+from funding.choices import ExportState, TrancheStage, TrancheState
 from funding.exports import build_export
-from funding.models import SubsidyPolicy
+from funding.models import DisbursementExport, SubsidyPolicy
 from funding.services import disbursement_export_request
 from operations import services as operations_services
 from operations.choices import OperationKind, ReportState
@@ -194,11 +196,29 @@ def _city_rows(users) -> SimpleNamespace:
         state=ReportState.FAILED, error="RuntimeError: the disk was full"
     )
     export = disbursement_export_request(actor=finance, filters={}, filter_summary="")
-    export = build_export(export.pk)
+    export = build_export(export.pk) or DisbursementExport.objects.get(pk=export.pk)
+    failed_export = DisbursementExport.objects.create(
+        requested_by=finance, state=ExportState.FAILED, error="OSError: the disk was full"
+    )
+    # What the login throttle records, so its admin pages have a row to open.
+    seen = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
+    seen |= {"http_accept": "text/html", "path_info": "/login/"}
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    [notification] = notify_users(
+        recipients=[users["own_staff"]], subject="方案已退回", body="", link="/plans/"
+    )
     BudgetEnvelopeFactory(fiscal_year=2024)
     # The policy tables come from migrations, which keep no field history; saving them once,
     # as the superuser's edit would, gives each a version to open.
     for model in (SubsidyPolicy, AssessmentScheme, SupervisionRules):
         for row in model.objects.all():
             row.save()
-    return SimpleNamespace(report=report, failed_report=failed, export=export)
+    return SimpleNamespace(
+        report=report,
+        failed_report=failed,
+        export=export,
+        failed_export=failed_export,
+        notification=notification,
+    )
