@@ -132,11 +132,37 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 900}}
 
 
+# axe-core impacts that fail the suite; "moderate" and "minor" ones are reported, not failed.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core (bundled by axe-playwright-python, never from a CDN) on the page as it is
+    now, and fail on any serious or critical violation, naming the rule and the elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in BLOCKING_IMPACTS
+    ]
+    if blocking:
+        lines = [
+            f"{violation['impact']}: {violation['id']} ({violation['help']}): "
+            + "; ".join(", ".join(node["target"]) for node in violation["nodes"][:5])
+            for violation in blocking
+        ]
+        pytest.fail(f"axe-core on {page.url}:\n" + "\n".join(lines), pytrace=False)
+
+
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at."""
+    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at,
+    after axe-core has found no serious or critical violation on the page."""
 
     def take(name: str) -> Path:
+        check_accessibility(page)
         target = ARTIFACTS / "screenshots" / f"{name}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(target), full_page=True)
