@@ -127,6 +127,15 @@ class LineItemForm(forms.ModelForm):
         model = PlanLineItem
         fields = ["facility_type", "floor_area", "investment"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The table's column headers label the cells for the eye; screen readers need each
+        # field to name itself, numbered by its row.
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            label = str(field.label)
+            field.widget.attrs["aria-label"] = f"{label} {int(row) + 1}" if row.isdigit() else label
+
 
 class BaseLineItemFormSet(BaseInlineFormSet):
     """The line items, as the service wants them: a list of dicts with the kept rows' keys."""
