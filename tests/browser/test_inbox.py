@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from communities.notifications import notify_users
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, open_menu
 from tests.factories import CommunityFactory, GapFillingPlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,11 +36,11 @@ def test_staff_read_their_notifications(
     log_in(page, live_server, "staff_hushan")
 
     inbox_link = page.get_by_test_id("inbox-link")
-    if width < 1200:
-        page.locator(".navbar-toggler").click()
+    open_menu(page)
     expect(inbox_link).to_be_visible()
     expect(inbox_link).to_contain_text("2")
     inbox_link.click()
+    expect(page).to_have_url(f"{live_server.url}/inbox/")
 
     entries = page.get_by_test_id("inbox")
     expect(entries).to_contain_text("补短板方案：已退回")
@@ -50,11 +50,11 @@ def test_staff_read_their_notifications(
 
     page.get_by_role("link", name="补短板方案：已退回").click()
     expect(page).to_have_url(f"{live_server.url}/plans/{plan.pk}/")
-    if width < 1200:
-        page.locator(".navbar-toggler").click()
+    open_menu(page)
     expect(page.get_by_test_id("inbox-link")).to_contain_text("1")
 
     page.get_by_test_id("inbox-link").click()
+    expect(page).to_have_url(f"{live_server.url}/inbox/")
     mark_all = {"zh-hans": "全部标为已读", "en": "Mark all as read"}[language]
     page.get_by_role("button", name=mark_all).click()
     expect(page.get_by_role("button", name=mark_all)).to_have_count(0)
