@@ -23,6 +23,35 @@ class PolicyCase(models.TextChoices):
     GAP_FILLING = "gap_filling", _("Gap filling")
 
 
+# Each case's policy as documents name it, in the reader's language (the row's own name is
+# kept in Chinese for the superuser's admin).
+POLICY_NAMES = {
+    PolicyCase.FUTURE_OPTIMISED: pgettext_lazy(
+        "subsidy policy",
+        "Renovation future communities (2024–2025 plan, optimised model): banded subsidy",
+    ),
+    PolicyCase.FUTURE_ORIGINAL: pgettext_lazy(
+        "subsidy policy", "Future communities of provincial batches 1–7 (original model)"
+    ),
+    PolicyCase.FUTURE_NEW_BUILD: pgettext_lazy(
+        "subsidy policy", "New-build future communities (funded by the implementing body)"
+    ),
+    PolicyCase.FUTURE_PASSTHROUGH: pgettext_lazy(
+        "subsidy policy",
+        "Leading future communities after provincial naming: Ningbo's subsidy in full to the "
+        "subdistrict",
+    ),
+    PolicyCase.FUTURE_OPERATIONS: pgettext_lazy(
+        "subsidy policy", "One-off reward after naming and a passed operations assessment"
+    ),
+    PolicyCase.GAP_FILLING: pgettext_lazy(
+        "subsidy policy",
+        "Gap filling, reward in place of subsidy (50% of the investment less the policy "
+        "handling fee)",
+    ),
+}
+
+
 class PolicyMode(models.TextChoices):
     """How a policy turns an investment into a subsidy."""
 
@@ -79,6 +108,8 @@ class EventNote(models.TextChoices):
         _("Operations assessment passed."),
     )
     AWAITING_NINGBO = "awaiting_ningbo", _("Awaiting Ningbo's subsidy.")
+    # Shown with the event's amount: "Amount entered: 900,000.00 yuan."
+    AMOUNT_ENTERED = "amount_entered", _("Amount entered by finance.")
 
 
 class BudgetSource(models.TextChoices):

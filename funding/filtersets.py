@@ -36,13 +36,13 @@ class TrancheFilterSet(django_filters.FilterSet):
         label=_("Due from"),
         field_name="due_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     due_to = django_filters.DateFilter(
         label=_("Due until"),
         field_name="due_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     class Meta:

@@ -4,7 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .money import ZERO
+from .money import FEN, MAX_TRANCHE_AMOUNT
+from .services import AMOUNT_IMPLAUSIBLE, AMOUNT_NOT_POSITIVE
+
+ISO_DATE = "%Y-%m-%d"
 
 
 class ApproveForm(forms.Form):
@@ -17,10 +20,11 @@ class PayForm(forms.Form):
     """Record the payment of an approved tranche."""
 
     voucher_number = forms.CharField(label=_("Voucher number"), max_length=64)
+    # Today in the portal's time zone; a date input only takes ISO dates, whatever the language.
     paid_on = forms.DateField(
         label=_("Paid on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
 
@@ -34,5 +38,15 @@ class AmountForm(forms.Form):
     """Enter the amount of an original-model or Ningbo pass-through tranche."""
 
     amount = forms.DecimalField(
-        label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=ZERO
+        label=_("Amount (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=FEN,
+        max_value=MAX_TRANCHE_AMOUNT,
+        error_messages={
+            "min_value": AMOUNT_NOT_POSITIVE,
+            "max_value": AMOUNT_IMPLAUSIBLE,
+            "max_digits": AMOUNT_IMPLAUSIBLE,
+            "max_whole_digits": AMOUNT_IMPLAUSIBLE,
+        },
     )

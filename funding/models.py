@@ -26,7 +26,7 @@ from .choices import (
     TrancheStage,
     TrancheState,
 )
-from .money import HUNDRED, ZERO
+from .money import HUNDRED, ZERO, format_yuan_unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 MONEY_OUTPUT = DecimalField(**MONEY)
@@ -303,6 +303,11 @@ class Tranche(models.Model):
     def route(self) -> str:
         return PolicyRoute.GAP if self.plan_id else PolicyRoute.FUTURE
 
+    @property
+    def policy_name(self) -> str:
+        """The policy as applied, named in the reader's language (never its code)."""
+        return self.applied_rule().display_name
+
     def applied_rule(self) -> PolicyRule:
         """The rule as it stood when this tranche was computed, even if the row changed since."""
         if self.policy_snapshot:
@@ -343,7 +348,12 @@ class TrancheEvent(models.Model):
 
     @property
     def comment_text(self) -> str:
-        """The comment in the reader's language when the system wrote it, else as typed."""
+        """The comment in the reader's language when the system wrote it, else as typed; a
+        payment's comment is the voucher number finance typed."""
+        if self.comment == EventNote.AMOUNT_ENTERED:
+            return _("Amount entered: %(amount)s.") % {"amount": format_yuan_unit(self.amount)}
+        if self.to_state == TrancheState.PAID and self.from_state == TrancheState.APPROVED:
+            return _("voucher %(number)s") % {"number": self.comment}
         for vocabulary in (EventNote, TrancheStage):
             if self.comment in vocabulary.values:
                 return str(vocabulary(self.comment).label)

@@ -24,7 +24,7 @@ from .choices import (
     TrancheState,
 )
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
-from .money import ZERO, format_yuan
+from .money import ZERO, format_yuan_unit
 
 
 def policy_in_force_or_none(*, case: str, on: date) -> SubsidyPolicy | None:
@@ -61,7 +61,7 @@ def envelope_amount_refusal(*, fiscal_year: int, source: str, amount) -> str:
     if figures is None or amount >= figures.committed:
         return ""
     return _("%(committed)s is already committed from this envelope.") % {
-        "committed": format_yuan(figures.committed)
+        "committed": format_yuan_unit(figures.committed)
     }
 
 
@@ -194,7 +194,7 @@ def input_changes(tranche: Tranche) -> list[str]:
         if now is not None and now != then:
             changes.append(
                 _("The %(input)s is now %(now)s; this tranche was computed from %(then)s.")
-                % {"input": label, "now": format_yuan(now), "then": format_yuan(then)}
+                % {"input": label, "now": format_yuan_unit(now), "then": format_yuan_unit(then)}
             )
     return changes
 

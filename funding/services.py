@@ -30,7 +30,7 @@ from .choices import (
     TrancheState,
 )
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
-from .money import ZERO, format_yuan, to_fen
+from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, format_yuan_unit, to_fen
 from .selectors import (
     envelope_amount_refusal,
     envelope_with_figures,
@@ -39,6 +39,12 @@ from .selectors import (
     policy_in_force_or_none,
 )
 from .tasks import build_disbursement_export
+
+AMOUNT_NOT_POSITIVE = gettext_lazy("The amount must be greater than zero.")
+# Kept in step with money.MAX_TRANCHE_AMOUNT.
+AMOUNT_IMPLAUSIBLE = gettext_lazy(
+    "One tranche can be at most 100,000,000.00 yuan: check the figure."
+)
 
 # Which tranche a future-community stage makes due.
 STAGE_TRIGGERS = {
@@ -377,7 +383,9 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE)
     amount = to_fen(amount)
     if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+        raise ValidationError({"amount": str(AMOUNT_NOT_POSITIVE)})
+    if amount > MAX_TRANCHE_AMOUNT:
+        raise ValidationError({"amount": str(AMOUNT_IMPLAUSIBLE)})
     unbudgeted = ""
     if tranche.source != BudgetSource.NINGBO:
         unbudgeted = _ensure_budget(
@@ -398,7 +406,7 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     )
     _warn(tranche, unbudgeted)
     tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
-    _save(tranche, actor=actor, from_state=from_state, comment=format_yuan(amount))
+    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.AMOUNT_ENTERED)
     return tranche
 
 
@@ -428,9 +436,9 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
             )
             % {
                 "envelope": figures,
-                "available": format_yuan(available),
-                "amount": format_yuan(amount),
-                "shortfall": format_yuan(amount - available),
+                "available": format_yuan_unit(available),
+                "amount": format_yuan_unit(amount),
+                "shortfall": format_yuan_unit(amount - available),
             }
         )
     return ""

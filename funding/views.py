@@ -1,7 +1,7 @@
 """Finance pages: the tranche list and detail, payment actions and disbursement-sheet exports."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
@@ -62,28 +62,38 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         finance = has_role(self.request.user, Role.FINANCE_OFFICER)
         state = tranche.state
         editable = state in (TrancheState.SCHEDULED, TrancheState.DUE)
-        kwargs.update(
-            explanation=tranche_explanation(tranche),
-            subject_url=subject_url(tranche),
-            events=tranche.events.select_related("actor"),
-            approve_form=ApproveForm() if finance and state == TrancheState.DUE else None,
-            pay_form=PayForm() if finance and state == TrancheState.APPROVED else None,
-            cancel_form=ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None,
-            return_form=ReasonForm() if finance and state == TrancheState.PAID else None,
-            amount_form=(
+        forms = {
+            "approve_form": ApproveForm() if finance and state == TrancheState.DUE else None,
+            "pay_form": PayForm() if finance and state == TrancheState.APPROVED else None,
+            "cancel_form": (
+                ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None
+            ),
+            "return_form": ReasonForm() if finance and state == TrancheState.PAID else None,
+            "amount_form": (
                 AmountForm(initial={"amount": tranche.amount or None})
                 if finance and editable and tranche.stage in ENTERED_STAGES
                 else None
             ),
+        }
+        # A refused action comes back with its form as filled in.
+        forms.update(kwargs.pop("bound_forms", {}))
+        kwargs.update(
+            forms,
+            explanation=tranche_explanation(tranche),
+            subject_url=subject_url(tranche),
+            events=tranche.events.select_related("actor"),
+            can_print=finance,
         )
         return super().get_context_data(**kwargs)
 
 
 class TrancheActionView(RoleRequiredMixin, View):
-    """Base of the POST-only finance actions: parse the form, call the service, go back."""
+    """Base of the POST-only finance actions: parse the form and call the service, then go back
+    to the tranche; a refusal shows the tranche again with the form as filled in and the reason."""
 
     required_roles = (Role.FINANCE_OFFICER,)
     form_class = ApproveForm
+    form_name = "approve_form"
     success_message = ""
 
     def post(self, request, pk):
@@ -92,22 +102,25 @@ class TrancheActionView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 self.call_service(tranche, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                for message in getattr(error, "messages", [str(error)]):
-                    messages.error(request, message)
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
                 messages.success(request, self.success_message)
-        else:
-            for name, errors in form.errors.items():
-                field = form.fields.get(name)
-                for message in errors:
-                    if field is not None:
-                        message = _("%(field)s: %(error)s") % {
-                            "field": field.label,
-                            "error": message,
-                        }
-                    messages.error(request, message)
-        return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
+                return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
+        messages.error(request, _("Nothing was changed: see the reason by the form."))
+        detail = TrancheDetailView(request=request, kwargs={"pk": pk})
+        detail.object = detail.get_object()
+        context = detail.get_context_data(bound_forms={self.form_name: form})
+        return detail.render_to_response(context)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal onto the form: by field where it names one the form has."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class TrancheApproveView(TrancheActionView):
@@ -123,6 +136,7 @@ class TranchePayView(TrancheActionView):
     """Mark an approved tranche paid; a second identical request changes nothing."""
 
     form_class = PayForm
+    form_name = "pay_form"
     success_message = _("The payment was recorded.")
 
     def call_service(self, tranche, *, voucher_number, paid_on):
@@ -135,6 +149,7 @@ class TrancheCancelView(TrancheActionView):
     """Cancel an unpaid tranche."""
 
     form_class = ReasonForm
+    form_name = "cancel_form"
     success_message = _("The tranche was cancelled.")
 
     def call_service(self, tranche, *, reason):
@@ -145,6 +160,7 @@ class TrancheReturnView(TrancheActionView):
     """Record that a paid tranche's money came back."""
 
     form_class = ReasonForm
+    form_name = "return_form"
     success_message = _("The return was recorded.")
 
     def call_service(self, tranche, *, reason):
@@ -155,6 +171,7 @@ class TrancheAmountView(TrancheActionView):
     """Enter the amount of an original-model or pass-through tranche."""
 
     form_class = AmountForm
+    form_name = "amount_form"
     success_message = _("The amount was recorded.")
 
     def call_service(self, tranche, *, amount):

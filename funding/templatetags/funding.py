@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from communities.roles import has_role
-from funding.money import yuan_in_capitals
+from funding.money import format_yuan_unit, yuan_in_capitals
 from funding.permissions import SUBSIDY_READERS
 from funding.selectors import money_panel_for
 
@@ -31,3 +31,11 @@ def yuan_capitals(value):
     if value in (None, ""):
         return ""
     return yuan_in_capitals(value)
+
+
+@register.filter
+def yuan_unit(value):
+    """``{{ amount|yuan_unit }}``: 3,800,000.00 元 (yuan in English); a dash if none."""
+    if value in (None, ""):
+        return "—"
+    return format_yuan_unit(value)
