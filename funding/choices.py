@@ -112,6 +112,14 @@ class EventNote(models.TextChoices):
     AMOUNT_ENTERED = "amount_entered", _("Amount entered by finance.")
 
 
+class BulkOutcome(models.TextChoices):
+    """What a bulk approve or pay did to one of the chosen tranches."""
+
+    DONE = "done", _("Done")
+    UNCHANGED = "unchanged", _("Already done: nothing changed")
+    REFUSED = "refused", _("Refused")
+
+
 class BudgetSource(models.TextChoices):
     """Where the money of a budget envelope comes from."""
 

@@ -28,6 +28,32 @@ class PayForm(forms.Form):
     )
 
 
+class BulkPayForm(PayForm):
+    """Record the payment of several approved tranches: one date, a voucher number per row."""
+
+    voucher_number = None
+
+    def __init__(self, *args, tranches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tranches = list(tranches)
+        for tranche in self.tranches:
+            self.fields[self.voucher_field(tranche)] = forms.CharField(
+                label=_("Voucher number"), max_length=64, required=False
+            )
+
+    @staticmethod
+    def voucher_field(tranche) -> str:
+        return f"voucher_{tranche.pk}"
+
+    def rows(self):
+        """(tranche, its voucher field) for the form's table."""
+        return [(tranche, self[self.voucher_field(tranche)]) for tranche in self.tranches]
+
+    def vouchers(self) -> dict[int, str]:
+        """The voucher number typed for each tranche, by key; the service refuses blank ones."""
+        return {t.pk: self.cleaned_data.get(self.voucher_field(t), "") for t in self.tranches}
+
+
 class ReasonForm(forms.Form):
     """Cancel or return a tranche, with the reason."""
 

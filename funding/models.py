@@ -1,5 +1,6 @@
 """Subsidy policies, tranches with their audit trail, budget envelopes and sheet exports."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +18,7 @@ from communities.scoping import ScopedQuerySet
 from .calculator import PolicyRule, Tier, TrancheShare, calculate
 from .choices import (
     ENTERED_STAGES,
+    PAYABLE_STATES,
     RELEASED_STATES,
     BudgetSource,
     EventNote,
@@ -152,6 +155,11 @@ def parse_schedule(raw) -> tuple[TrancheShare, ...]:
     )
 
 
+def overdue_cutoff() -> date:
+    """A payable tranche due before this day is overdue."""
+    return timezone.localdate() - timedelta(days=settings.TRANCHE_OVERDUE_DAYS)
+
+
 class TrancheQuerySet(ScopedQuerySet):
     """Tranches, scoped by their payee subdistrict."""
 
@@ -160,6 +168,10 @@ class TrancheQuerySet(ScopedQuerySet):
     def holding_budget(self):
         """Tranches that still hold budget (not cancelled or returned)."""
         return self.exclude(state__in=RELEASED_STATES)
+
+    def overdue(self):
+        """Due or approved tranches unpaid longer than settings.TRANCHE_OVERDUE_DAYS."""
+        return self.filter(state__in=PAYABLE_STATES, due_on__lt=overdue_cutoff())
 
     def with_related(self):
         """Everything a list row or sheet row shows, in one query."""
@@ -277,6 +289,25 @@ class Tranche(models.Model):
     @property
     def community(self):
         return self.subject.community
+
+    @property
+    def record_number(self) -> str:
+        """The number of the printed payment record (拨付记录), e.g. BF-2024-000012."""
+        return f"BF-{self.fiscal_year}-{self.pk:06d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Due or approved and still unpaid longer than settings.TRANCHE_OVERDUE_DAYS."""
+        return (
+            self.state in PAYABLE_STATES
+            and self.due_on is not None
+            and self.due_on < overdue_cutoff()
+        )
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the tranche fell due (for the overdue badge)."""
+        return (timezone.localdate() - self.due_on).days if self.due_on else 0
 
     @property
     def awaiting_amount(self) -> bool:

@@ -2,6 +2,7 @@
 approve / pay / cancel / return. Each runs in a transaction, locks what it changes and records
 an audit event; callers may wrap them in their own transaction."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import (
     ENTERED_STAGES,
     BudgetSource,
+    BulkOutcome,
     EventNote,
     ExportState,
     PolicyCase,
@@ -309,6 +311,60 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
     tranche = _lock(tranche)
     _require_state(tranche, TrancheState.PAID)
     return _close(tranche, to_state=TrancheState.RETURNED, actor=actor, reason=reason)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What a bulk action did to one tranche: done, unchanged (already so) or refused, why."""
+
+    tranche: Tranche
+    outcome: str
+    reason: str = ""
+
+
+def tranches_approve(*, tranches, actor, comment: str = "") -> list[RowResult]:
+    """Approve several tranches, each through tranche_approve in its own transaction (in key
+    order, so two finance officers never lock the same rows the other way round); a refusal
+    of one leaves the others done."""
+
+    def approve(tranche):
+        if tranche.state == TrancheState.APPROVED:
+            return BulkOutcome.UNCHANGED
+        tranche_approve(tranche=tranche, actor=actor, comment=comment)
+        return BulkOutcome.DONE
+
+    return _each(tranches, approve)
+
+
+def tranches_mark_paid(
+    *, tranches, actor, vouchers: dict[int, str], paid_on: date
+) -> list[RowResult]:
+    """Record the payment of several tranches on one date, each with its own voucher number,
+    each through tranche_mark_paid in its own transaction; a tranche already paid with the
+    same voucher is reported unchanged (a second click of the same form changes nothing)."""
+
+    def pay(tranche):
+        voucher = (vouchers.get(tranche.pk) or "").strip()
+        if tranche.state == TrancheState.PAID and tranche.voucher_number == voucher:
+            return BulkOutcome.UNCHANGED
+        tranche_mark_paid(tranche=tranche, actor=actor, voucher_number=voucher, paid_on=paid_on)
+        return BulkOutcome.DONE
+
+    return _each(tranches, pay)
+
+
+def _each(tranches, action) -> list[RowResult]:
+    """Run ``action`` on each tranche in key order; a refusal is kept as that row's reason."""
+    results = []
+    for tranche in sorted(tranches, key=lambda row: row.pk):
+        try:
+            outcome = action(tranche)
+        except ValidationError as error:
+            results.append(RowResult(tranche, BulkOutcome.REFUSED, " ".join(error.messages)))
+        else:
+            tranche.refresh_from_db(fields=["state", "voucher_number", "paid_on", "updated_at"])
+            results.append(RowResult(tranche, outcome))
+    return results
 
 
 @transaction.atomic

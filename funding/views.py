@@ -1,49 +1,85 @@
 """Finance pages: the tranche list and detail, payment actions and disbursement-sheet exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
 from communities.roles import Role, has_role
 
 from . import services
-from .choices import ENTERED_STAGES, PAYABLE_STATES, TrancheState
+from .choices import ENTERED_STAGES, PAYABLE_STATES, BulkOutcome, TrancheState
 from .exports import export_path
-from .filtersets import TrancheFilterSet
-from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
-from .models import DisbursementExport, Tranche
+from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
+from .forms import AmountForm, ApproveForm, BulkPayForm, PayForm, ReasonForm
+from .models import BudgetEnvelope, DisbursementExport, Tranche
 from .permissions import SUBSIDY_READERS
 from .selectors import subject_url, tranche_explanation
 
 
-class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
-    """Tranches the user may see, filtered by the one TrancheFilterSet."""
+def overdue_label(tranche) -> str:
+    """The overdue column of the export: the days overdue, or blank."""
+    if not tranche.is_overdue:
+        return ""
+    return _("%(days)s days overdue") % {"days": tranche.days_overdue}
+
+
+class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
+    """Tranches the user may see, filtered by the one TrancheFilterSet, sorted by any column,
+    searched by text and exported as filtered; finance ticks rows to approve or pay them."""
 
     required_roles = SUBSIDY_READERS
     model = Tranche
     filterset_class = TrancheFilterSet
-    paginate_by = 50
     template_name = "funding/tranche_list.html"
+    columns = (
+        Column("subdistrict", _("Subdistrict"), "subdistrict.name", ("subdistrict__name",)),
+        Column(
+            "community",
+            _("Community"),
+            "community.name",
+            ("plan__community__name", "project__community__name"),
+        ),
+        Column(
+            "subject",
+            _("Project"),
+            lambda tranche: str(tranche.subject),
+            ("plan__title", "project__community__name"),
+            width=30,
+        ),
+        Column("stage", _("Stage"), "get_stage_display", ("stage",), width=24),
+        Column("amount", _("Amount"), "amount", ("amount",)),
+        Column("state", _("State"), "get_state_display", ("state",), width=10),
+        Column("fiscal_year", _("Fiscal year"), "fiscal_year", ("fiscal_year",), width=10),
+        Column("due_on", _("Due on"), "due_on", ("due_on",), width=12),
+        Column("voucher", _("Voucher number"), "voucher_number", ("voucher_number",)),
+        Column("overdue", _("Overdue"), overdue_label, width=14),
+    )
+    default_sort = "due_on"
+    export_filename = _("tranches")
 
     def get_queryset(self):
-        due_first = F("due_on").asc(nulls_last=True)
         # The policy is read for the task-force flag of tranches kept without a rule snapshot.
-        tranches = super().get_queryset().with_related().select_related("policy")
-        return tranches.order_by(due_first, "pk")
+        return super().get_queryset().with_related().select_related("policy").order_by("pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        finance = has_role(self.request.user, Role.FINANCE_OFFICER)
         context["totals"] = self.object_list.aggregate(count=Count("pk"), amount=Sum("amount"))
-        context["can_export"] = has_role(self.request.user, Role.FINANCE_OFFICER)
+        context["can_export"] = context["can_act"] = finance
         context["query"] = self.request.GET.urlencode()
+        context["overdue_days"] = settings.TRANCHE_OVERDUE_DAYS
         return context
 
 
@@ -84,6 +120,30 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
             events=tranche.events.select_related("actor"),
             can_print=finance,
         )
+        return super().get_context_data(**kwargs)
+
+
+# Who signs a payment record, as finance documents lay it out.
+SIGNATURE_ROLES = (
+    pgettext_lazy("signature", "Prepared by"),
+    pgettext_lazy("signature", "Checked by"),
+    pgettext_lazy("signature", "Head of unit"),
+)
+
+
+class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
+    """The payment record of a tranche, printed on A4 from the browser and signed by finance."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    model = Tranche
+    template_name = "funding/tranche_print.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related().select_related("policy")
+
+    def get_context_data(self, **kwargs):
+        kwargs["printed_on"] = timezone.localdate()
+        kwargs["signature_roles"] = SIGNATURE_ROLES
         return super().get_context_data(**kwargs)
 
 
@@ -143,6 +203,63 @@ class TranchePayView(TrancheActionView):
         services.tranche_mark_paid(
             tranche=tranche, actor=self.request.user, voucher_number=voucher_number, paid_on=paid_on
         )
+
+
+class TrancheBulkView(RoleRequiredMixin, View):
+    """Base of finance's actions on the tranches ticked on the list: each row goes through the
+    same service as the single action, and a page reports each row's result."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    http_method_names = ["post"]
+    title = ""
+
+    def chosen(self) -> list[Tranche]:
+        keys = [key for key in self.request.POST.getlist("tranche") if key.isdigit()]
+        tranches = Tranche.objects.restrict(self.request.user).with_related()
+        return list(tranches.select_related("policy").filter(pk__in=keys).order_by("pk"))
+
+    def results_page(self, results):
+        done = sum(result.outcome == BulkOutcome.DONE for result in results)
+        return render(
+            self.request,
+            "funding/tranche_bulk_result.html",
+            {"title": self.title, "results": results, "done": done},
+        )
+
+
+class TrancheBulkApproveView(TrancheBulkView):
+    """Approve the ticked tranches."""
+
+    title = _("Approval of the chosen tranches")
+
+    def post(self, request):
+        results = services.tranches_approve(tranches=self.chosen(), actor=request.user)
+        return self.results_page(results)
+
+
+class TrancheBulkPayView(TrancheBulkView):
+    """First the payment form of the ticked tranches (one date, a voucher number each), then
+    the payment of each."""
+
+    title = _("Payment of the chosen tranches")
+
+    def post(self, request):
+        tranches = self.chosen()
+        if "paid_on" not in request.POST:
+            return self.form_page(BulkPayForm(tranches=tranches))
+        form = BulkPayForm(request.POST, tranches=tranches)
+        if not form.is_valid():
+            return self.form_page(form)
+        results = services.tranches_mark_paid(
+            tranches=tranches,
+            actor=request.user,
+            vouchers=form.vouchers(),
+            paid_on=form.cleaned_data["paid_on"],
+        )
+        return self.results_page(results)
+
+    def form_page(self, form):
+        return render(self.request, "funding/tranche_bulk_pay.html", {"form": form})
 
 
 class TrancheCancelView(TrancheActionView):
@@ -207,15 +324,54 @@ class ExportAccessMixin:
         return export
 
 
-class ExportListView(RoleRequiredMixin, ListView):
-    """The user's recent disbursement-sheet exports."""
+class ExportListView(ListPageMixin, RoleRequiredMixin, FilterView):
+    """The user's disbursement-sheet exports, sorted, searched and listed to Excel as filtered."""
 
     required_roles = (Role.FINANCE_OFFICER,)
+    filterset_class = ExportFilterSet
     template_name = "funding/export_list.html"
     paginate_by = 25
+    columns = (
+        Column("created_at", _("Requested at"), "created_at", ("created_at",)),
+        Column("filters", _("Filters"), "filter_summary", ("filter_summary",), width=40),
+        Column("state", _("State"), "get_state_display", ("state",), width=10),
+        Column("rows", _("Rows"), "rows_written", ("rows_written",), width=8),
+    )
+    default_sort = "-created_at"
+    export_filename = _("disbursement sheets")
 
     def get_queryset(self):
         return DisbursementExport.objects.filter(requested_by=self.request.user)
+
+
+class BudgetListView(ListPageMixin, RoleRequiredMixin, FilterView):
+    """Budget envelopes with what is committed, paid and remaining; read-only (the task force
+    and finance change them in the administration)."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    filterset_class = BudgetEnvelopeFilterSet
+    template_name = "funding/budget_list.html"
+    columns = (
+        Column("fiscal_year", _("Fiscal year"), "fiscal_year", ("fiscal_year",), width=10),
+        Column("source", _("Funding source"), "get_source_display", ("source",)),
+        Column("amount", _("Budget"), "amount", ("amount",)),
+        Column("committed", _("Committed"), "committed", ("committed",)),
+        Column("paid", _("Paid"), "paid", ("paid",)),
+        Column("remaining", _("Remaining"), "remaining", ("remaining",)),
+        Column("note", _("Note"), "note", ("note",), width=30),
+    )
+    default_sort = "-fiscal_year"
+    export_filename = _("budget envelopes")
+
+    def get_queryset(self):
+        return BudgetEnvelope.objects.with_figures().order_by("-fiscal_year", "source")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = self.object_list.aggregate(
+            amount=Sum("amount"), committed=Sum("committed"), paid=Sum("paid")
+        )
+        return context
 
 
 class ExportDetailView(ExportAccessMixin, DetailView):

@@ -148,6 +148,11 @@ MATRIX: list[Row] = [
     Row("funding:tranche_cancel", (FINANCE,), pk("tranche"), post={"reason": "重复登记"}),
     Row("funding:tranche_return", (FINANCE,), pk("tranche_paid"), post={"reason": "资金退回"}),
     Row("funding:tranche_amount", (FINANCE,), pk("tranche_entered"), post={"amount": "900000"}),
+    Row("funding:tranche_print", (FINANCE,), pk("tranche_paid")),
+    # Bulk actions on no chosen row answer with an empty result page.
+    Row("funding:tranche_bulk_approve", (FINANCE,), post={}),
+    Row("funding:tranche_bulk_pay", (FINANCE,), post={}),
+    Row("funding:budget_list", (FINANCE,)),
     Row("funding:export_list", (FINANCE,)),
     Row("funding:export_create", (FINANCE,), post={"query": "state=due"}),
     Row("funding:export_detail", (FINANCE,), pk("export"), city=True, denied=NOT_FOUND),
