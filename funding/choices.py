@@ -134,3 +134,12 @@ class ExportState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# Who signs a finance document (拨付表, payment record), as finance lays them out.
+SIGNATURE_ROLES = (
+    pgettext_lazy("signature", "Prepared by"),
+    pgettext_lazy("signature", "Checked by"),
+    pgettext_lazy("signature", "Head of unit"),
+    pgettext_lazy("signature", "Date"),
+)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -19,7 +18,7 @@ from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
 from communities.roles import Role, has_role
 
 from . import services
-from .choices import ENTERED_STAGES, PAYABLE_STATES, BulkOutcome, TrancheState
+from .choices import ENTERED_STAGES, PAYABLE_STATES, SIGNATURE_ROLES, BulkOutcome, TrancheState
 from .exports import export_path
 from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
 from .forms import AmountForm, ApproveForm, BulkPayForm, PayForm, ReasonForm
@@ -123,14 +122,6 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-# Who signs a payment record, as finance documents lay it out.
-SIGNATURE_ROLES = (
-    pgettext_lazy("signature", "Prepared by"),
-    pgettext_lazy("signature", "Checked by"),
-    pgettext_lazy("signature", "Head of unit"),
-)
-
-
 class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
     """The payment record of a tranche, printed on A4 from the browser and signed by finance."""
 
@@ -143,7 +134,7 @@ class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs["printed_on"] = timezone.localdate()
-        kwargs["signature_roles"] = SIGNATURE_ROLES
+        kwargs["signature_roles"] = SIGNATURE_ROLES[:-1]  # each signs with a date
         return super().get_context_data(**kwargs)
 
 

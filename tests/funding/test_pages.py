@@ -160,7 +160,7 @@ def test_export_what_i_see_writes_a_private_file_for_the_requester(
     target = tmp_path / "download.xlsx"
     target.write_bytes(b"".join(download.streaming_content))
     rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=4, values_only=True))
-    assert len(rows) == 2 and rows[0][11] == 600000
+    assert len(rows) == 4 and rows[0][11] == 600000  # with totals and signatures
     listed = client.get(reverse("funding:export_list")).content.decode()
     assert reverse("funding:export_download", args=[export.pk]) in listed
 
