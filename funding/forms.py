@@ -69,6 +69,9 @@ class AmountForm(forms.Form):
         decimal_places=2,
         min_value=FEN,
         max_value=MAX_TRANCHE_AMOUNT,
+        # A text box, so that a negative or absurd figure reaches the portal's own message
+        # (in the reader's language) instead of the browser's.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "min_value": AMOUNT_NOT_POSITIVE,
             "max_value": AMOUNT_IMPLAUSIBLE,

@@ -23,6 +23,7 @@ from .exports import export_path
 from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
 from .forms import AmountForm, ApproveForm, BulkPayForm, PayForm, ReasonForm
 from .models import BudgetEnvelope, DisbursementExport, Tranche
+from .money import ZERO
 from .permissions import SUBSIDY_READERS
 from .selectors import subject_url, tranche_explanation
 
@@ -359,9 +360,12 @@ class BudgetListView(ListPageMixin, RoleRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = self.object_list.aggregate(
-            amount=Sum("amount"), committed=Sum("committed"), paid=Sum("paid")
-        )
+        # A handful of envelopes a year: summed here, since the figures are subqueries.
+        envelopes = list(self.object_list)
+        context["totals"] = {
+            name: sum((getattr(envelope, name) for envelope in envelopes), ZERO)
+            for name in ("amount", "committed", "paid")
+        }
         return context
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities.roles import has_role
 from funding.money import format_yuan_unit, yuan_in_capitals
@@ -39,3 +40,9 @@ def yuan_unit(value):
     if value in (None, ""):
         return "—"
     return format_yuan_unit(value)
+
+
+@register.filter
+def colon(label):
+    """``{{ label|colon }}``: a label followed by the colon of the reader's language (：/ :)."""
+    return _("%(role)s:") % {"role": label}

@@ -238,6 +238,7 @@ def test_budget_page_shows_committed_paid_and_remaining_in_yuan(client, finance)
     assert "250,000.00 元" in html  # paid
     assert "1,150,000.00 元" in html  # remaining
     assert "/admin/" not in html.split("<main")[1]
+    assert response.context["totals"]["committed"] == D("850000.00")
     assert [row[:2] for row in exported(client, url, {"fiscal_year": 2024})] == [
         (2024, "市级财政资金")
     ]
