@@ -20,6 +20,7 @@ from tests.funding.factories import BudgetEnvelopeFactory, TrancheFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 D = Decimal
+DEFAULT_AMOUNT = D("600000.00")
 SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 TEXT = {
     "zh-hans": {
@@ -52,7 +53,7 @@ def world(hushan, gutang):
     BudgetEnvelopeFactory(fiscal_year=2024, amount=D("20000000.00"))
     UserFactory(username="finance", first_name="王芳", roles=[Role.FINANCE_OFFICER])
 
-    def gap(name, subdistrict, amount=D("600000.00"), **fields):
+    def gap(name, subdistrict, amount=DEFAULT_AMOUNT, **fields):
         # Inputs from which the policy gives this amount, so the page explains it afresh.
         base = amount * 2
         return TrancheFactory(
