@@ -1,8 +1,9 @@
 """Finance pages read in one language: today's payment date, 元 on every figure, the policy's
 translated name, the system's notes in the reader's language, refused amounts kept as typed."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -50,6 +51,17 @@ def test_the_pay_form_starts_with_today_in_the_portals_time_zone(client, finance
     html = client.get(reverse("funding:tranche_detail", args=[tranche.pk])).content.decode()
 
     assert f'name="paid_on" value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_the_payment_date_is_the_portals_today_when_utc_is_still_yesterday(client, finance):
+    tranche = TrancheFactory(state=TrancheState.APPROVED)
+    # 20:00 UTC on 30 June is already 04:00 on 1 July in Asia/Shanghai.
+    evening_utc = datetime(2024, 6, 30, 20, 0, tzinfo=UTC)
+
+    with mock.patch("django.utils.timezone.now", return_value=evening_utc):
+        html = client.get(reverse("funding:tranche_detail", args=[tranche.pk])).content.decode()
+
+    assert 'name="paid_on" value="2024-07-01"' in html
 
 
 @pytest.mark.parametrize(
