@@ -31,7 +31,10 @@ def open_menu(page) -> None:
 
 # Words an English page may show in Han characters, and a Chinese page in Latin letters, besides
 # the proper names a journey passes in: units, the programme's abbreviations, file types.
-_LATIN_ALLOWED_ON_CHINESE = {"ID", "PDF", "Excel", "xlsx", "A4", "PNG", "JPG", "API", "No", "m²"}
+_LATIN_ALLOWED_ON_CHINESE = {
+    *("ID", "PDF", "Excel", "xlsx", "A4", "PNG", "JPG", "JPEG", "API", "CSV", "WPS"),
+    *("Office", "Word", "Ctrl", "Cmd", "Mac", "Shift"),
+}
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
