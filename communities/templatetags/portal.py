@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -44,3 +45,12 @@ def yuan(value):
     if value is None or value == "":
         return "—"
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def yuan_unit(value):
+    """Money with its unit, for figures that stand outside a column headed "(yuan)":
+    "3,800,000.00 元" on a Chinese page, "3,800,000.00 yuan" on an English one."""
+    if value is None or value == "":
+        return "—"
+    return pgettext("money with its unit", "%(amount)s yuan") % {"amount": yuan(value)}
