@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.choices import FacilityType
 from communities.listing import TextSearchFilter
 from communities.models import Community, Subdistrict
+from communities.widgets import SearchSelect
 from projects.filtersets import SubdistrictStaffFilterMixin
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
@@ -51,7 +52,9 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
     operator = django_filters.ModelChoiceFilter(
-        label=_("Operator"), queryset=Operator.objects.order_by("name")
+        label=_("Operator"),
+        queryset=Operator.objects.order_by("name"),
+        widget=SearchSelect("operations:operator_search"),
     )
     service_level = django_filters.ChoiceFilter(
         label=_("Service level"), choices=ServiceLevel.choices
@@ -108,7 +111,9 @@ class SatisfactionFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSe
         field_name="community__subdistrict",
     )
     community = django_filters.ModelChoiceFilter(
-        label=_("Community"), queryset=communities_in_scope
+        label=_("Community"),
+        queryset=communities_in_scope,
+        widget=SearchSelect("communities:community_search"),
     )
     period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
     below = django_filters.NumberFilter(

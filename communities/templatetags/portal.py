@@ -10,6 +10,7 @@ register = template.Library()
 WIDGET_CLASSES = {
     "select": "form-select",
     "selectmultiple": "form-select",
+    "searchselect": "form-select",
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "form-check-input me-1",
     "radioselect": "",
