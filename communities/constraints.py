@@ -28,6 +28,14 @@ CONSTRAINT_MESSAGES = {
         _("This community already has a satisfaction score for this period."),
     ),
     "satisfaction_score_0_100": ("score", _("A satisfaction score lies between 0 and 100.")),
+    "scheme_one_active": (
+        "is_active",
+        _("Another assessment scheme is active; deactivate it first."),
+    ),
+    "rules_one_active": (
+        "is_active",
+        _("Other supervision rules are active; deactivate them first."),
+    ),
     "report_one_active_per_period": (
         "period",
         _("A report for this month is already being built."),
