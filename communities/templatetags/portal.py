@@ -55,3 +55,11 @@ def yuan_unit(value):
     if value is None or value == "":
         return "—"
     return pgettext("money with its unit", "%(amount)s yuan") % {"amount": yuan(value)}
+
+
+@register.filter
+def thousands(value):
+    """A count with thousands separators, e.g. 12,345 residents (Chinese formats group none)."""
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}"

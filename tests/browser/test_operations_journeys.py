@@ -154,7 +154,10 @@ def test_supervisor_requests_a_report_and_works_through_the_lists(
     chosen = OperatorFactory(name="慈孝养老服务中心")
     ContractFactory(subdistrict=hushan, operator=chosen, title="浒山居家养老合同")
     ContractFactory(subdistrict=gutang, operator=operators[0], title="古塘托育运营合同")
-    names = ("林芳", "浒山", "古塘", "慈孝养老服务中心", "浒山居家养老合同", "古塘托育运营合同")
+    names = (
+        *(operator.name for operator in operators),
+        *("林芳", "浒山", "古塘", "慈孝养老服务中心", "浒山居家养老合同", "古塘托育运营合同"),
+    )
 
     in_language(page, live_server, language, width)
     log_in(page, live_server, "supervisor")
