@@ -245,3 +245,34 @@ def test_the_admin_speaks_the_readers_language(page, live_server, screenshot, la
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     screenshot(f"admin-index-{language}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_other_page_of_the_assessor_fits_the_screen(
+    page, live_server, screenshot, hushan, language, width
+):
+    """The pages the journeys above pass by: one language, visible choices, no sideways scroll."""
+    UserFactory(username="assessor", first_name="周敏", roles=[Role.OPERATIONS_ASSESSOR])
+    community = CommunityFactory(subdistrict=hushan, name="金山社区", code="330282-012")
+    operator = OperatorFactory(
+        name="慈孝养老服务中心", contact_person="王芳", phone="0574-63000000"
+    )
+    contract = ContractFactory(subdistrict=hushan, operator=operator, title="浒山居家养老合同")
+    names = ("周敏", "浒山", "金山社区", "慈孝养老服务中心", "王芳", "浒山居家养老合同")
+    pages = {
+        "priorities": "/communities/priorities/",
+        "community": f"/communities/{community.pk}/",
+        "operator": f"/operations/operators/{operator.pk}/",
+        "operator-form": "/operations/operators/new/",
+        "contract": f"/operations/contracts/{contract.pk}/",
+        "contract-form": "/operations/contracts/new/",
+        "satisfaction": "/operations/satisfaction/",
+        "inbox": "/inbox/",
+    }
+    in_language(page, live_server, language, width)
+    log_in(page, live_server, "assessor")
+    for name, path in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        check_page(page, language, allowed=names)
+        screenshot(f"ops-page-{name}-{language}-{width}")
