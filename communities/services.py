@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .constraints import full_clean_explained
 from .models import Community, Facility, Notification, SpaceResource
 from .permissions import ensure_role, ensure_subdistrict_writer
 from .register import ZERO_WHEN_BLANK, read_register
@@ -16,7 +17,7 @@ def _save_checked(instance, *, actor, fields: dict[str, Any]):
     """Apply the fields, validate the whole row, record who changed it, save."""
     for name, value in fields.items():
         setattr(instance, name, 0 if value is None and name in ZERO_WHEN_BLANK else value)
-    instance.full_clean()
+    full_clean_explained(instance)
     instance._history_user = actor
     instance.save()
     return instance

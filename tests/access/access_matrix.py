@@ -108,6 +108,8 @@ MATRIX: list[Row] = [
     # Communities, facilities and landing spaces
     Row("communities:list", EVERYONE),
     Row("communities:priorities", EVERYONE),
+    Row("communities:community_search", EVERYONE),
+    Row("communities:space_search", EVERYONE),
     Row("communities:detail", EVERYONE, pk("community")),
     Row("communities:facility_add", (STAFF,), child("community")),
     Row("communities:facility_edit", (STAFF,), child("community", "facility")),
@@ -162,6 +164,8 @@ MATRIX: list[Row] = [
     # Operators and contracts; an operator is city-wide, but staff change only one that works
     # for their own subdistrict alone
     Row("operations:operator_list", CONTRACT_READERS),
+    Row("operations:operator_search", CONTRACT_READERS),
+    Row("operations:contract_search", CONTRACT_READERS),
     Row("operations:operator_add", CONTRACT_WRITERS),
     Row("operations:operator_detail", CONTRACT_READERS, pk("operator"), other=OK),
     Row("operations:operator_edit", CONTRACT_WRITERS, pk("operator"), other=FORBIDDEN),
