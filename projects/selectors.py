@@ -4,17 +4,18 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.choices import FacilityType
+from communities.choices import FacilityType, SpaceAvailability
+from communities.models import SpaceResource
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
 
 from .choices import PlanState
-from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion
+from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion, SpaceAllocation
 
 MU_PER_UNIT = Decimal("400")
 PEOPLE_PER_UNIT = 10_000
@@ -48,6 +49,25 @@ def plan_detail(*, user):
             ),
             "status_changes__actor",
         )
+    )
+
+
+def space_choices(*, community, plan=None):
+    """The landing spaces a plan of this community may take: the community's available spaces
+    and the plan's own, each annotated with the title of another live plan that holds it."""
+    if community is None:
+        return SpaceResource.objects.none()
+    others = SpaceAllocation.objects.filter(space=OuterRef("pk"), is_active=True)
+    mine = Q(pk__in=[])
+    if plan is not None and plan.pk:
+        others = others.exclude(plan=plan)
+        mine = Q(allocations__plan=plan, allocations__is_active=True)
+    return (
+        SpaceResource.objects.filter(community=community)
+        .filter(Q(availability=SpaceAvailability.AVAILABLE) | mine)
+        .distinct()
+        .annotate(taken_by=Subquery(others.values("plan__title")[:1]))
+        .order_by("kind", "name", "pk")
     )
 
 

@@ -8,6 +8,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="plan_list"),
     path("new/", views.PlanFormView.as_view(), name="plan_create"),
+    path("new/spaces/", views.PlanSpaceChoicesView.as_view(), name="plan_space_choices"),
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_edit"),
     path(

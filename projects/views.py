@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -179,6 +179,30 @@ class PlanFormView(RoleRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         messages.success(request, _("The plan was saved."))
         return redirect("projects:plan_detail", pk=plan.pk)
+
+
+class PlanSpaceChoicesView(RoleRequiredMixin, View):
+    """The landing-space check boxes for the community chosen on the plan form (an HTML piece
+    the form's script puts in place when the community changes)."""
+
+    required_roles = (Role.SUBDISTRICT_STAFF,)
+
+    def get(self, request):
+        subdistrict = request.user.subdistrict
+        if subdistrict is None:
+            raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
+        plan = None
+        if _int(request.GET.get("plan")):
+            plan = get_object_or_404(
+                GapFillingPlan.objects.restrict(request.user), pk=_int(request.GET["plan"])
+            )
+            subdistrict = plan.subdistrict
+        form = PlanForm(
+            instance=plan or GapFillingPlan(),
+            subdistrict=subdistrict,
+            initial={"community": request.GET.get("community")},
+        )
+        return render(request, "includes/checkbox_options.html", {"field": form["spaces"]})
 
 
 class PlanObjectMixin(ParentObjectMixin):

@@ -10,7 +10,7 @@ WIDGET_CLASSES = {
     "select": "form-select",
     "selectmultiple": "form-select",
     "checkbox": "form-check-input",
-    "checkboxselectmultiple": "form-check-input me-1",
+    "checkboxselectmultiple": "form-check-input",
     "radioselect": "",
 }
 

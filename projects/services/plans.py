@@ -174,18 +174,34 @@ def _save_spaces(plan: GapFillingPlan, spaces: Iterable[SpaceResource]) -> None:
         .order_by("pk")
     )
     for space in locked:
-        if space.community.subdistrict_id != plan.subdistrict_id:
-            raise ValidationError(
-                {"spaces": _("“%(space)s” is not in your subdistrict.") % {"space": space.name}}
-            )
-        taken = (
-            SpaceAllocation.objects.filter(space=space, is_active=True).exclude(plan=plan).exists()
-        )
-        if taken:
+        if space.community_id != plan.community_id:
             raise ValidationError(
                 {
-                    "spaces": _("“%(space)s” is already allocated to another plan.")
-                    % {"space": space.name}
+                    "spaces": _(
+                        "“%(space)s” belongs to %(community)s, not to the plan's community "
+                        "%(own)s; nothing was saved."
+                    )
+                    % {
+                        "space": space.name,
+                        "community": space.community.name,
+                        "own": plan.community.name,
+                    }
+                }
+            )
+        holder = (
+            SpaceAllocation.objects.filter(space=space, is_active=True)
+            .exclude(plan=plan)
+            .select_related("plan")
+            .first()
+        )
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "spaces": _(
+                        "“%(space)s” is already allocated to the plan “%(plan)s”; nothing was "
+                        "saved."
+                    )
+                    % {"space": space.name, "plan": holder.plan.title}
                 }
             )
     current = set(plan.space_allocations.filter(is_active=True).values_list("space_id", flat=True))
