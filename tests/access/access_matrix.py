@@ -116,6 +116,7 @@ MATRIX: list[Row] = [
     # Gap-filling plans, future communities, development blocks
     Row("projects:plan_list", EVERYONE),
     Row("projects:plan_create", (STAFF,)),
+    Row("projects:plan_space_choices", (STAFF,)),
     Row("projects:plan_detail", EVERYONE, pk("plan")),
     Row("projects:plan_edit", (STAFF,), pk("plan")),
     Row(
