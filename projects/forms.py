@@ -98,8 +98,11 @@ class PlanForm(forms.ModelForm):
         model = GapFillingPlan
         fields = ["community", *PLAN_FIELDS]
 
-    def __init__(self, *args, subdistrict, **kwargs):
+    def __init__(self, *args, subdistrict, pending: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.pending = None
+        if pending:
+            self.show_pending(pending)
         community = self.fields["community"]
         community.queryset = plan_communities(subdistrict=subdistrict, plan=self.instance)
         community.error_messages["invalid_choice"] = _(
@@ -134,6 +137,19 @@ class PlanForm(forms.ModelForm):
                     "space_id", flat=True
                 )
             )
+
+    def show_pending(self, pending: dict) -> None:
+        """Name the file kept from the last try and offer to remove it."""
+        self.pending = pending
+        self.fields["attachment"].help_text = _(
+            "Kept from your last try: “%(name)s”, attached when the plan is saved. Choose "
+            "another file to replace it."
+        ) % {"name": pending["name"]}
+        self._bound_fields_cache.pop("attachment", None)  # a bound field copies its help text
+        self.fields["remove_pending"] = forms.BooleanField(
+            label=_("Remove the kept file “%(name)s”") % {"name": pending["name"]},
+            required=False,
+        )
 
     def chosen_community(self) -> Community | None:
         """The community the plan is for: its own, the one posted, or the one asked for."""

@@ -28,6 +28,7 @@ from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, Prog
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
 from .permissions import ADMIN_ACTION_TITLES, plan_actions
 from .routes import RESPONSIBLE_UNITS
+from .uploads import pending_discard, pending_get, pending_keep, pending_open
 
 
 class RouteContextMixin:
@@ -129,9 +130,16 @@ class PlanFormView(RoleRequiredMixin, FormView):
             raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
         return self.request.user.subdistrict
 
+    def pending_key(self) -> str:
+        return f"plan-{self.plan.pk}" if self.plan else "plan-new"
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(instance=self.plan or GapFillingPlan(), subdistrict=self.subdistrict())
+        kwargs.update(
+            instance=self.plan or GapFillingPlan(),
+            subdistrict=self.subdistrict(),
+            pending=pending_get(self.request.session, self.pending_key()),
+        )
         return kwargs
 
     def get_formset(self):
@@ -149,9 +157,14 @@ class PlanFormView(RoleRequiredMixin, FormView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         formset = self.get_formset()
+        session, key = request.session, self.pending_key()
+        if request.POST.get("remove_pending"):
+            pending_discard(session, key)
         if not (form.is_valid() and formset.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+            return self.invalid(form, formset)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "community"}
+        upload = form.cleaned_data.get("attachment")
+        pending = None if upload else pending_get(session, key)
         try:
             with transaction.atomic():
                 if self.plan is None:
@@ -170,15 +183,22 @@ class PlanFormView(RoleRequiredMixin, FormView):
                         line_items=formset.service_items(),
                         spaces=form.cleaned_data["spaces"],
                     )
-                if form.cleaned_data.get("attachment"):
-                    services.attachment_add(
-                        actor=request.user, plan=plan, file=form.cleaned_data["attachment"]
-                    )
+                if upload or pending:
+                    with upload or pending_open(pending) as file:
+                        services.attachment_add(actor=request.user, plan=plan, file=file)
         except ValidationError as error:
             add_service_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+            return self.invalid(form, formset)
+        pending_discard(session, key)
         messages.success(request, _("The plan was saved."))
         return redirect("projects:plan_detail", pk=plan.pk)
+
+    def invalid(self, form, formset):
+        """Show the errors; a valid file chosen this time is kept for the next try."""
+        upload = form.cleaned_data.get("attachment") if hasattr(form, "cleaned_data") else None
+        if upload:
+            form.show_pending(pending_keep(self.request.session, self.pending_key(), upload))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
 class PlanSpaceChoicesView(RoleRequiredMixin, View):
