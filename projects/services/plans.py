@@ -19,6 +19,7 @@ from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.money import format_yuan
 
+from .. import history
 from ..choices import (
     AGREEING_DECISIONS,
     EDITABLE_STATES,
@@ -84,12 +85,20 @@ def _lock_for_staff(plan, *, actor, states, refusal: str) -> GapFillingPlan:
     return _lock_checked(plan, actor=actor, role=None, states=states, refusal=refusal)
 
 
-def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> None:
-    """Set the new state, save with history and write the audit record."""
+def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "", **system) -> None:
+    """Set the new state, save with history and write the audit record (``system``: the
+    comment_code and comment_params of a comment the system writes)."""
     from_state = plan.state
     plan.state = to_state
     save_checked(plan, actor=actor)
-    record_change(plan=plan, actor=actor, from_state=from_state, to_state=to_state, comment=comment)
+    record_change(
+        plan=plan,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        **system,
+    )
 
 
 def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
@@ -377,9 +386,13 @@ def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
         ),
     )
     plan.review_round += 1
-    with portal_language():  # the audit trail reads the same for everyone
-        comment = _("Review round %(round)s") % {"round": plan.review_round}
-    _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
+    _move(
+        plan,
+        actor=actor,
+        to_state=PlanState.IN_JOINT_REVIEW,
+        comment_code=history.REVIEW_ROUND,
+        comment_params={"round": plan.review_round},
+    )
     reviewers = users_with_roles(Role.DEPARTMENT_REVIEWER).filter(
         department__is_joint_reviewer=True
     )
@@ -407,18 +420,22 @@ def _settle_review(plan: GapFillingPlan, *, actor) -> None:
     """Approvable once every required department agrees; back in review when one stops agreeing."""
     missing = missing_agreements(plan)
     if not missing and plan.state == PlanState.IN_JOINT_REVIEW:
-        with portal_language():
-            comment = _("Every required department agreed in round %(round)s.") % {
-                "round": plan.review_round
-            }
-        _move(plan, actor=actor, to_state=PlanState.APPROVABLE, comment=comment)
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.APPROVABLE,
+            comment_code=history.ALL_AGREED,
+            comment_params={"round": plan.review_round},
+        )
         _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
     elif missing and plan.state == PlanState.APPROVABLE:
-        with portal_language():
-            comment = _("No agreement any more from %(departments)s.") % {
-                "departments": "、".join(str(department) for department in missing)
-            }
-        _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.IN_JOINT_REVIEW,
+            comment_code=history.AGREEMENT_LOST,
+            comment_params={"departments": [department.code for department in missing]},
+        )
 
 
 @transaction.atomic
