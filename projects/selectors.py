@@ -13,6 +13,7 @@ from communities.choices import FacilityType, SpaceAvailability
 from communities.models import SpaceResource
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
+from funding import selectors as funding_selectors
 
 from .choices import PlanState
 from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion, SpaceAllocation
@@ -99,6 +100,15 @@ NEXT_STEP = {
     ),
     PlanState.WITHDRAWN: gettext_lazy("Nothing more: the plan was withdrawn."),
 }
+
+
+def next_step(plan: GapFillingPlan) -> str:
+    """Whose move it is now; an accepted plan's line depends on whether its subsidy is paid."""
+    if plan.state == PlanState.ACCEPTED:
+        money = funding_selectors.money_panel_for(plan=plan)
+        if money.remaining <= 0:
+            return _("The subsidy is paid; the task force closes the plan.")
+    return str(NEXT_STEP[plan.state])
 
 
 def return_reasons(plan: GapFillingPlan) -> str:

@@ -78,7 +78,7 @@ class PlanDetailView(RestrictedQuerysetMixin, DetailView):
             actions=actions,
             missing_agreements=services.missing_agreements(plan) if plan.review_round else [],
             return_reasons=selectors.return_reasons(plan),
-            next_step=selectors.NEXT_STEP[plan.state],
+            next_step=selectors.next_step(plan),
             spaces=[a.space for a in plan.space_allocations.all() if a.is_active],
             progress_form=ProgressForm() if "progress" in actions else None,
             complete_form=CompleteForm() if "complete" in actions else None,
