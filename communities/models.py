@@ -25,6 +25,7 @@ from .choices import (
     SubdistrictKind,
 )
 from .scoping import ScopedQuerySet
+from .texts import render
 
 # Upper bounds that catch typing slips (an extra zero) before they reach a plan or a report.
 MAX_FLOOR_AREA = Decimal("50000")
@@ -432,8 +433,12 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # The text in the portal's language, as the e-mail sends it; the message and its parameters
+    # (communities.texts), from which the inbox shows it in the reader's language.
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"), blank=True)
+    subject_text = models.JSONField(null=True, blank=True, editable=False)
+    body_text = models.JSONField(null=True, blank=True, editable=False)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -452,7 +457,16 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.subject
+        return self.shown_subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the reader's language (as stored, for entries written before)."""
+        return render(self.subject_text, self.subject)
+
+    @property
+    def shown_body(self) -> str:
+        return render(self.body_text, self.body)
 
 
 class Heartbeat(models.Model):

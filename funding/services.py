@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
 from communities.notifications import notify_users
 from communities.permissions import ensure_role
 from communities.roles import Role, subdistrict_staff_of
+from communities.texts import Text
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
 
 from .calculator import PolicyRule, SubsidyResult, calculate
@@ -276,14 +277,24 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
     tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
     _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
     # The subdistrict reads it in the portal's language, whatever finance's page was in.
-    with translation.override(settings.LANGUAGE_CODE):
-        notify_users(
-            recipients=subdistrict_staff_of(tranche.subdistrict_id),
-            subject=_("Subsidy paid: %(tranche)s") % {"tranche": tranche},
-            body=_("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s.")
-            % {"amount": format_yuan(tranche.amount), "date": paid_on, "voucher": voucher_number},
-            link=reverse("funding:tranche_detail", args=[tranche.pk]),
-        )
+    notify_users(
+        recipients=subdistrict_staff_of(tranche.subdistrict_id),
+        subject=Text(
+            gettext_noop("Subsidy paid: %(tranche)s"),
+            tranche=Text(
+                "%(subject)s · %(stage)s",
+                subject=str(tranche.subject),
+                stage=Text.choice(TrancheStage, tranche.stage),
+            ),
+        ),
+        body=Text(
+            gettext_noop("%(amount)s yuan was paid on %(date)s, voucher %(voucher)s."),
+            amount=format_yuan(tranche.amount),
+            date=paid_on,
+            voucher=voucher_number,
+        ),
+        link=reverse("funding:tranche_detail", args=[tranche.pk]),
+    )
     return tranche
 
 

@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_users
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
+from communities.texts import Text
 from funding.choices import TrancheStage
 from funding.models import Tranche
 from funding.services import operations_reward_make_due
@@ -27,6 +28,7 @@ from .choices import (
     ACTIVE_REPORT_STATES,
     AssessmentState,
     ContractState,
+    Grade,
     ReportState,
     SatisfactionSource,
 )
@@ -414,14 +416,18 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
     project = locked.project
     if project is not None and locked.is_passed and project.stage == FutureStage.NAMED:
         operations_reward_make_due(project=project, actor=actor)
-    with _portal_language():
-        notify_users(
-            recipients=subdistrict_staff_of(locked.subdistrict_id),
-            subject=_("Operations assessment confirmed: %(subject)s") % {"subject": locked},
-            body=_("Total %(total)s, grade %(grade)s.")
-            % {"total": locked.total, "grade": locked.get_grade_display()},
-            link=locked.get_absolute_url(),
-        )
+    notify_users(
+        recipients=subdistrict_staff_of(locked.subdistrict_id),
+        subject=Text(
+            gettext_noop("Operations assessment confirmed: %(subject)s"), subject=str(locked)
+        ),
+        body=Text(
+            gettext_noop("Total %(total)s, grade %(grade)s."),
+            total=locked.total,
+            grade=Text.choice(Grade, locked.grade),
+        ),
+        link=locked.get_absolute_url(),
+    )
     return locked
 
 
@@ -646,16 +652,17 @@ def _notify_requester(report: SupervisionReport) -> None:
         recipients = users_with_roles(Role.SUPERVISOR)
     else:
         recipients = [report.requested_by]
-    with _portal_language():
-        if report.state == ReportState.DONE:
-            subject = _("Supervision report %(period)s is ready")
-            body = _("The report and its Excel file are in the portal.")
-        else:
-            subject = _("Supervision report %(period)s failed")
-            body = _("The error is recorded on the report's page, where it can be tried again.")
-        notify_users(
-            recipients=recipients,
-            subject=subject % {"period": report.period},
-            body=body,
-            link=report.get_absolute_url(),
+    if report.state == ReportState.DONE:
+        subject = gettext_noop("Supervision report %(period)s is ready")
+        body = gettext_noop("The report and its Excel file are in the portal.")
+    else:
+        subject = gettext_noop("Supervision report %(period)s failed")
+        body = gettext_noop(
+            "The error is recorded on the report's page, where it can be tried again."
         )
+    notify_users(
+        recipients=recipients,
+        subject=Text(subject, period=report.period),
+        body=Text(body),
+        link=report.get_absolute_url(),
+    )

@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.choices import Route
 from communities.models import Community
 from communities.permissions import ensure_role
 from communities.roles import Role, subdistrict_staff_of
+from communities.texts import Text
 from funding import services as funding_services
 
 from ..choices import FUTURE_STAGE_ORDER, FutureStage
 from ..models import FutureCommunityProject
-from ._common import check_day, notify, portal_language, record_change, refuse, save_checked
+from ._common import check_day, notify, record_change, refuse, save_checked
 
 # The inputs of the subsidy committed at 立项.
 COMMITTED_FIELDS = ("category", "funding_mode", "creation_investment")
@@ -140,13 +142,16 @@ def project_advance(
         funding_services.project_stage_reached(
             project=project, stage=to_stage, actor=actor, on=on_date
         )
-    with portal_language():
-        stage_label = str(FutureStage(to_stage).label)
-        notify(
-            recipients=subdistrict_staff_of(project.community.subdistrict_id),
-            subject=_("Future community: %(stage)s") % {"stage": stage_label},
-            body=_("%(community)s has reached the stage “%(stage)s” on %(date)s.")
-            % {"community": project.community.name, "stage": stage_label, "date": on_date},
-            link=reverse("projects:future_detail", args=[project.pk]),
-        )
+    stage = Text.choice(FutureStage, to_stage)
+    notify(
+        recipients=subdistrict_staff_of(project.community.subdistrict_id),
+        subject=Text(gettext_noop("Future community: %(stage)s"), stage=stage),
+        body=Text(
+            gettext_noop("%(community)s has reached the stage “%(stage)s” on %(date)s."),
+            community=project.community.name,
+            stage=stage,
+            date=on_date,
+        ),
+        link=reverse("projects:future_detail", args=[project.pk]),
+    )
     return project

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.choices import Route, SpaceAvailability
 from communities.models import Community, Department, SpaceResource
 from communities.permissions import ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, subdistrict_staff_of, users_with_roles
+from communities.texts import Text
 from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.money import format_yuan
@@ -108,17 +110,20 @@ def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
 
 
 def _notify_state_now(plan: GapFillingPlan, recipients, comment: str) -> None:
-    body = _("Plan “%(title)s” (%(community)s, %(year)s) is now: %(state)s.") % {
-        "title": plan.title,
-        "community": plan.community.name,
-        "year": plan.year,
-        "state": _state_label(plan),
-    }
+    state = Text.choice(PlanState, plan.state)
+    body = Text(
+        gettext_noop("Plan “%(title)s” (%(community)s, %(year)s) is now: %(state)s."),
+        title=plan.title,
+        community=plan.community.name,
+        year=plan.year,
+        state=state,
+    )
     if comment:
-        body += "\n\n" + comment
+        # The reviewer's own words follow, as typed.
+        body = Text("%(message)s\n\n%(comment)s", message=body, comment=comment)
     notify(
         recipients=recipients,
-        subject=_("Gap-filling plan: %(state)s") % {"state": _state_label(plan)},
+        subject=Text(gettext_noop("Gap-filling plan: %(state)s"), state=state),
         body=body,
         link=reverse("projects:plan_detail", args=[plan.pk]),
     )

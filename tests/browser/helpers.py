@@ -1,5 +1,7 @@
 """Steps that many browser journeys share."""
 
+import re
+
 from tests.factories import PASSWORD
 
 
@@ -25,3 +27,86 @@ def open_menu(page) -> None:
         return
     toggler.click()
     page.locator(".navbar-collapse.collapse.show").wait_for(state="visible")
+
+
+# Words an English page may show in Han characters, and a Chinese page in Latin letters, besides
+# the proper names a journey passes in: units, the programme's abbreviations, file types.
+_LATIN_ALLOWED_ON_CHINESE = {
+    *("ID", "PDF", "Excel", "xlsx", "A4", "PNG", "JPG", "JPEG", "API", "CSV", "WPS"),
+    *("Office", "Word", "Ctrl", "Cmd", "Mac", "Shift"),
+}
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def _page_text(page) -> str:
+    """The text a reader sees, without the language switcher (which names each language in
+    itself)."""
+    text = page.locator("body").inner_text()
+    switcher = page.get_by_test_id("language-switcher")
+    if switcher.count():
+        text = text.replace(switcher.first.inner_text(), " ")
+    return text
+
+
+def assert_one_language(page, language: str, allowed=()) -> None:
+    """The page speaks only the reader's language: no Han characters on an English page and no
+    English words on a Chinese one, outside ``allowed`` (proper names, text users typed)."""
+    text = _page_text(page)
+    for name in sorted(allowed, key=len, reverse=True):
+        text = text.replace(str(name), " ")
+    if language.startswith("zh"):
+        stray = [
+            word for word in _LATIN_WORD.findall(text) if word not in _LATIN_ALLOWED_ON_CHINESE
+        ]
+    else:
+        stray = _HAN.findall(text)
+    assert not stray, f"{page.url} ({language}) shows the other language: {stray[:20]}"
+
+
+def assert_choices_visible(page) -> None:
+    """Every choice on the page can be seen and chosen: each visible select is at least 24 px
+    high with labelled options, each checkbox and radio is at least 12 px and has a visible
+    label with text (the check that would have caught a choice list drawn as one tiny box)."""
+    problems = page.evaluate(
+        """() => {
+            const problems = [];
+            const shown = (element) => {
+                const box = element.getBoundingClientRect();
+                const style = getComputedStyle(element);
+                return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
+            };
+            const name = (element) => element.name || element.id || element.outerHTML.slice(0, 60);
+            for (const select of document.querySelectorAll('select')) {
+                if (!shown(select)) continue;
+                const box = select.getBoundingClientRect();
+                if (box.height < 24 || box.width < 48) {
+                    problems.push(`select ${name(select)} is ${box.width}x${box.height} px`);
+                }
+                const blank = [...select.options].filter(
+                    (option) => !option.text.trim() && option.value !== ''
+                );
+                if (blank.length) problems.push(`select ${name(select)} has unlabelled options`);
+                if (!select.labels.length && !select.getAttribute('aria-label')) {
+                    problems.push(`select ${name(select)} has no label`);
+                }
+            }
+            for (const input of document.querySelectorAll(
+                'input[type=checkbox], input[type=radio]'
+            )) {
+                if (!shown(input)) continue;
+                const box = input.getBoundingClientRect();
+                if (box.height < 12 || box.width < 12) {
+                    problems.push(`${input.type} ${name(input)} is ${box.width}x${box.height} px`);
+                }
+                const labels = [...input.labels].filter(
+                    (label) => shown(label) && label.innerText.trim()
+                );
+                if (!labels.length) {
+                    problems.push(`${input.type} ${name(input)} has no visible label`);
+                }
+            }
+            return problems;
+        }"""
+    )
+    assert not problems, f"{page.url}: " + "; ".join(problems)
