@@ -1,22 +1,42 @@
 """Reads of the projects app: lists with their joins, and the development-block unit rule."""
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.choices import FacilityType, SpaceAvailability
 from communities.models import SpaceResource
 from communities.roles import Role, has_role
+from communities.supervision import supervision_limits
 from communities.worklist import WorkItem, counted
 from funding import selectors as funding_selectors
 
 from .choices import PlanState
-from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion, SpaceAllocation
+from .models import (
+    DevelopmentBlock,
+    GapFillingPlan,
+    ReviewOpinion,
+    SpaceAllocation,
+    StatusChange,
+)
 
 MU_PER_UNIT = Decimal("400")
 PEOPLE_PER_UNIT = 10_000
@@ -24,12 +44,47 @@ PEOPLE_PER_UNIT = 10_000
 
 def plan_list(*, user):
     """Plans the user may see, with what the list shows, in a fixed number of queries."""
-    return (
+    return with_overdue(
         GapFillingPlan.objects.restrict(user)
         .select_related("subdistrict", "community")
         .annotate(line_item_count=Count("line_items"))
         .order_by("-year", "subdistrict__code", "community__code", "pk")
     )
+
+
+def overdue_limits() -> dict[str, int]:
+    """Days a plan may stay in each watched state (the supervision rules in use)."""
+    limits = supervision_limits()
+    return {
+        PlanState.APPROVED: limits["approved_not_started_days"],
+        PlanState.IN_JOINT_REVIEW: limits["joint_review_days"],
+    }
+
+
+def with_overdue(plans, *, limits: dict[str, int] | None = None):
+    """The plans annotated with when they entered their state (``state_since``), the limit of
+    that state in days (``overdue_limit``) and whether they are past it (``is_overdue``)."""
+    limits = overdue_limits() if limits is None else limits
+    now = timezone.now()
+    entered = StatusChange.objects.filter(plan=OuterRef("pk"), to_state=OuterRef("state"))
+    plans = plans.annotate(state_since=Subquery(entered.order_by("-at").values("at")[:1]))
+    late = Q(pk__in=[])
+    for state, days in limits.items():
+        late |= Q(state=state, state_since__lt=now - datetime.timedelta(days=days))
+    return plans.annotate(
+        is_overdue=Case(When(late, then=Value(True)), default=Value(False)),
+        overdue_limit=Case(
+            *[When(state=state, then=Value(days)) for state, days in limits.items()],
+            default=None,
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def days_in_state(plan) -> int | None:
+    """Whole days since the plan entered its state (needs ``with_overdue``)."""
+    since = getattr(plan, "state_since", None)
+    return (timezone.localdate() - timezone.localdate(since)).days if since else None
 
 
 def plan_detail(*, user):
@@ -178,6 +233,16 @@ def worklist_for(user) -> list[WorkItem]:
             PlanState.UNDER_CONSTRUCTION,
         )
         page = reverse("projects:plan_list")
+        limits = overdue_limits()
+        items.append(
+            WorkItem(
+                _("Approved plans not started within %(days)s days")
+                % {"days": limits[PlanState.APPROVED]},
+                _count_overdue(plans, PlanState.APPROVED, limits),
+                f"{page}?state=approved&overdue=true",
+                overdue=True,
+            )
+        )
         items += [
             WorkItem(_("Draft plans to submit"), counts[PlanState.DRAFT], f"{page}?state=draft"),
             WorkItem(
@@ -204,6 +269,16 @@ def worklist_for(user) -> list[WorkItem]:
             )
         )
     if has_role(user, Role.TASKFORCE_APPROVER):
+        limits = overdue_limits()
+        items.append(
+            WorkItem(
+                _("Plans in joint review longer than %(days)s days")
+                % {"days": limits[PlanState.IN_JOINT_REVIEW]},
+                _count_overdue(plans, PlanState.IN_JOINT_REVIEW, limits),
+                f"{reverse('projects:plan_list')}?state=in_joint_review&overdue=true",
+                overdue=True,
+            )
+        )
         counts = _count_states(
             plans,
             PlanState.SUBMITTED,
@@ -244,6 +319,11 @@ def waiting_for_department(plans, *, department_id: int):
     return plans.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
         Exists(answered)
     )
+
+
+def _count_overdue(plans, state: str, limits: dict[str, int]) -> int:
+    """How many of the plans are past the limit of this state."""
+    return with_overdue(plans.filter(state=state), limits=limits).filter(is_overdue=True).count()
 
 
 def _count_states(plans, *states: str) -> dict[str, int]:

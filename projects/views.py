@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from communities.choices import Route
+from communities.listing import Column, ListPageMixin
 from communities.mixins import (
     ParentObjectMixin,
     RestrictedQuerysetMixin,
@@ -43,13 +46,50 @@ class RouteContextMixin:
         return super().get_context_data(**kwargs)
 
 
-class PlanListView(RouteContextMixin, FilterView):
+def _batch_or_year(project) -> str:
+    if project.provincial_batch:
+        return _("Provincial batch %(batch)s") % {"batch": project.provincial_batch}
+    if project.plan_year:
+        return _("City plan %(year)s") % {"year": project.plan_year}
+    return ""
+
+
+class PlanListView(ListPageMixin, RouteContextMixin, FilterView):
     """The plans the user may see ("my plans" for a subdistrict), with one FilterSet."""
 
     route = Route.GAP
     filterset_class = PlanFilterSet
     paginate_by = 25
     template_name = "projects/plan_list.html"
+    export_filename = gettext_lazy("gap-filling plans")
+    columns = (
+        Column("title", gettext_lazy("Title"), "title", order_by=("title",), width=40),
+        Column("community", gettext_lazy("Community"), "community.name", ("community__name",)),
+        Column(
+            "subdistrict", gettext_lazy("Subdistrict"), "subdistrict.name", ("subdistrict__name",)
+        ),
+        Column("year", gettext_lazy("Year"), "year", order_by=("year",), width=8),
+        Column("state", gettext_lazy("State"), "get_state_display", order_by=("state",)),
+        Column(
+            "overdue",
+            gettext_lazy("Overdue"),
+            lambda plan: _("Overdue") if plan.is_overdue else "",
+            order_by=("is_overdue",),
+            width=10,
+        ),
+        Column(
+            "line_items", gettext_lazy("Line items"), "line_item_count", ("line_item_count",), 10
+        ),
+        Column(
+            "total_investment",
+            gettext_lazy("Total investment (yuan)"),
+            "total_investment",
+            order_by=("total_investment",),
+        ),
+        Column(
+            "progress", gettext_lazy("Progress (%)"), "progress_percent", ("progress_percent",), 10
+        ),
+    )
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user)
@@ -58,7 +98,10 @@ class PlanListView(RouteContextMixin, FilterView):
         kwargs["can_create"] = bool(
             has_role(self.request.user, Role.SUBDISTRICT_STAFF) and self.request.user.subdistrict_id
         )
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        for plan in context["object_list"]:
+            plan.days_in_state = selectors.days_in_state(plan)
+        return context
 
 
 class PlanDetailView(RestrictedQuerysetMixin, DetailView):
@@ -304,13 +347,45 @@ class AttachmentDownloadView(PlanObjectMixin, View):
         return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
 
 
-class FutureProjectListView(RouteContextMixin, FilterView):
+class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
     """The future-community projects the user may see."""
 
     route = Route.FUTURE
     filterset_class = FutureProjectFilterSet
     paginate_by = 50
     template_name = "projects/future_list.html"
+    export_filename = gettext_lazy("future communities")
+    columns = (
+        Column("community", gettext_lazy("Community"), "community.name", ("community__name",)),
+        Column(
+            "subdistrict",
+            gettext_lazy("Subdistrict"),
+            "community.subdistrict.name",
+            ("community__subdistrict__name",),
+        ),
+        Column(
+            "batch",
+            gettext_lazy("Batch or plan year"),
+            _batch_or_year,
+            order_by=("provincial_batch", "plan_year"),
+        ),
+        Column("category", gettext_lazy("Category"), "get_category_display", ("category",)),
+        Column("type", gettext_lazy("Type"), "get_project_type_display", ("project_type",)),
+        Column(
+            "funding_mode",
+            gettext_lazy("Funding mode"),
+            "get_funding_mode_display",
+            ("funding_mode",),
+            width=30,
+        ),
+        Column(
+            "investment",
+            gettext_lazy("Creation investment (yuan)"),
+            "creation_investment",
+            ("creation_investment",),
+        ),
+        Column("stage", gettext_lazy("Stage"), "get_stage_display", ("stage",), width=24),
+    )
 
     def get_queryset(self):
         return FutureCommunityProject.objects.restrict(self.request.user).select_related(
@@ -373,26 +448,57 @@ class FutureProjectExportView(View):
         return response
 
 
-class BlockListView(RouteContextMixin, FilterView):
+def _block_requirement(block):
+    return selectors.block_requirement(block, list(block.units.all()))
+
+
+class BlockListView(ListPageMixin, RouteContextMixin, FilterView):
     """Development blocks with their required integrated units."""
 
     route = Route.INTEGRATED
     filterset_class = DevelopmentBlockFilterSet
     template_name = "projects/block_list.html"
+    export_filename = gettext_lazy("development blocks")
+    columns = (
+        Column("name", gettext_lazy("Name"), "name", order_by=("name",), width=30),
+        Column(
+            "subdistrict", gettext_lazy("Subdistrict"), "subdistrict.name", ("subdistrict__name",)
+        ),
+        Column("area", gettext_lazy("Land area (亩)"), "area_mu", order_by=("area_mu",)),
+        Column(
+            "population",
+            gettext_lazy("Planned population"),
+            "planned_population",
+            ("planned_population",),
+        ),
+        Column(
+            "required",
+            gettext_lazy("Required units"),
+            lambda block: _block_requirement(block).required,
+        ),
+        Column("units", gettext_lazy("Planned units"), "unit_count", order_by=("unit_count",)),
+        Column(
+            "warnings",
+            gettext_lazy("Warnings"),
+            lambda block: pgettext("between warnings", "; ").join(
+                _block_requirement(block).warnings
+            ),
+            width=50,
+        ),
+    )
 
     def get_queryset(self):
         return (
             DevelopmentBlock.objects.restrict(self.request.user)
             .select_related("subdistrict", "community")
+            .annotate(unit_count=Count("units"))
             .prefetch_related("units")
+            .order_by("name")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [
-            (block, selectors.block_requirement(block, list(block.units.all())))
-            for block in context["object_list"]
-        ]
+        context["rows"] = [(block, _block_requirement(block)) for block in context["object_list"]]
         return context
 
 
