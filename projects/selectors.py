@@ -166,6 +166,21 @@ def next_step(plan: GapFillingPlan) -> str:
     return str(NEXT_STEP[plan.state])
 
 
+# The states in which a plan has an approval notice (批复) and an acceptance record (验收).
+ACCEPTED_STATES = (PlanState.ACCEPTED, PlanState.CLOSED)
+APPROVED_STATES = (
+    PlanState.APPROVED,
+    PlanState.UNDER_CONSTRUCTION,
+    PlanState.COMPLETED,
+    *ACCEPTED_STATES,
+)
+
+
+def acceptance_record_number(plan: GapFillingPlan) -> str:
+    """The acceptance record's number: the programme's prefix, the plan year and the plan."""
+    return f"CXBDB-YS-{plan.year}-{plan.pk:04d}"
+
+
 def return_reasons(plan: GapFillingPlan) -> str:
     """Why a returned plan went back to its subdistrict; empty unless the plan is returned."""
     if plan.state != PlanState.RETURNED:

@@ -12,6 +12,16 @@ urlpatterns = [
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_edit"),
     path(
+        "<int:pk>/approval/print/",
+        views.PlanApprovalPrintView.as_view(),
+        name="plan_approval_print",
+    ),
+    path(
+        "<int:pk>/acceptance/print/",
+        views.PlanAcceptancePrintView.as_view(),
+        name="plan_acceptance_print",
+    ),
+    path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.AttachmentDownloadView.as_view(),
         name="attachment",

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
@@ -22,6 +23,7 @@ from communities.mixins import (
     add_service_errors,
 )
 from communities.roles import Role, has_role
+from funding import selectors as funding_selectors
 
 from . import selectors, services
 from .choices import FUTURE_STAGE_ORDER, FutureStage
@@ -122,6 +124,8 @@ class PlanDetailView(RestrictedQuerysetMixin, DetailView):
             missing_agreements=services.missing_agreements(plan) if plan.review_round else [],
             return_reasons=selectors.return_reasons(plan),
             next_step=selectors.next_step(plan),
+            approval_printable=plan.state in selectors.APPROVED_STATES,
+            acceptance_printable=plan.state in selectors.ACCEPTED_STATES,
             spaces=[a.space for a in plan.space_allocations.all() if a.is_active],
             progress_form=ProgressForm() if "progress" in actions else None,
             complete_form=CompleteForm() if "complete" in actions else None,
@@ -266,6 +270,63 @@ class PlanSpaceChoicesView(RoleRequiredMixin, View):
             initial={"community": request.GET.get("community")},
         )
         return render(request, "includes/checkbox_options.html", {"field": form["spaces"]})
+
+
+class PlanPrintView(RestrictedQuerysetMixin, DetailView):
+    """A printable record of a plan (A4, static/portal/print.css): the approval notice once the
+    plan is approved, the acceptance record once it is accepted; before that there is none."""
+
+    model = GapFillingPlan
+    context_object_name = "plan"
+    # The states in which the record exists.
+    states: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return selectors.plan_detail(user=self.request.user).filter(state__in=self.states)
+
+    def get_context_data(self, **kwargs):
+        plan = self.object
+        kwargs.update(
+            money=funding_selectors.money_panel_for(plan=plan),
+            printed_on=timezone.localdate(),
+            record_number=selectors.acceptance_record_number(plan),
+        )
+        kwargs["amounts"] = self.amounts(plan, kwargs["money"])
+        return super().get_context_data(**kwargs)
+
+    def amounts(self, plan, money) -> list[tuple[str, object]]:
+        """The amounts the record states, in figures and in capital numerals."""
+        return []
+
+
+class PlanApprovalPrintView(PlanPrintView):
+    """The approval notice (批复) of an approved plan, for printing."""
+
+    template_name = "projects/print_approval.html"
+    states = selectors.APPROVED_STATES
+
+    def amounts(self, plan, money):
+        return [
+            (_("Total investment"), plan.total_investment),
+            (_("Policy handling fee"), plan.policy_fee),
+            (_("Subsidy committed"), money.total),
+        ]
+
+
+class PlanAcceptancePrintView(PlanPrintView):
+    """The acceptance record (验收) of an accepted plan, for printing."""
+
+    template_name = "projects/print_acceptance.html"
+    states = selectors.ACCEPTED_STATES
+
+    def amounts(self, plan, money):
+        return [
+            (_("Approved investment"), plan.total_investment),
+            (_("Settled investment"), plan.settled_investment),
+            (_("Policy handling fee"), plan.policy_fee),
+            (_("Subsidy"), money.total),
+            (_("Subsidy paid"), money.paid),
+        ]
 
 
 class PlanObjectMixin(ParentObjectMixin):

@@ -119,6 +119,8 @@ MATRIX: list[Row] = [
     Row("projects:plan_space_choices", (STAFF,)),
     Row("projects:plan_detail", EVERYONE, pk("plan")),
     Row("projects:plan_edit", (STAFF,), pk("plan")),
+    Row("projects:plan_approval_print", EVERYONE, pk("plan_accepted")),
+    Row("projects:plan_acceptance_print", EVERYONE, pk("plan_accepted")),
     Row(
         "projects:attachment",
         EVERYONE,
