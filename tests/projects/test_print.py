@@ -104,8 +104,10 @@ def test_the_plan_page_of_a_draft_links_no_record(client, plan, staff_hushan):
 
 
 def test_the_print_stylesheet_is_a4():
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("portal/print.css"), encoding="utf-8").read()
+    css = Path(finders.find("portal/print.css")).read_text(encoding="utf-8")
     assert "@page { size: A4;" in css
     assert "@media print" in css
