@@ -37,7 +37,7 @@ def _money_field(label):
     )
 
 
-class SpaceCheckboxes(forms.CheckboxSelectMultiple):
+class SpaceCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Landing spaces as check boxes; a space another live plan holds is shown but cannot be
     ticked."""
 
@@ -81,7 +81,7 @@ class PlanForm(forms.ModelForm):
         label=_("Landing spaces"),
         queryset=SpaceResource.objects.none(),
         required=False,
-        widget=SpaceCheckboxes,
+        widget=SpaceCheckboxSelectMultiple,
         help_text=_(
             "Available spaces of the plan's community; a space another plan holds says so and "
             "cannot be ticked."

@@ -137,14 +137,14 @@ NEXT_STEP = {
         "Each required department gives its opinion; once all agree, the task force approves."
     ),
     PlanState.APPROVABLE: gettext_lazy(
-        "Every required department agreed; the task force issues the approval (批复)."
+        "Every required department agreed; the task force issues the approval."
     ),
     PlanState.APPROVED: gettext_lazy("The subdistrict starts construction."),
     PlanState.UNDER_CONSTRUCTION: gettext_lazy(
         "The subdistrict reports progress, then reports construction complete."
     ),
     PlanState.COMPLETED: gettext_lazy(
-        "The task force records the acceptance (验收) with the settled investment."
+        "The task force records the acceptance with the settled investment."
     ),
     PlanState.ACCEPTED: gettext_lazy(
         "Finance pays the subsidy; the task force then closes the plan."

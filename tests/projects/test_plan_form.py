@@ -1,5 +1,7 @@
 """The plan form as a clerk meets it: who can be chosen, why not, and what survives an error."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -133,3 +135,19 @@ def default_storage_has(path: str) -> bool:
     from django.core.files.storage import FileSystemStorage
 
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT).exists(path)
+
+
+def test_the_form_lists_the_chosen_communitys_spaces_as_labelled_check_boxes(
+    staff_client, staff_hushan
+):
+    from tests.factories import SpaceResourceFactory
+
+    community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+    space = SpaceResourceFactory(community=community, name="闲置用房", area=Decimal("120"))
+    data = plan_post(community, title="")
+
+    page = staff_client.post(reverse("projects:plan_create"), data).content.decode()
+
+    assert 'data-choices-for="spaces"' in page
+    assert f'<input type="checkbox" name="spaces" value="{space.pk}"' in page
+    assert f'<label class="form-check-label" for="id_spaces_0">闲置用房 · 120.00 m²' in page
