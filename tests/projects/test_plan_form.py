@@ -150,4 +150,4 @@ def test_the_form_lists_the_chosen_communitys_spaces_as_labelled_check_boxes(
 
     assert 'data-choices-for="spaces"' in page
     assert f'<input type="checkbox" name="spaces" value="{space.pk}"' in page
-    assert f'<label class="form-check-label" for="id_spaces_0">闲置用房 · 120.00 m²' in page
+    assert '<label class="form-check-label" for="id_spaces_0">闲置用房 · 120.00 m²' in page
