@@ -20,7 +20,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from communities.choices import FacilityType, SpaceAvailability
 from communities.models import SpaceResource
@@ -230,7 +230,7 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
         if missing:
             warnings.append(
                 _("%(unit)s lacks: %(types)s.")
-                % {"unit": unit.name or unit, "types": "、".join(str(m) for m in missing)}
+                % {"unit": unit.name or unit, "types": pgettext("between names in a list", ", ").join(str(m) for m in missing)}
             )
     return UnitRequirement(by_area, by_population, required, reasoning, warnings)
 
