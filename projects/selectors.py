@@ -228,9 +228,10 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
             label for value, label in FacilityType.choices if value not in unit.facility_types
         ]
         if missing:
+            between = pgettext("between names in a list", ", ")
             warnings.append(
                 _("%(unit)s lacks: %(types)s.")
-                % {"unit": unit.name or unit, "types": pgettext("between names in a list", ", ").join(str(m) for m in missing)}
+                % {"unit": unit.name or unit, "types": between.join(str(m) for m in missing)}
             )
     return UnitRequirement(by_area, by_population, required, reasoning, warnings)
 
