@@ -84,7 +84,7 @@ class PlanListView(ListPageMixin, RouteContextMixin, FilterView):
         ),
         Column(
             "total_investment",
-            gettext_lazy("Total investment (yuan)"),
+            gettext_lazy("Investment (yuan)"),
             "total_investment",
             order_by=("total_investment",),
         ),
