@@ -10,6 +10,8 @@ class WorkItem:
     label: str
     count: int
     url: str
+    # Past a deadline: the to-do list marks it with a badge that says so, not only a colour.
+    overdue: bool = False
 
 
 def counted(items: list[WorkItem]) -> list[WorkItem]:

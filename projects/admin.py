@@ -54,6 +54,17 @@ def money_column(model, field_name: str):
     return show
 
 
+def person_column(model, field_name: str):
+    """An admin column or read-only field that names the user by the person's full name."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name)
+    def show(self, obj):
+        user = getattr(obj, field_name)
+        return (user.get_full_name() or user.username) if user else "—"
+
+    return show
+
+
 # Each admin button: its title, its form, and the service call it makes with the form's data.
 PLAN_TRANSITIONS = {
     "open_review": (
@@ -108,15 +119,17 @@ class LineItemInline(ReadOnlyInline):
 
 class OpinionInline(ReadOnlyInline):
     model = ReviewOpinion
-    fields = ["review_round", "department", "decision", "comments", "reviewer", "at"]
+    fields = ["review_round", "department", "decision", "comments", "reviewer_name", "at"]
     readonly_fields = fields
+    reviewer_name = person_column(ReviewOpinion, "reviewer")
     verbose_name_plural = _("Joint-review opinions")
 
 
 class AttachmentInline(ReadOnlyInline):
     model = PlanAttachment
-    fields = ["download", "description", "size", "uploaded_by", "uploaded_at"]
+    fields = ["download", "description", "size", "uploaded_by_name", "uploaded_at"]
     readonly_fields = fields
+    uploaded_by_name = person_column(PlanAttachment, "uploaded_by")
 
     @admin.display(description=_("file"))
     def download(self, obj):
@@ -126,8 +139,9 @@ class AttachmentInline(ReadOnlyInline):
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["at", "from_label", "to_label", "actor", "comment"]
+    fields = ["at", "from_label", "to_label", "actor_name", "comment_text"]
     readonly_fields = fields
+    actor_name = person_column(StatusChange, "actor")
     verbose_name_plural = _("State history")
 
 
@@ -185,10 +199,11 @@ class GapFillingPlanAdmin(WritersOnlyMixin, ScopedModelAdmin):
         "progress_percent",
         "acceptance_date",
         "settled_investment_yuan",
-        "created_by",
+        "created_by_name",
         "spaces",
     ]
     fields = readonly_fields
+    created_by_name = person_column(GapFillingPlan, "created_by")
     total_investment_yuan = money_column(GapFillingPlan, "total_investment")
     policy_fee_yuan = money_column(GapFillingPlan, "policy_fee")
     settled_investment_yuan = money_column(GapFillingPlan, "settled_investment")

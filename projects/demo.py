@@ -22,7 +22,8 @@ from .choices import FUTURE_STAGE_ORDER, PlanState
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 # Target states of the gap-filling plans, by plan year, in the communities' order: older plans
-# are further along. Both demo subdistricts get a draft and a returned plan.
+# are further along. Both demo subdistricts get a draft and a returned plan, and each keeps one
+# community without a plan (None), so that its clerk can draft a new one.
 PLAN_STATES = {
     2023: [
         PlanState.CLOSED,
@@ -40,7 +41,7 @@ PLAN_STATES = {
         PlanState.APPROVABLE,
         PlanState.IN_JOINT_REVIEW,
         PlanState.RETURNED,
-        PlanState.SUBMITTED,
+        PlanState.RETURNED,
         PlanState.APPROVED,
         PlanState.IN_JOINT_REVIEW,
         PlanState.DRAFT,
@@ -48,10 +49,10 @@ PLAN_STATES = {
     ],
     2025: [
         PlanState.DRAFT,
-        PlanState.DRAFT,
+        None,  # 湾底 (浒山)
         PlanState.SUBMITTED,
-        PlanState.RETURNED,
         PlanState.DRAFT,
+        None,  # 古塘示例二 (古塘)
         PlanState.WITHDRAWN,
         PlanState.SUBMITTED,
         PlanState.DRAFT,
@@ -135,7 +136,7 @@ def _seed_plans(users: dict[str, User]) -> None:
         by_year.setdefault(community.plan_year, []).append(community)
     for year, communities in by_year.items():
         for community, state in zip(communities, PLAN_STATES.get(year, []), strict=False):
-            if GapFillingPlan.objects.filter(community=community).exists():
+            if state is None or GapFillingPlan.objects.filter(community=community).exists():
                 continue
             staff = staff_by_subdistrict.get(community.subdistrict_id) or users["admin"]
             last_change = _last_change_pk()

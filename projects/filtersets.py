@@ -2,13 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communities.listing import TextSearchFilter
 from communities.models import Subdistrict
 
 from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanState
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+from .selectors import with_overdue
 
 
 class SubdistrictStaffFilterMixin:
@@ -24,31 +25,33 @@ class SubdistrictStaffFilterMixin:
 class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the plan list: text, state, year, subdistrict."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = TextSearchFilter(fields=("title", "community__name", "approval_number"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=PlanState.choices)
     year = django_filters.NumberFilter(label=_("Year"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
 
+    overdue = django_filters.BooleanFilter(
+        label=_("Past the supervision limit"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
     class Meta:
         model = GapFillingPlan
-        fields = ["q", "state", "year", "subdistrict"]
+        fields = ["q", "state", "year", "subdistrict", "overdue"]
 
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(community__name__icontains=value)
-            | Q(approval_number__icontains=value)
-        )
+    def filter_overdue(self, queryset, name, value):
+        if "is_overdue" not in queryset.query.annotations:
+            queryset = with_overdue(queryset)
+        return queryset.filter(is_overdue=value)
 
 
 class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the future-community list and its three-year-plan export."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"), field_name="community__name", lookup_expr="icontains"
-    )
+    q = TextSearchFilter(fields=("community__name", "community__subdistrict__name"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"),
         field_name="community__subdistrict",
@@ -78,7 +81,7 @@ class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterS
 class DevelopmentBlockFilterSet(django_filters.FilterSet):
     """Filters of the development-block list."""
 
-    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    q = TextSearchFilter(fields=("name", "community__name", "subdistrict__name", "note"))
     is_pilot = django_filters.BooleanFilter(
         label=_("Pilot block"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),

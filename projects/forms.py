@@ -3,14 +3,16 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.choices import FacilityType, Route, SpaceAvailability
+from communities.choices import FacilityType, Route
 from communities.models import Community, SpaceResource
 
+from . import selectors
 from .choices import FUTURE_STAGE_ORDER, FutureStage, OpinionDecision, PlanState
 from .models import (
     MAX_INVESTMENT,
@@ -35,6 +37,43 @@ def _money_field(label):
     )
 
 
+class SpaceCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Landing spaces as check boxes; a space another live plan holds is shown but cannot be
+    ticked."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        space = getattr(value, "instance", None)
+        if getattr(space, "taken_by", None) and not selected:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def space_label(space) -> str:
+    """A space as the clerk chooses it: name, area and kind, and the plan that holds it if any."""
+    label = _("%(name)s · %(area)s m² · %(kind)s") % {
+        "name": space.name,
+        "area": f"{space.area:,.2f}",
+        "kind": space.get_kind_display(),
+    }
+    if getattr(space, "taken_by", None):
+        label += " " + _("(allocated to the plan “%(plan)s”)") % {"plan": space.taken_by}
+    return label
+
+
+def plan_communities(*, subdistrict, plan=None):
+    """The gap-filling communities of the subdistrict without another live plan."""
+    planned = GapFillingPlan.objects.exclude(state=PlanState.WITHDRAWN)
+    if plan is not None and plan.pk:
+        planned = planned.exclude(pk=plan.pk)
+    return Community.objects.filter(subdistrict=subdistrict, route=Route.GAP).exclude(
+        pk__in=planned.values("community_id")
+    )
+
+
 class PlanForm(forms.ModelForm):
     """A plan's content; the state and the approval fields are not on it at all."""
 
@@ -42,8 +81,11 @@ class PlanForm(forms.ModelForm):
         label=_("Landing spaces"),
         queryset=SpaceResource.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Available spaces of your subdistrict not allocated to another plan."),
+        widget=SpaceCheckboxSelectMultiple,
+        help_text=_(
+            "Available spaces of the plan's community; a space another plan holds says so and "
+            "cannot be ticked."
+        ),
     )
     attachment = forms.FileField(
         label=_("Attachment"),
@@ -56,44 +98,38 @@ class PlanForm(forms.ModelForm):
         model = GapFillingPlan
         fields = ["community", *PLAN_FIELDS]
 
-    def __init__(self, *args, subdistrict, **kwargs):
+    def __init__(self, *args, subdistrict, pending: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        planned = GapFillingPlan.objects.exclude(state=PlanState.WITHDRAWN)
-        if self.instance.pk:
-            planned = planned.exclude(pk=self.instance.pk)
-        self.fields["community"].queryset = Community.objects.filter(
-            subdistrict=subdistrict, route=Route.GAP
-        ).exclude(pk__in=planned.values("community_id"))
-        self.fields["community"].help_text = _(
-            "Gap-filling communities of your subdistrict that have no plan under way."
-        )
-        self.fields["community"].error_messages["invalid_choice"] = _(
+        self.pending = None
+        if pending:
+            self.show_pending(pending)
+        community = self.fields["community"]
+        community.queryset = plan_communities(subdistrict=subdistrict, plan=self.instance)
+        community.error_messages["invalid_choice"] = _(
             "Choose a gap-filling community of your subdistrict; this one already has a plan "
             "under way (revise that plan instead) or is not on the gap-filling route."
         )
         if self.instance.pk:
-            self.fields["community"].disabled = True
-        plan_filter = {"allocations__plan": self.instance} if self.instance.pk else {"pk": None}
-        free = SpaceResource.objects.filter(
-            community__subdistrict=subdistrict, availability=SpaceAvailability.AVAILABLE
-        ).exclude(allocations__is_active=True)
-        mine = SpaceResource.objects.filter(allocations__is_active=True, **plan_filter)
-        # The plan's own spaces first, so that what is ticked shows at the top of the list.
-        self.fields["spaces"].queryset = (
-            (free | mine)
-            .distinct()
-            .select_related("community")
-            .annotate(
-                taken_here=Case(
-                    When(pk__in=mine.values("pk"), then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
+            community.disabled = True
+        elif not community.queryset.exists():
+            community.help_text = format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "No community can be chosen: every gap-filling community of your subdistrict "
+                    "already has a plan under way. Revise that plan, or withdraw it to draft "
+                    "a new one."
+                ),
+                reverse("projects:plan_list"),
+                _("Open the plan list"),
             )
-            .order_by("taken_here", "community__code", "name")
-        )
-        self.fields["spaces"].label_from_instance = lambda space: (
-            f"{space.community.name} · {space.name} ({space.get_kind_display()}, {space.area} m²)"
+        self.community = self.chosen_community()
+        spaces = self.fields["spaces"]
+        spaces.queryset = selectors.space_choices(community=self.community, plan=self.instance)
+        spaces.label_from_instance = space_label
+        spaces.empty_text = (
+            _("This community has no available landing space.")
+            if self.community
+            else _("Choose the community first; its landing spaces are then listed here.")
         )
         if self.instance.pk:
             self.initial["spaces"] = list(
@@ -101,6 +137,31 @@ class PlanForm(forms.ModelForm):
                     "space_id", flat=True
                 )
             )
+
+    def show_pending(self, pending: dict) -> None:
+        """Name the file kept from the last try and offer to remove it."""
+        self.pending = pending
+        self.fields["attachment"].help_text = _(
+            "Kept from your last try: “%(name)s”, attached when the plan is saved. Choose "
+            "another file to replace it."
+        ) % {"name": pending["name"]}
+        self._bound_fields_cache.pop("attachment", None)  # a bound field copies its help text
+        self.fields["remove_pending"] = forms.BooleanField(
+            label=_("Remove the kept file “%(name)s”") % {"name": pending["name"]},
+            required=False,
+        )
+
+    def chosen_community(self) -> Community | None:
+        """The community the plan is for: its own, the one posted, or the one asked for."""
+        if self.instance.pk:
+            return self.instance.community
+        value = self.data.get("community") if self.is_bound else self.initial.get("community")
+        if isinstance(value, Community):
+            return value
+        try:
+            return self.fields["community"].queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
 
     def clean(self):
         data = super().clean()

@@ -267,6 +267,10 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A comment the system wrote: its code and parameters (projects.history), put into words
+    # in the reader's language; ``comment`` holds what a user typed.
+    comment_code = models.CharField(_("comment code"), max_length=32, blank=True)
+    comment_params = models.JSONField(_("comment parameters"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -286,6 +290,16 @@ class StatusChange(models.Model):
     def _label(self, value: str) -> str:
         choices = PlanState if self.plan_id else FutureStage
         return str(choices(value).label) if value in choices.values else value
+
+    @property
+    @admin.display(description=_("comment"))
+    def comment_text(self) -> str:
+        """The comment in the reader's language when the system wrote it, else as typed."""
+        from .history import render_comment
+
+        if self.comment_code:
+            return render_comment(self.comment_code, self.comment_params) or self.comment
+        return self.comment
 
     @property
     @admin.display(description=_("from"))

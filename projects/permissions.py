@@ -33,8 +33,8 @@ ADMIN_ACTION_TITLES = {
     "open_review": _("Open the joint review"),
     "opinion": _("Record my department's opinion"),
     "return": _("Return for revision"),
-    "approve": _("Approve (批复)"),
-    "accept": _("Record the acceptance (验收)"),
+    "approve": _("Approve the plan"),
+    "accept": _("Record the acceptance"),
     "close": _("Close: subsidy paid"),
 }
 

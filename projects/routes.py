@@ -1,40 +1,46 @@
-"""The responsible units of each improvement route, quoted as policy §四(一) names them."""
+"""The responsible units of each improvement route, as policy §四(一) names them; shown in the
+reader's language (the departments by their codes' labels)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from communities.choices import DepartmentCode as D
 from communities.choices import Route
 
-# Proper names quoted from the policy text; they are shown as written, not translated.
+INNOVATION_CENTRE = _("Hangzhou Bay Innovation Centre")
+TOWNS_CONCERNED = _("The towns and subdistricts concerned")
+
 RESPONSIBLE_UNITS = {
     Route.INTEGRATED: [
-        "市自然资源规划局",
-        "市环杭州湾创新中心",
-        "慈溪城投集团",
-        "相关镇政府/街道办事处",
+        D.NATURAL_RESOURCES.label,
+        INNOVATION_CENTRE,
+        D.URBAN_INVESTMENT.label,
+        TOWNS_CONCERNED,
     ],
     Route.FUTURE: [
-        "市发改局",
-        "市教育局",
-        "市民政局",
-        "市财政局",
-        "市自然资源规划局",
-        "市住建局",
-        "市文广旅体局",
-        "市卫生健康局",
-        "市融媒体中心",
-        "市国有资产管理中心",
-        "慈溪城投集团",
-        "相关镇政府/街道办事处",
+        D.DEVELOPMENT.label,
+        D.EDUCATION.label,
+        D.CIVIL_AFFAIRS.label,
+        D.FINANCE.label,
+        D.NATURAL_RESOURCES.label,
+        D.HOUSING.label,
+        D.CULTURE.label,
+        D.HEALTH.label,
+        D.MEDIA_CENTRE.label,
+        D.STATE_ASSETS.label,
+        D.URBAN_INVESTMENT.label,
+        TOWNS_CONCERNED,
     ],
     Route.GAP: [
-        "市发改局",
-        "市教育局",
-        "市民政局",
-        "市财政局",
-        "市自然资源规划局",
-        "市住建局",
-        "市文广旅体局",
-        "市卫生健康局",
-        "市国有资产管理中心",
-        "慈溪城投集团",
-        "相关镇政府/街道办事处",
+        D.DEVELOPMENT.label,
+        D.EDUCATION.label,
+        D.CIVIL_AFFAIRS.label,
+        D.FINANCE.label,
+        D.NATURAL_RESOURCES.label,
+        D.HOUSING.label,
+        D.CULTURE.label,
+        D.HEALTH.label,
+        D.STATE_ASSETS.label,
+        D.URBAN_INVESTMENT.label,
+        TOWNS_CONCERNED,
     ],
 }

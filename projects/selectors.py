@@ -1,20 +1,42 @@
 """Reads of the projects app: lists with their joins, and the development-block unit rule."""
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
-from communities.choices import FacilityType
+from communities.choices import FacilityType, SpaceAvailability
+from communities.models import SpaceResource
 from communities.roles import Role, has_role
+from communities.supervision import supervision_limits
 from communities.worklist import WorkItem, counted
+from funding import selectors as funding_selectors
 
 from .choices import PlanState
-from .models import DevelopmentBlock, GapFillingPlan, ReviewOpinion
+from .models import (
+    DevelopmentBlock,
+    GapFillingPlan,
+    ReviewOpinion,
+    SpaceAllocation,
+    StatusChange,
+)
 
 MU_PER_UNIT = Decimal("400")
 PEOPLE_PER_UNIT = 10_000
@@ -22,12 +44,47 @@ PEOPLE_PER_UNIT = 10_000
 
 def plan_list(*, user):
     """Plans the user may see, with what the list shows, in a fixed number of queries."""
-    return (
+    return with_overdue(
         GapFillingPlan.objects.restrict(user)
         .select_related("subdistrict", "community")
         .annotate(line_item_count=Count("line_items"))
         .order_by("-year", "subdistrict__code", "community__code", "pk")
     )
+
+
+def overdue_limits() -> dict[str, int]:
+    """Days a plan may stay in each watched state (the supervision rules in use)."""
+    limits = supervision_limits()
+    return {
+        PlanState.APPROVED: limits["approved_not_started_days"],
+        PlanState.IN_JOINT_REVIEW: limits["joint_review_days"],
+    }
+
+
+def with_overdue(plans, *, limits: dict[str, int] | None = None):
+    """The plans annotated with when they entered their state (``state_since``), the limit of
+    that state in days (``overdue_limit``) and whether they are past it (``is_overdue``)."""
+    limits = overdue_limits() if limits is None else limits
+    now = timezone.now()
+    entered = StatusChange.objects.filter(plan=OuterRef("pk"), to_state=OuterRef("state"))
+    plans = plans.annotate(state_since=Subquery(entered.order_by("-at").values("at")[:1]))
+    late = Q(pk__in=[])
+    for state, days in limits.items():
+        late |= Q(state=state, state_since__lt=now - datetime.timedelta(days=days))
+    return plans.annotate(
+        is_overdue=Case(When(late, then=Value(True)), default=Value(False)),
+        overdue_limit=Case(
+            *[When(state=state, then=Value(days)) for state, days in limits.items()],
+            default=None,
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def days_in_state(plan) -> int | None:
+    """Whole days since the plan entered its state (needs ``with_overdue``)."""
+    since = getattr(plan, "state_since", None)
+    return (timezone.localdate() - timezone.localdate(since)).days if since else None
 
 
 def plan_detail(*, user):
@@ -51,6 +108,25 @@ def plan_detail(*, user):
     )
 
 
+def space_choices(*, community, plan=None):
+    """The landing spaces a plan of this community may take: the community's available spaces
+    and the plan's own, each annotated with the title of another live plan that holds it."""
+    if community is None:
+        return SpaceResource.objects.none()
+    others = SpaceAllocation.objects.filter(space=OuterRef("pk"), is_active=True)
+    mine = Q(pk__in=[])
+    if plan is not None and plan.pk:
+        others = others.exclude(plan=plan)
+        mine = Q(allocations__plan=plan, allocations__is_active=True)
+    return (
+        SpaceResource.objects.filter(community=community)
+        .filter(Q(availability=SpaceAvailability.AVAILABLE) | mine)
+        .distinct()
+        .annotate(taken_by=Subquery(others.values("plan__title")[:1]))
+        .order_by("kind", "name", "pk")
+    )
+
+
 # What a plan waits for in each state, so that everyone reading its page knows whose move it is.
 NEXT_STEP = {
     PlanState.DRAFT: gettext_lazy(
@@ -61,14 +137,14 @@ NEXT_STEP = {
         "Each required department gives its opinion; once all agree, the task force approves."
     ),
     PlanState.APPROVABLE: gettext_lazy(
-        "Every required department agreed; the task force issues the approval (批复)."
+        "Every required department agreed; the task force issues the approval."
     ),
     PlanState.APPROVED: gettext_lazy("The subdistrict starts construction."),
     PlanState.UNDER_CONSTRUCTION: gettext_lazy(
         "The subdistrict reports progress, then reports construction complete."
     ),
     PlanState.COMPLETED: gettext_lazy(
-        "The task force records the acceptance (验收) with the settled investment."
+        "The task force records the acceptance with the settled investment."
     ),
     PlanState.ACCEPTED: gettext_lazy(
         "Finance pays the subsidy; the task force then closes the plan."
@@ -79,6 +155,30 @@ NEXT_STEP = {
     ),
     PlanState.WITHDRAWN: gettext_lazy("Nothing more: the plan was withdrawn."),
 }
+
+
+def next_step(plan: GapFillingPlan) -> str:
+    """Whose move it is now; an accepted plan's line depends on whether its subsidy is paid."""
+    if plan.state == PlanState.ACCEPTED:
+        money = funding_selectors.money_panel_for(plan=plan)
+        if money.remaining <= 0:
+            return _("The subsidy is paid; the task force closes the plan.")
+    return str(NEXT_STEP[plan.state])
+
+
+# The states in which a plan has an approval notice (批复) and an acceptance record (验收).
+ACCEPTED_STATES = (PlanState.ACCEPTED, PlanState.CLOSED)
+APPROVED_STATES = (
+    PlanState.APPROVED,
+    PlanState.UNDER_CONSTRUCTION,
+    PlanState.COMPLETED,
+    *ACCEPTED_STATES,
+)
+
+
+def acceptance_record_number(plan: GapFillingPlan) -> str:
+    """The acceptance record's number: the programme's prefix, the plan year and the plan."""
+    return f"CXBDB-YS-{plan.year}-{plan.pk:04d}"
 
 
 def return_reasons(plan: GapFillingPlan) -> str:
@@ -128,9 +228,10 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
             label for value, label in FacilityType.choices if value not in unit.facility_types
         ]
         if missing:
+            between = pgettext("between names in a list", ", ")
             warnings.append(
                 _("%(unit)s lacks: %(types)s.")
-                % {"unit": unit.name or unit, "types": "、".join(str(m) for m in missing)}
+                % {"unit": unit.name or unit, "types": between.join(str(m) for m in missing)}
             )
     return UnitRequirement(by_area, by_population, required, reasoning, warnings)
 
@@ -148,6 +249,16 @@ def worklist_for(user) -> list[WorkItem]:
             PlanState.UNDER_CONSTRUCTION,
         )
         page = reverse("projects:plan_list")
+        limits = overdue_limits()
+        items.append(
+            WorkItem(
+                _("Approved plans not started within %(days)s days")
+                % {"days": limits[PlanState.APPROVED]},
+                _count_overdue(plans, PlanState.APPROVED, limits),
+                f"{page}?state=approved&overdue=true",
+                overdue=True,
+            )
+        )
         items += [
             WorkItem(_("Draft plans to submit"), counts[PlanState.DRAFT], f"{page}?state=draft"),
             WorkItem(
@@ -174,6 +285,16 @@ def worklist_for(user) -> list[WorkItem]:
             )
         )
     if has_role(user, Role.TASKFORCE_APPROVER):
+        limits = overdue_limits()
+        items.append(
+            WorkItem(
+                _("Plans in joint review longer than %(days)s days")
+                % {"days": limits[PlanState.IN_JOINT_REVIEW]},
+                _count_overdue(plans, PlanState.IN_JOINT_REVIEW, limits),
+                f"{reverse('projects:plan_list')}?state=in_joint_review&overdue=true",
+                overdue=True,
+            )
+        )
         counts = _count_states(
             plans,
             PlanState.SUBMITTED,
@@ -214,6 +335,11 @@ def waiting_for_department(plans, *, department_id: int):
     return plans.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
         Exists(answered)
     )
+
+
+def _count_overdue(plans, state: str, limits: dict[str, int]) -> int:
+    """How many of the plans are past the limit of this state."""
+    return with_overdue(plans.filter(state=state), limits=limits).filter(is_overdue=True).count()
 
 
 def _count_states(plans, *states: str) -> dict[str, int]:

@@ -1,10 +1,13 @@
 """Which attachment files a plan accepts: checked by extension and by content signature."""
 
+import uuid
 import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -66,3 +69,46 @@ def _is_office_archive(upload) -> bool:
         return False
     finally:
         upload.seek(0)
+
+
+# A file chosen on a plan form that then failed validation is kept server-side, named in the
+# user's session, until the form is saved (the file is then attached) or the user removes it.
+PENDING_SESSION_KEY = "plan_pending_uploads"
+
+
+def _pending_storage():
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def pending_get(session, key: str) -> dict | None:
+    """The kept file of this form ({"name", "size", "path"}), if its file still exists."""
+    entry = session.get(PENDING_SESSION_KEY, {}).get(key)
+    if entry and _pending_storage().exists(entry["path"]):
+        return entry
+    return None
+
+
+def pending_keep(session, key: str, upload) -> dict:
+    """Keep a validated upload for this form, replacing the one kept before."""
+    pending_discard(session, key)
+    name = PurePath(upload.name).name[:200]
+    upload.seek(0)
+    path = _pending_storage().save(f"pending/{uuid.uuid4().hex}/{name}", upload)
+    entry = {"name": name, "size": upload.size, "path": path}
+    session.setdefault(PENDING_SESSION_KEY, {})[key] = entry
+    session.modified = True
+    return entry
+
+
+def pending_open(entry: dict) -> File:
+    """The kept file, open for reading, under its original name."""
+    handle = _pending_storage().open(entry["path"], "rb")
+    return File(handle, name=entry["name"])
+
+
+def pending_discard(session, key: str) -> None:
+    """Forget this form's kept file and delete it."""
+    entry = session.get(PENDING_SESSION_KEY, {}).pop(key, None)
+    if entry:
+        session.modified = True
+        _pending_storage().delete(entry["path"])

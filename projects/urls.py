@@ -8,8 +8,19 @@ app_name = "projects"
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="plan_list"),
     path("new/", views.PlanFormView.as_view(), name="plan_create"),
+    path("new/spaces/", views.PlanSpaceChoicesView.as_view(), name="plan_space_choices"),
     path("<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_edit"),
+    path(
+        "<int:pk>/approval/print/",
+        views.PlanApprovalPrintView.as_view(),
+        name="plan_approval_print",
+    ),
+    path(
+        "<int:pk>/acceptance/print/",
+        views.PlanAcceptancePrintView.as_view(),
+        name="plan_acceptance_print",
+    ),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.AttachmentDownloadView.as_view(),

@@ -3,15 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from communities.choices import Route
+from communities.listing import Column, ListPageMixin
 from communities.mixins import (
     ParentObjectMixin,
     RestrictedQuerysetMixin,
@@ -19,6 +23,7 @@ from communities.mixins import (
     add_service_errors,
 )
 from communities.roles import Role, has_role
+from funding import selectors as funding_selectors
 
 from . import selectors, services
 from .choices import FUTURE_STAGE_ORDER, FutureStage
@@ -28,6 +33,7 @@ from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, Prog
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
 from .permissions import ADMIN_ACTION_TITLES, plan_actions
 from .routes import RESPONSIBLE_UNITS
+from .uploads import pending_discard, pending_get, pending_keep, pending_open
 
 
 class RouteContextMixin:
@@ -42,13 +48,50 @@ class RouteContextMixin:
         return super().get_context_data(**kwargs)
 
 
-class PlanListView(RouteContextMixin, FilterView):
+def _batch_or_year(project) -> str:
+    if project.provincial_batch:
+        return _("Provincial batch %(batch)s") % {"batch": project.provincial_batch}
+    if project.plan_year:
+        return _("City plan %(year)s") % {"year": project.plan_year}
+    return ""
+
+
+class PlanListView(ListPageMixin, RouteContextMixin, FilterView):
     """The plans the user may see ("my plans" for a subdistrict), with one FilterSet."""
 
     route = Route.GAP
     filterset_class = PlanFilterSet
     paginate_by = 25
     template_name = "projects/plan_list.html"
+    export_filename = gettext_lazy("gap-filling plans")
+    columns = (
+        Column("title", gettext_lazy("Title"), "title", order_by=("title",), width=40),
+        Column("community", gettext_lazy("Community"), "community.name", ("community__name",)),
+        Column(
+            "subdistrict", gettext_lazy("Subdistrict"), "subdistrict.name", ("subdistrict__name",)
+        ),
+        Column("year", gettext_lazy("Year"), "year", order_by=("year",), width=8),
+        Column("state", gettext_lazy("State"), "get_state_display", order_by=("state",)),
+        Column(
+            "overdue",
+            gettext_lazy("Overdue"),
+            lambda plan: _("Overdue") if plan.is_overdue else "",
+            order_by=("is_overdue",),
+            width=10,
+        ),
+        Column(
+            "line_items", gettext_lazy("Line items"), "line_item_count", ("line_item_count",), 10
+        ),
+        Column(
+            "total_investment",
+            gettext_lazy("Investment (yuan)"),
+            "total_investment",
+            order_by=("total_investment",),
+        ),
+        Column(
+            "progress", gettext_lazy("Progress (%)"), "progress_percent", ("progress_percent",), 10
+        ),
+    )
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user)
@@ -57,7 +100,10 @@ class PlanListView(RouteContextMixin, FilterView):
         kwargs["can_create"] = bool(
             has_role(self.request.user, Role.SUBDISTRICT_STAFF) and self.request.user.subdistrict_id
         )
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        for plan in context["object_list"]:
+            plan.days_in_state = selectors.days_in_state(plan)
+        return context
 
 
 class PlanDetailView(RestrictedQuerysetMixin, DetailView):
@@ -77,7 +123,9 @@ class PlanDetailView(RestrictedQuerysetMixin, DetailView):
             actions=actions,
             missing_agreements=services.missing_agreements(plan) if plan.review_round else [],
             return_reasons=selectors.return_reasons(plan),
-            next_step=selectors.NEXT_STEP[plan.state],
+            next_step=selectors.next_step(plan),
+            approval_printable=plan.state in selectors.APPROVED_STATES,
+            acceptance_printable=plan.state in selectors.ACCEPTED_STATES,
             spaces=[a.space for a in plan.space_allocations.all() if a.is_active],
             progress_form=ProgressForm() if "progress" in actions else None,
             complete_form=CompleteForm() if "complete" in actions else None,
@@ -129,9 +177,16 @@ class PlanFormView(RoleRequiredMixin, FormView):
             raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
         return self.request.user.subdistrict
 
+    def pending_key(self) -> str:
+        return f"plan-{self.plan.pk}" if self.plan else "plan-new"
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(instance=self.plan or GapFillingPlan(), subdistrict=self.subdistrict())
+        kwargs.update(
+            instance=self.plan or GapFillingPlan(),
+            subdistrict=self.subdistrict(),
+            pending=pending_get(self.request.session, self.pending_key()),
+        )
         return kwargs
 
     def get_formset(self):
@@ -149,9 +204,14 @@ class PlanFormView(RoleRequiredMixin, FormView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         formset = self.get_formset()
+        session, key = request.session, self.pending_key()
+        if request.POST.get("remove_pending"):
+            pending_discard(session, key)
         if not (form.is_valid() and formset.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+            return self.invalid(form, formset)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "community"}
+        upload = form.cleaned_data.get("attachment")
+        pending = None if upload else pending_get(session, key)
         try:
             with transaction.atomic():
                 if self.plan is None:
@@ -170,15 +230,103 @@ class PlanFormView(RoleRequiredMixin, FormView):
                         line_items=formset.service_items(),
                         spaces=form.cleaned_data["spaces"],
                     )
-                if form.cleaned_data.get("attachment"):
-                    services.attachment_add(
-                        actor=request.user, plan=plan, file=form.cleaned_data["attachment"]
-                    )
+                if upload or pending:
+                    with upload or pending_open(pending) as file:
+                        services.attachment_add(actor=request.user, plan=plan, file=file)
         except ValidationError as error:
             add_service_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+            return self.invalid(form, formset)
+        pending_discard(session, key)
         messages.success(request, _("The plan was saved."))
         return redirect("projects:plan_detail", pk=plan.pk)
+
+    def invalid(self, form, formset):
+        """Show the errors; a valid file chosen this time is kept for the next try."""
+        upload = form.cleaned_data.get("attachment") if hasattr(form, "cleaned_data") else None
+        if upload:
+            form.show_pending(pending_keep(self.request.session, self.pending_key(), upload))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class PlanSpaceChoicesView(RoleRequiredMixin, View):
+    """The landing-space check boxes for the community chosen on the plan form (an HTML piece
+    the form's script puts in place when the community changes)."""
+
+    required_roles = (Role.SUBDISTRICT_STAFF,)
+
+    def get(self, request):
+        subdistrict = request.user.subdistrict
+        if subdistrict is None:
+            raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
+        plan = None
+        if _int(request.GET.get("plan")):
+            plan = get_object_or_404(
+                GapFillingPlan.objects.restrict(request.user), pk=_int(request.GET["plan"])
+            )
+            subdistrict = plan.subdistrict
+        form = PlanForm(
+            instance=plan or GapFillingPlan(),
+            subdistrict=subdistrict,
+            initial={"community": request.GET.get("community")},
+        )
+        return render(request, "includes/checkbox_options.html", {"field": form["spaces"]})
+
+
+class PlanPrintView(RestrictedQuerysetMixin, DetailView):
+    """A printable record of a plan (A4, static/portal/print.css): the approval notice once the
+    plan is approved, the acceptance record once it is accepted; before that there is none."""
+
+    model = GapFillingPlan
+    context_object_name = "plan"
+    # The states in which the record exists.
+    states: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return selectors.plan_detail(user=self.request.user).filter(state__in=self.states)
+
+    def get_context_data(self, **kwargs):
+        plan = self.object
+        kwargs.update(
+            money=funding_selectors.money_panel_for(plan=plan),
+            printed_on=timezone.localdate(),
+            record_number=selectors.acceptance_record_number(plan),
+        )
+        kwargs["amounts"] = self.amounts(plan, kwargs["money"])
+        return super().get_context_data(**kwargs)
+
+    def amounts(self, plan, money) -> list[tuple[str, object]]:
+        """The amounts the record states, in figures and in capital numerals."""
+        return []
+
+
+class PlanApprovalPrintView(PlanPrintView):
+    """The approval notice (批复) of an approved plan, for printing."""
+
+    template_name = "projects/print_approval.html"
+    states = selectors.APPROVED_STATES
+
+    def amounts(self, plan, money):
+        return [
+            (_("Total investment"), plan.total_investment),
+            (_("Policy handling fee"), plan.policy_fee),
+            (_("Subsidy committed"), money.total),
+        ]
+
+
+class PlanAcceptancePrintView(PlanPrintView):
+    """The acceptance record (验收) of an accepted plan, for printing."""
+
+    template_name = "projects/print_acceptance.html"
+    states = selectors.ACCEPTED_STATES
+
+    def amounts(self, plan, money):
+        return [
+            (_("Approved investment"), plan.total_investment),
+            (_("Settled investment"), plan.settled_investment),
+            (_("Policy handling fee"), plan.policy_fee),
+            (_("Subsidy"), money.total),
+            (_("Subsidy paid"), money.paid),
+        ]
 
 
 class PlanObjectMixin(ParentObjectMixin):
@@ -260,13 +408,45 @@ class AttachmentDownloadView(PlanObjectMixin, View):
         return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
 
 
-class FutureProjectListView(RouteContextMixin, FilterView):
+class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
     """The future-community projects the user may see."""
 
     route = Route.FUTURE
     filterset_class = FutureProjectFilterSet
     paginate_by = 50
     template_name = "projects/future_list.html"
+    export_filename = gettext_lazy("future communities")
+    columns = (
+        Column("community", gettext_lazy("Community"), "community.name", ("community__name",)),
+        Column(
+            "subdistrict",
+            gettext_lazy("Subdistrict"),
+            "community.subdistrict.name",
+            ("community__subdistrict__name",),
+        ),
+        Column(
+            "batch",
+            gettext_lazy("Batch or plan year"),
+            _batch_or_year,
+            order_by=("provincial_batch", "plan_year"),
+        ),
+        Column("category", gettext_lazy("Category"), "get_category_display", ("category",)),
+        Column("type", gettext_lazy("Type"), "get_project_type_display", ("project_type",)),
+        Column(
+            "funding_mode",
+            gettext_lazy("Funding mode"),
+            "get_funding_mode_display",
+            ("funding_mode",),
+            width=30,
+        ),
+        Column(
+            "investment",
+            gettext_lazy("Creation investment (yuan)"),
+            "creation_investment",
+            ("creation_investment",),
+        ),
+        Column("stage", gettext_lazy("Stage"), "get_stage_display", ("stage",), width=24),
+    )
 
     def get_queryset(self):
         return FutureCommunityProject.objects.restrict(self.request.user).select_related(
@@ -329,26 +509,57 @@ class FutureProjectExportView(View):
         return response
 
 
-class BlockListView(RouteContextMixin, FilterView):
+def _block_requirement(block):
+    return selectors.block_requirement(block, list(block.units.all()))
+
+
+class BlockListView(ListPageMixin, RouteContextMixin, FilterView):
     """Development blocks with their required integrated units."""
 
     route = Route.INTEGRATED
     filterset_class = DevelopmentBlockFilterSet
     template_name = "projects/block_list.html"
+    export_filename = gettext_lazy("development blocks")
+    columns = (
+        Column("name", gettext_lazy("Name"), "name", order_by=("name",), width=30),
+        Column(
+            "subdistrict", gettext_lazy("Subdistrict"), "subdistrict.name", ("subdistrict__name",)
+        ),
+        Column("area", gettext_lazy("Land area (亩)"), "area_mu", order_by=("area_mu",)),
+        Column(
+            "population",
+            gettext_lazy("Planned population"),
+            "planned_population",
+            ("planned_population",),
+        ),
+        Column(
+            "required",
+            gettext_lazy("Required units"),
+            lambda block: _block_requirement(block).required,
+        ),
+        Column("units", gettext_lazy("Planned units"), "unit_count", order_by=("unit_count",)),
+        Column(
+            "warnings",
+            gettext_lazy("Warnings"),
+            lambda block: pgettext("between warnings", "; ").join(
+                _block_requirement(block).warnings
+            ),
+            width=50,
+        ),
+    )
 
     def get_queryset(self):
         return (
             DevelopmentBlock.objects.restrict(self.request.user)
             .select_related("subdistrict", "community")
+            .annotate(unit_count=Count("units"))
             .prefetch_related("units")
+            .order_by("name")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [
-            (block, selectors.block_requirement(block, list(block.units.all())))
-            for block in context["object_list"]
-        ]
+        context["rows"] = [(block, _block_requirement(block)) for block in context["object_list"]]
         return context
 
 

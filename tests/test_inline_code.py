@@ -90,7 +90,7 @@ def test_the_finder_finds_each_kind_of_inline_code():
 
 
 # Parameterless pages that only one role opens; the superuser opens every other one.
-OPENED_BY = {"projects:plan_create": "staff"}
+OPENED_BY = {"projects:plan_create": "staff", "projects:plan_space_choices": "staff"}
 
 
 def _parameterless_pages() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ WIDGET_CLASSES = {
     "selectmultiple": "form-select",
     "searchselect": "form-select",
     "checkbox": "form-check-input",
-    "checkboxselectmultiple": "form-check-input me-1",
+    "checkboxselectmultiple": "form-check-input",
     "radioselect": "",
 }
 

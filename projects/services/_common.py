@@ -17,10 +17,26 @@ def refuse(message: str, **params) -> None:
     raise ValidationError(message % params, code="illegal_transition")
 
 
-def record_change(*, actor, from_state: str, to_state: str, comment: str = "", **subject):
-    """Write the StatusChange of one transition (subject: ``plan=`` or ``project=``)."""
+def record_change(
+    *,
+    actor,
+    from_state: str,
+    to_state: str,
+    comment: str = "",
+    comment_code: str = "",
+    comment_params: dict | None = None,
+    **subject,
+):
+    """Write the StatusChange of one transition (subject: ``plan=`` or ``project=``); a comment
+    the system writes goes in as ``comment_code`` and ``comment_params`` (projects.history)."""
     return StatusChange.objects.create(
-        actor=actor, from_state=from_state, to_state=to_state, comment=comment, **subject
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        comment_code=comment_code,
+        comment_params=comment_params or {},
+        **subject,
     )
 
 

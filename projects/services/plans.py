@@ -21,6 +21,7 @@ from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.money import format_yuan
 
+from .. import history
 from ..choices import (
     AGREEING_DECISIONS,
     EDITABLE_STATES,
@@ -86,12 +87,20 @@ def _lock_for_staff(plan, *, actor, states, refusal: str) -> GapFillingPlan:
     return _lock_checked(plan, actor=actor, role=None, states=states, refusal=refusal)
 
 
-def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "") -> None:
-    """Set the new state, save with history and write the audit record."""
+def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "", **system) -> None:
+    """Set the new state, save with history and write the audit record (``system``: the
+    comment_code and comment_params of a comment the system writes)."""
     from_state = plan.state
     plan.state = to_state
     save_checked(plan, actor=actor)
-    record_change(plan=plan, actor=actor, from_state=from_state, to_state=to_state, comment=comment)
+    record_change(
+        plan=plan,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        **system,
+    )
 
 
 def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
@@ -179,18 +188,34 @@ def _save_spaces(plan: GapFillingPlan, spaces: Iterable[SpaceResource]) -> None:
         .order_by("pk")
     )
     for space in locked:
-        if space.community.subdistrict_id != plan.subdistrict_id:
-            raise ValidationError(
-                {"spaces": _("“%(space)s” is not in your subdistrict.") % {"space": space.name}}
-            )
-        taken = (
-            SpaceAllocation.objects.filter(space=space, is_active=True).exclude(plan=plan).exists()
-        )
-        if taken:
+        if space.community_id != plan.community_id:
             raise ValidationError(
                 {
-                    "spaces": _("“%(space)s” is already allocated to another plan.")
-                    % {"space": space.name}
+                    "spaces": _(
+                        "“%(space)s” belongs to %(community)s, not to the plan's community "
+                        "%(own)s; nothing was saved."
+                    )
+                    % {
+                        "space": space.name,
+                        "community": space.community.name,
+                        "own": plan.community.name,
+                    }
+                }
+            )
+        holder = (
+            SpaceAllocation.objects.filter(space=space, is_active=True)
+            .exclude(plan=plan)
+            .select_related("plan")
+            .first()
+        )
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "spaces": _(
+                        "“%(space)s” is already allocated to the plan “%(plan)s”; nothing was "
+                        "saved."
+                    )
+                    % {"space": space.name, "plan": holder.plan.title}
                 }
             )
     current = set(plan.space_allocations.filter(is_active=True).values_list("space_id", flat=True))
@@ -366,9 +391,13 @@ def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
         ),
     )
     plan.review_round += 1
-    with portal_language():  # the audit trail reads the same for everyone
-        comment = _("Review round %(round)s") % {"round": plan.review_round}
-    _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
+    _move(
+        plan,
+        actor=actor,
+        to_state=PlanState.IN_JOINT_REVIEW,
+        comment_code=history.REVIEW_ROUND,
+        comment_params={"round": plan.review_round},
+    )
     reviewers = users_with_roles(Role.DEPARTMENT_REVIEWER).filter(
         department__is_joint_reviewer=True
     )
@@ -396,18 +425,22 @@ def _settle_review(plan: GapFillingPlan, *, actor) -> None:
     """Approvable once every required department agrees; back in review when one stops agreeing."""
     missing = missing_agreements(plan)
     if not missing and plan.state == PlanState.IN_JOINT_REVIEW:
-        with portal_language():
-            comment = _("Every required department agreed in round %(round)s.") % {
-                "round": plan.review_round
-            }
-        _move(plan, actor=actor, to_state=PlanState.APPROVABLE, comment=comment)
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.APPROVABLE,
+            comment_code=history.ALL_AGREED,
+            comment_params={"round": plan.review_round},
+        )
         _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
     elif missing and plan.state == PlanState.APPROVABLE:
-        with portal_language():
-            comment = _("No agreement any more from %(departments)s.") % {
-                "departments": "、".join(str(department) for department in missing)
-            }
-        _move(plan, actor=actor, to_state=PlanState.IN_JOINT_REVIEW, comment=comment)
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.IN_JOINT_REVIEW,
+            comment_code=history.AGREEMENT_LOST,
+            comment_params={"departments": [department.code for department in missing]},
+        )
 
 
 @transaction.atomic

@@ -40,3 +40,26 @@
   form.addEventListener("change", show);
   show();
 })();
+
+// When the community changes, list that community's landing spaces instead (the server knows
+// which spaces are free and which another plan holds).
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-testid=plan-form][data-space-choices-url]");
+  var community = document.getElementById("id_community");
+  var box = document.querySelector("[data-choices-for=spaces]");
+  if (!form || !community || !box || community.disabled) { return; }
+  community.addEventListener("change", function () {
+    var url = new URL(form.getAttribute("data-space-choices-url"), window.location.href);
+    url.searchParams.set("community", community.value);
+    box.setAttribute("aria-busy", "true");
+    fetch(url, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.statusText); }
+        return response.text();
+      })
+      .then(function (html) { box.innerHTML = html; })
+      .catch(function () { box.textContent = box.getAttribute("data-error") || ""; })
+      .then(function () { box.removeAttribute("aria-busy"); });
+  });
+})();

@@ -26,6 +26,12 @@
     }
   });
 
+  // <button data-print>: open the browser's print dialogue (printable records).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+
   // <div class="progress-bar" data-progress-width="40">: the bar's width, in per cent.
   function showProgress(root) {
     root.querySelectorAll("[data-progress-width]").forEach(function (bar) {

@@ -118,8 +118,11 @@ MATRIX: list[Row] = [
     # Gap-filling plans, future communities, development blocks
     Row("projects:plan_list", EVERYONE),
     Row("projects:plan_create", (STAFF,)),
+    Row("projects:plan_space_choices", (STAFF,)),
     Row("projects:plan_detail", EVERYONE, pk("plan")),
     Row("projects:plan_edit", (STAFF,), pk("plan")),
+    Row("projects:plan_approval_print", EVERYONE, pk("plan_accepted")),
+    Row("projects:plan_acceptance_print", EVERYONE, pk("plan_accepted")),
     Row(
         "projects:attachment",
         EVERYONE,

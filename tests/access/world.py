@@ -25,7 +25,7 @@ from operations import services as operations_services
 from operations.choices import OperationKind, ReportState
 from operations.models import AssessmentScheme, SupervisionReport, SupervisionRules
 from projects import services as plan_services
-from projects.models import BlockUnit, DevelopmentBlock
+from projects.models import BlockUnit, DevelopmentBlock, GapFillingPlan
 from tests.factories import (
     CommunityFactory,
     FacilityFactory,
@@ -120,6 +120,15 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     plan_in_review = _plan(subdistrict, staff)
     plan_services.plan_submit(actor=staff, plan=plan_in_review)
     plan_services.plan_open_review(actor=approver, plan=plan_in_review)
+    # An accepted plan, for its printable approval notice and acceptance record.
+    plan_accepted = _plan(subdistrict, staff)
+    GapFillingPlan.objects.filter(pk=plan_accepted.pk).update(
+        state="accepted",
+        approval_number="慈补短板批〔2024〕9号",
+        approval_date=datetime.date(2024, 5, 1),
+        acceptance_date=datetime.date(2024, 12, 1),
+        settled_investment=Decimal("1200000.00"),
+    )
     project = FutureCommunityProjectFactory(
         community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
     )
@@ -168,6 +177,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         plan=plan,
         attachment=attachment,
         plan_in_review=plan_in_review,
+        plan_accepted=plan_accepted,
         line_item=plan.line_items.first(),
         project=project,
         block=block,

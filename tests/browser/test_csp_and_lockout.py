@@ -88,7 +88,8 @@ def test_pages_keep_their_behaviour_under_the_policy(page, live_server, refused,
     expect(page.get_by_test_id("line-item-sum")).to_have_text("1,260,000.00")
     page.click("#use-line-item-sum")
     expect(page.locator("#id_total_investment")).to_have_value("1260000.00")
-    assert page.eval_on_selector("#id_spaces", "e => getComputedStyle(e).overflowY") == "auto"
+    spaces_box = page.eval_on_selector("#id_spaces_choices", "e => getComputedStyle(e).overflowY")
+    assert spaces_box == "auto"
 
     # The progress bar of a plan under construction is drawn at its percentage.
     page.goto(f"{live_server.url}/plans/{building.pk}/")

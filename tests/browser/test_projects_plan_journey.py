@@ -47,10 +47,14 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     attachment = tmp_path / "建设方案.pdf"
     attachment.write_bytes(PDF)
 
+    # Submitting, starting and completing ask for confirmation: the clerk says yes.
+    page.on("dialog", lambda dialog: dialog.accept())
+
     # The subdistrict drafts the plan with two line items, a space and an attachment.
     log_in(page, live_server, "subdistrict_staff")
     page.goto(f"{live_server.url}/plans/new/")
     page.select_option("#id_community", label="金山")
+    page.get_by_label("金山社区闲置用房", exact=False).wait_for()
     page.fill("#id_year", "2024")
     page.fill("#id_title", "金山社区公共服务设施补短板建设方案")
     page.fill("#id_policy_fee", "60000")
@@ -65,7 +69,7 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     assert page.inner_text("[data-testid=line-item-sum]") == "1,260,000.00"
     page.click("#use-line-item-sum")
     assert page.input_value("#id_total_investment") == "1260000.00"
-    page.check("input[name=spaces]")
+    page.get_by_label("金山社区闲置用房", exact=False).check()
     page.set_input_files("#id_attachment", str(attachment))
     screenshot("projects-plan-form")
     page.click("form[data-testid=plan-form] button[type=submit]")

@@ -10,9 +10,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from communities.choices import FacilityType
+from communities.models import User
 from projects import services
 from projects.choices import FutureStage
 from projects.demo import seed as seed_projects
+from projects.forms import PlanForm
 from projects.models import (
     BlockUnit,
     DevelopmentBlock,
@@ -116,7 +118,8 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db):
         DevelopmentBlock.objects.count(),
         StatusChange.objects.count(),
     )
-    assert counts[:3] == (26, 29, 6)
+    # 26 gap-filling communities, one left free in each demo subdistrict
+    assert counts[:3] == (24, 29, 6)
     assert set(GapFillingPlan.objects.values_list("state", flat=True)) == {
         state for state, _label in GapFillingPlan._meta.get_field("state").choices
     }
@@ -127,6 +130,10 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db):
             )
         )
         assert {"draft", "returned"} <= states
+        clerk = User.objects.get(username=username)
+        form = PlanForm(instance=GapFillingPlan(), subdistrict=clerk.subdistrict)
+        assert form.fields["community"].queryset.exists(), username
+        assert not form.fields["community"].help_text
     assert FutureCommunityProject.objects.filter(funding_mode="original").count() == 11
 
 

@@ -328,15 +328,39 @@ def test_e_mails_are_written_in_the_portal_language_whatever_page_the_actor_used
     assert mailoutbox[0].subject == "补短板方案：已报送"
 
 
-def test_system_comments_in_the_audit_trail_are_in_the_portal_language(
+def test_system_comments_are_codes_shown_in_the_readers_language(
     plan, staff_hushan, approver, reviewers
 ):
     with translation.override("en"):
         services.plan_submit(actor=staff_hushan, plan=plan)
         services.plan_open_review(actor=approver, plan=plan)
         agree_all(plan, reviewers)
-    comments = list(plan.status_changes.values_list("comment", flat=True))
-    assert comments[-2:] == ["第 1 轮会审", "第 1 轮会审各相关部门均已同意。"]
+    changes = list(plan.status_changes.all())[-2:]
+    assert [(c.comment, c.comment_code, c.comment_params) for c in changes] == [
+        ("", "review_round", {"round": 1}),
+        ("", "all_agreed", {"round": 1}),
+    ]
+    with translation.override("zh-hans"):
+        assert [c.comment_text for c in changes] == [
+            "第 1 轮会审",
+            "第 1 轮会审各相关部门均已同意。",
+        ]
+    with translation.override("en"):
+        assert [c.comment_text for c in changes] == [
+            "Review round 1",
+            "Every required department agreed in round 1.",
+        ]
+
+
+def test_a_lost_agreement_names_the_departments_in_the_readers_language(approvable, reviewers):
+    services.opinion_record(
+        actor=reviewers[0], plan=approvable, decision="disagree", comments="造价偏高"
+    )
+    change = approvable.status_changes.last()
+    assert change.comment_params == {"departments": [reviewers[0].department.code]}
+    with translation.override("en"):
+        assert change.comment_text.startswith("No agreement any more from ")
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in change.comment_text)
 
 
 def test_a_plan_whose_subsidy_was_cancelled_can_close(approved, staff_hushan, approver):

@@ -184,7 +184,7 @@ def test_the_plan_page_shows_only_the_buttons_allowed_now(staff_client, staff_hu
     assert 'data-action="withdraw"' in page
 
 
-def test_form_offers_only_free_spaces_of_own_subdistrict(
+def test_form_offers_only_the_chosen_communitys_available_spaces(
     staff_client, staff_hushan, community, gutang
 ):
     free = SpaceResourceFactory(community=community, name="空闲用房")
@@ -192,30 +192,66 @@ def test_form_offers_only_free_spaces_of_own_subdistrict(
         community=community, name="在用用房", availability=SpaceAvailability.IN_USE
     )
     SpaceResourceFactory(community=CommunityFactory(subdistrict=gutang), name="古塘用房")
+    SpaceResourceFactory(
+        community=CommunityFactory(subdistrict=staff_hushan.subdistrict), name="邻社区用房"
+    )
     taken = SpaceResourceFactory(community=community, name="已分配用房")
-    other_plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
-    SpaceAllocation.objects.create(plan=other_plan, space=taken)
+    legacy = GapFillingPlanFactory(
+        community=CommunityFactory(subdistrict=staff_hushan.subdistrict),
+        created_by=staff_hushan,
+        title="旧方案",
+    )
+    SpaceAllocation.objects.create(plan=legacy, space=taken)
 
-    response = staff_client.get(reverse("projects:plan_create"))
-    offered = list(response.context["form"].fields["spaces"].queryset)
-    assert offered == [free]
+    response = staff_client.get(reverse("projects:plan_create"), {"community": community.pk})
+    assert list(response.context["form"].fields["spaces"].queryset) == []  # nothing chosen yet
+    piece = staff_client.get(reverse("projects:plan_space_choices"), {"community": community.pk})
+    html = piece.content.decode()
+
+    assert "空闲用房" in html and "已分配用房" in html
+    assert "在用用房" not in html and "古塘用房" not in html and "邻社区用房" not in html
+    assert "allocated to the plan “旧方案”" in html
+    assert html.count("disabled") == 1
+    assert f'value="{free.pk}"' in html
 
 
 def test_a_space_already_allocated_is_refused(staff_client, staff_hushan, community):
-    taken = SpaceResourceFactory(community=community)
-    other_plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
+    new_community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+    taken = SpaceResourceFactory(community=new_community)
+    other_plan = GapFillingPlanFactory(community=community, created_by=staff_hushan, title="甲")
     SpaceAllocation.objects.create(plan=other_plan, space=taken)
 
-    with pytest.raises(ValidationError, match="already allocated"), translation.override("en"):
+    refusal = pytest.raises(ValidationError, match="already allocated to the plan “甲”")
+    with refusal, translation.override("en"):
         services.plan_create(
             actor=staff_hushan,
-            community=CommunityFactory(subdistrict=staff_hushan.subdistrict),
+            community=new_community,
             fields={"year": 2024, "title": "x", "total_investment": Decimal("1")},
             line_items=[
                 {"facility_type": "culture", "floor_area": Decimal("1"), "investment": Decimal("1")}
             ],
             spaces=[taken],
         )
+    assert not GapFillingPlan.objects.filter(community=new_community).exists()
+
+
+def test_a_space_of_another_community_is_refused(staff_hushan, community):
+    elsewhere = SpaceResourceFactory(
+        community=CommunityFactory(subdistrict=staff_hushan.subdistrict, name="金南")
+    )
+
+    with pytest.raises(ValidationError, match="belongs to 金南"), translation.override("en"):
+        services.plan_create(
+            actor=staff_hushan,
+            community=community,
+            fields={"year": 2024, "title": "x", "total_investment": Decimal("1")},
+            line_items=[
+                {"facility_type": "culture", "floor_area": Decimal("1"), "investment": Decimal("1")}
+            ],
+            spaces=[elsewhere],
+        )
+    assert GapFillingPlan.objects.count() == 0
+    assert SpaceAllocation.objects.count() == 0
 
 
 def test_plan_list_query_count_is_pinned(
@@ -224,7 +260,8 @@ def test_plan_list_query_count_is_pinned(
     for _ in range(15):
         plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
         PlanLineItemFactory(plan=plan)
-    with django_assert_max_num_queries(8):
+    # 9: the supervision rules are read once, for the overdue badges.
+    with django_assert_max_num_queries(9):
         response = staff_client.get(reverse("projects:plan_list"))
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 15

@@ -1,0 +1,31 @@
+"""Comments the system writes into a plan's or project's history: stored as a code with its
+parameters and put into words in the reader's language (what a user typed stays as typed)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from communities.choices import DepartmentCode
+
+REVIEW_ROUND = "review_round"
+ALL_AGREED = "all_agreed"
+AGREEMENT_LOST = "agreement_lost"
+
+SYSTEM_COMMENTS = {
+    REVIEW_ROUND: _("Review round %(round)s"),
+    ALL_AGREED: _("Every required department agreed in round %(round)s."),
+    AGREEMENT_LOST: _("No agreement any more from %(departments)s."),
+}
+
+
+def render_comment(code: str, params: dict) -> str:
+    """The system's comment in the active language; empty for an unknown code."""
+    message = SYSTEM_COMMENTS.get(code)
+    if message is None:
+        return ""
+    values = dict(params)
+    if "departments" in values:
+        values["departments"] = pgettext("between names in a list", ", ").join(
+            str(DepartmentCode(value).label) if value in DepartmentCode.values else str(value)
+            for value in values["departments"]
+        )
+    return message % values
