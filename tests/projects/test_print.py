@@ -35,7 +35,7 @@ def test_the_approval_notice_prints_with_header_number_date_and_capitals(
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "portal/print.css" in page
+    assert "portal/print_sheet.css" in page
     assert "慈溪市城镇社区公共服务设施补短板" in page
     assert '<dd data-testid="document-number">慈补短板批〔2024〕1号</dd>' in page
     assert '<dd data-testid="document-date">2024-05-01</dd>' in page
@@ -108,6 +108,6 @@ def test_the_print_stylesheet_is_a4():
 
     from django.contrib.staticfiles import finders
 
-    css = Path(finders.find("portal/print.css")).read_text(encoding="utf-8")
+    css = Path(finders.find("portal/print_sheet.css")).read_text(encoding="utf-8")
     assert "@page { size: A4;" in css
     assert "@media print" in css
