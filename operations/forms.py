@@ -97,6 +97,7 @@ class AssessmentForm(forms.Form):
         queryset=FutureCommunityProject.objects.none(),
         required=False,
         help_text=_("Assess either a future community or an operating contract, not both."),
+        widget=SearchSelect("projects:future_search"),
     )
     contract = forms.ModelChoiceField(
         label=_("Operating contract"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.PlanActionView.as_view(), name="plan_action"),
     path("future/", views.FutureProjectListView.as_view(), name="future_list"),
     path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
+    path("future/search/", views.FutureProjectSearchView.as_view(), name="future_search"),
     path("future/<int:pk>/", views.FutureProjectDetailView.as_view(), name="future_detail"),
     path("blocks/", views.BlockListView.as_view(), name="block_list"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),

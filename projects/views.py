@@ -23,6 +23,7 @@ from communities.mixins import (
     add_service_errors,
 )
 from communities.roles import Role, has_role
+from communities.search import ChoiceSearchView
 from funding import selectors as funding_selectors
 
 from . import selectors, services
@@ -593,3 +594,15 @@ class BlockDetailView(RestrictedQuerysetMixin, DetailView):
             else ""
         )
         return super().get_context_data(**kwargs)
+
+
+class FutureProjectSearchView(ChoiceSearchView):
+    """Future-community projects the user may see, by community name or code, for the
+    searchable project choice of an operations assessment."""
+
+    model = FutureCommunityProject
+    search_fields = ("community__name", "community__code", "community__subdistrict__name")
+    ordering = ("community__subdistrict__code", "community__code")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community")

@@ -137,6 +137,7 @@ MATRIX: list[Row] = [
     ),
     Row("projects:future_list", EVERYONE),
     Row("projects:future_export", EVERYONE),
+    Row("projects:future_search", EVERYONE),
     Row("projects:future_detail", EVERYONE, pk("project")),
     Row("projects:block_list", EVERYONE),
     Row("projects:block_detail", EVERYONE, pk("block")),

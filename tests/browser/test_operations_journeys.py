@@ -98,7 +98,11 @@ def test_assessor_records_submits_and_confirms_an_assessment(
     screenshot(f"ops-assessor-list-{language}-{width}")
 
     page.goto(f"{live_server.url}/operations/assessments/new/")
-    page.select_option("#id_project", str(project.pk))
+    project_box = page.get_by_role(
+        "combobox", name="未来社区" if language == "zh-hans" else "Future community"
+    )
+    project_box.fill("孝中")
+    page.get_by_role("option", name="孝中社区").click()
     page.fill("#id_period", "2025")
     for field, score in (("space", "81"), ("activity", "82"), ("groups", "83")):
         page.fill(f"#id_score_{field}", score)

@@ -111,3 +111,24 @@ def test_another_subdistrict_is_never_returned_even_unfiltered(client, staff_hus
     SubdistrictFactory()
     client.force_login(staff_hushan)
     assert client.get("/communities/search/").json()["results"] == []
+
+
+def test_the_assessment_form_searches_future_projects_within_scope(client, hushan, gutang):
+    from tests.factories import FutureCommunityProjectFactory
+
+    for _number in range(30):
+        FutureCommunityProjectFactory(community__subdistrict=hushan, community__route="future")
+    FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=gutang, name="白云未来社区", route="future")
+    )
+    assessor = UserFactory(roles=[Role.OPERATIONS_ASSESSOR])
+    client.force_login(assessor)
+    response = client.get("/operations/assessments/new/")
+    assert 'data-search-url="/plans/future/search/"' in response.content.decode()
+    select = re.search(r'<select name="project".*?</select>', response.content.decode(), re.S)
+    assert len(re.findall(r"<option\b", select.group(0))) <= 2
+    found = client.get("/plans/future/search/?q=白云").json()["results"]
+    assert [row["label"] for row in found] == ["白云未来社区"]
+    staff = UserFactory(roles=[Role.SUBDISTRICT_STAFF], subdistrict=hushan)
+    client.force_login(staff)
+    assert client.get("/plans/future/search/?q=白云").json()["results"] == []
