@@ -54,7 +54,7 @@ class FutureStage(models.TextChoices):
 
     PLANNING = "planning", _("Planning")
     PLAN_REVIEWED = "plan_reviewed", _("Implementation plan reviewed")
-    APPROVED = "approved", _("Project approved (立项)")
+    APPROVED = "approved", _("Project approved")
     CONSTRUCTION_COMPLETE = "construction_complete", _("Construction complete")
     JOINT_ACCEPTANCE_PASSED = "joint_acceptance_passed", _("Joint acceptance passed")
     ASSESSMENT_PASSED = "assessment_passed", _("Assessment passed")

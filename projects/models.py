@@ -209,7 +209,7 @@ class FutureCommunityProject(models.Model):
         editable=False,
     )
     approval_date = models.DateField(
-        _("approval (立项) date"), null=True, blank=True, editable=False
+        _("project approval date"), null=True, blank=True, editable=False
     )
     named_date = models.DateField(
         _("provincial naming date"), null=True, blank=True, editable=False
@@ -483,7 +483,7 @@ class DevelopmentBlock(models.Model):
         help_text=_("The community rebuilt this way, if any (e.g. 群丰)."),
     )
     area_mu = models.DecimalField(
-        _("land area (亩)"),
+        _("land area (mu)"),
         max_digits=10,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100000"))],

@@ -206,7 +206,7 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
     by_population = math.ceil(block.planned_population / PEOPLE_PER_UNIT)
     required = max(by_area, by_population)
     reasoning = _(
-        "Land area %(area)s 亩 ÷ 400 = %(area_units)s unit(s) (rounded up); planned population "
+        "Land area %(area)s mu ÷ 400 = %(area_units)s unit(s) (rounded up); planned population "
         "%(population)s ÷ 10,000 = %(population_units)s unit(s) (rounded up); the larger, "
         "%(required)s, is required."
     ) % {

@@ -526,7 +526,7 @@ class BlockListView(ListPageMixin, RouteContextMixin, FilterView):
         Column(
             "subdistrict", gettext_lazy("Subdistrict"), "subdistrict.name", ("subdistrict__name",)
         ),
-        Column("area", gettext_lazy("Land area (亩)"), "area_mu", order_by=("area_mu",)),
+        Column("area", gettext_lazy("Land area (mu)"), "area_mu", order_by=("area_mu",)),
         Column(
             "population",
             gettext_lazy("Planned population"),
