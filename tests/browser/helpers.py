@@ -79,9 +79,10 @@ def assert_one_language(page, language: str, allowed=()) -> None:
 
 
 def assert_choices_visible(page) -> None:
-    """Every choice on the page can be seen and chosen: each visible select is at least 24 px
-    high with labelled options, each checkbox and radio is at least 12 px and has a visible
-    label with text (the check that would have caught a choice list drawn as one tiny box)."""
+    """Every choice on the page can be seen and chosen: each visible select is at least 20 px
+    high with labelled options and shows its chosen option whole, each checkbox and radio is at
+    least 12 px and has a visible label with text, not clipped (the check that
+    would have caught a choice list drawn as one tiny box)."""
     problems = page.evaluate(
         """() => {
             const problems = [];
@@ -90,17 +91,44 @@ def assert_choices_visible(page) -> None:
                 const style = getComputedStyle(element);
                 return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
             };
+            // Not clipped: at least half of it lies inside every ancestor that hides overflow.
+            const onTop = (element) => {
+                const box = element.getBoundingClientRect();
+                for (let outer = element.parentElement; outer; outer = outer.parentElement) {
+                    const style = getComputedStyle(outer);
+                    if (!/hidden|clip/.test(style.overflowX + style.overflowY)) continue;
+                    const edge = outer.getBoundingClientRect();
+                    const width = Math.min(box.right, edge.right) - Math.max(box.left, edge.left);
+                    const height = Math.min(box.bottom, edge.bottom) - Math.max(box.top, edge.top);
+                    if (width <= 0 || height <= 0 || width * height < box.width * box.height / 2) {
+                        return false;
+                    }
+                }
+                return true;
+            };
             const name = (element) => element.name || element.id || element.outerHTML.slice(0, 60);
             for (const select of document.querySelectorAll('select')) {
                 if (!shown(select)) continue;
                 const box = select.getBoundingClientRect();
-                if (box.height < 24 || box.width < 48) {
+                if (box.height < 20 || box.width < 48) {
                     problems.push(`select ${name(select)} is ${box.width}x${box.height} px`);
                 }
                 const blank = [...select.options].filter(
                     (option) => !option.text.trim() && option.value !== ''
                 );
                 if (blank.length) problems.push(`select ${name(select)} has unlabelled options`);
+                // The chosen option's text fits beside the arrow (a cut-off choice is unreadable).
+                const chosen = select.options[select.selectedIndex];
+                if (chosen && !select.multiple) {
+                    const style = getComputedStyle(select);
+                    const context = document.createElement('canvas').getContext('2d');
+                    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+                    const room = select.clientWidth - parseFloat(style.paddingLeft)
+                        - parseFloat(style.paddingRight);
+                    if (context.measureText(chosen.text.trim()).width > room + 1) {
+                        problems.push(`select ${name(select)} cuts off "${chosen.text.trim()}"`);
+                    }
+                }
                 if (!select.labels.length && !select.getAttribute('aria-label')) {
                     problems.push(`select ${name(select)} has no label`);
                 }
@@ -114,7 +142,7 @@ def assert_choices_visible(page) -> None:
                     problems.push(`${input.type} ${name(input)} is ${box.width}x${box.height} px`);
                 }
                 const labels = [...input.labels].filter(
-                    (label) => shown(label) && label.innerText.trim()
+                    (label) => shown(label) && label.innerText.trim() && onTop(label)
                 );
                 if (!labels.length) {
                     problems.push(`${input.type} ${name(input)} has no visible label`);
