@@ -56,7 +56,7 @@ class PriorityRankingView(TemplateView):
             route = Route.GAP
         year = timezone.localdate().year
         kwargs.update(
-            entries=selectors.priority_ranking(user=self.request.user, year=year, route=route),
+            entries=selectors.priority_ranking(user=self.request.user, route=route),
             routes=Route.choices,
             route=route,
             year=year,
