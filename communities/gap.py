@@ -90,7 +90,7 @@ def reason(assessed: Assessed) -> str:
         return _("A facility exists within the service radius.")
     return _("%(have)s %(unit)s against a minimum of %(need)s %(unit)s.") % {
         "have": _number(assessed.have),
-        "need": assessed.need,
+        "need": assessed.need.quantize(Decimal("0.1")),
         "unit": unit_label(assessed.unit),
     }
 

@@ -11,6 +11,7 @@ from .gap import GAP_POINTS, assess_type, weight_of
 from .gap import reason as explain
 from .models import Community, Facility, FacilityStandard, GapAssessment
 
+
 def community_counts(*, user) -> dict:
     """Communities the user may see, counted by route and by subdistrict, in two queries."""
     communities = Community.objects.restrict(user)
@@ -162,9 +163,7 @@ def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEnt
         else:
             reasons.append(_("assessment score %(score)s") % {"score": score})
         rows.append((community, len(gaps), count, score, reasons))
-    rows.sort(
-        key=lambda row: (-row[1], row[2], row[3] if row[3] is not None else -1, row[0].code)
-    )
+    rows.sort(key=lambda row: (-row[1], row[2], row[3] if row[3] is not None else -1, row[0].code))
     return [
         PriorityEntry(rank, community, gaps, count, score, reasons)
         for rank, (community, gaps, count, score, reasons) in enumerate(rows, start=1)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import FacilityStatus, FacilityType
-
 from .gap import GAP_POINTS, assess_type, weight_of
 from .models import Community, Facility, GapAssessment, Notification, SpaceResource
 from .permissions import ensure_role, ensure_subdistrict_writer

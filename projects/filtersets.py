@@ -21,6 +21,24 @@ class SubdistrictStaffFilterMixin:
             self.filters.pop("subdistrict", None)
 
 
+# A plan has started once construction has begun; completed and accepted include what follows.
+PROGRESS_STATES = {
+    "started": (
+        PlanState.UNDER_CONSTRUCTION,
+        PlanState.COMPLETED,
+        PlanState.ACCEPTED,
+        PlanState.CLOSED,
+    ),
+    "completed": (PlanState.COMPLETED, PlanState.ACCEPTED, PlanState.CLOSED),
+    "accepted": (PlanState.ACCEPTED, PlanState.CLOSED),
+}
+PROGRESS_CHOICES = [
+    ("started", _("Started (construction begun)")),
+    ("completed", _("Completed or later")),
+    ("accepted", _("Accepted or later")),
+]
+
+
 class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the plan list: text, state, year, subdistrict."""
 
@@ -30,10 +48,17 @@ class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
+    # The dashboard's links: plans that have started (启动), been completed or accepted.
+    progress = django_filters.ChoiceFilter(
+        label=_("Progress"), choices=PROGRESS_CHOICES, method="filter_progress"
+    )
 
     class Meta:
         model = GapFillingPlan
-        fields = ["q", "state", "year", "subdistrict"]
+        fields = ["q", "state", "year", "subdistrict", "progress"]
+
+    def filter_progress(self, queryset, name, value):
+        return queryset.filter(state__in=PROGRESS_STATES[value])
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(
@@ -60,6 +85,14 @@ class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterS
     funding_mode = django_filters.ChoiceFilter(label=_("Funding mode"), choices=FundingMode.choices)
     plan_year = django_filters.NumberFilter(label=_("City plan year"))
     provincial_batch = django_filters.NumberFilter(label=_("Provincial batch"))
+    batch_kind = django_filters.ChoiceFilter(
+        label=_("Provincial batches or city plan"),
+        choices=[
+            ("provincial", _("Provincial batches 1–7")),
+            ("city", _("2024–2025 city plan")),
+        ],
+        method="filter_batch_kind",
+    )
 
     class Meta:
         model = FutureCommunityProject
@@ -72,7 +105,11 @@ class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterS
             "funding_mode",
             "plan_year",
             "provincial_batch",
+            "batch_kind",
         ]
+
+    def filter_batch_kind(self, queryset, name, value):
+        return queryset.filter(provincial_batch__isnull=(value != "provincial"))
 
 
 class DevelopmentBlockFilterSet(django_filters.FilterSet):
