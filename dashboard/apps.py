@@ -13,4 +13,4 @@ class DashboardConfig(AppConfig):
         (_("Dashboard"), "dashboard:index", ()),
         (_("Coverage matrix"), "dashboard:coverage", ()),
     ]
-    nav_menu = _("Dashboard")
+    nav_menu = _("Programme dashboard")

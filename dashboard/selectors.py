@@ -81,6 +81,10 @@ class Figure:
     chart: str = "bar"
     note: str = ""
     stacked: bool = False
+    # Many columns or rows: the chart above its table, each the page's full width.
+    wide: bool = False
+    # Values in yuan, written with thousands separators and fen.
+    money: bool = False
 
     @property
     def rows(self):
@@ -184,7 +188,7 @@ def starts_by_year(user, filters: Filters) -> Figure:
                 [link(y, "completed") for y in years],
             ),
         ],
-        note=_("Targets of the action plan §四(一)3: 10 in 2023, 8 in 2024, 8 in 2025."),
+        note=_("Targets of the action plan, section 4(1)3: 10 in 2023, 8 in 2024, 8 in 2025."),
     )
 
 
@@ -255,7 +259,10 @@ def blocks_and_units(user, filters: Filters) -> Figure:
             Series(_("Units required"), [required(b) for b in blocks], links, kind="target"),
             Series(_("Units recorded"), [b.recorded for b in blocks], links),
         ],
-        note=_("One integrated facility building per about 400 mu or 10,000 people (§四(一)1)."),
+        note=_(
+            "One integrated facility building per about 400 mu or 10,000 people "
+            "(section 4(1)1 of the action plan)."
+        ),
     )
 
 
@@ -380,6 +387,8 @@ def money_by_envelope(user, filters: Filters, *, city_wide: bool) -> Figure:
         labels,
         series,
         note=_("Committed: every tranche not cancelled or returned."),
+        wide=True,
+        money=True,
     )
 
 
@@ -412,6 +421,7 @@ def money_apart(user, filters: Filters) -> Figure:
             )
             for column in MONEY_COLUMNS
         ],
+        money=True,
     )
 
 
@@ -593,6 +603,7 @@ def trend_by_month(user, filters: Filters) -> Figure:
             ),
         ],
         chart="line",
+        wide=True,
         note=_("Plans by the month they reached the state; the lists behind show the state now."),
     )
 

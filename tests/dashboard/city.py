@@ -107,3 +107,6 @@ def build_city() -> SimpleNamespace:
     return SimpleNamespace(
         subdistricts=subdistricts, plans=plans, projects=projects, tranches=tranches
     )
+
+
+STARTED = {"under_construction", "completed", "accepted", "closed"}

@@ -17,7 +17,8 @@ from tests.factories import SubdistrictFactory
 
 pytestmark = pytest.mark.django_db
 
-STARTED = {"under_construction", "completed", "accepted", "closed"}
+from tests.dashboard.city import STARTED  # noqa: E402
+
 COMPLETED = {"completed", "accepted", "closed"}
 
 
