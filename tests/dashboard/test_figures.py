@@ -34,10 +34,6 @@ def figures_of(client, user, query=""):
     return {figure.key: figure for figure in response.context["figures"]}, response
 
 
-def series(figure, label):
-    return next(s for s in figure.series if str(s.label) == str(label))
-
-
 def test_starts_and_completions_by_year(client, city, user_with_role):
     figures, _response = figures_of(client, user_with_role("supervisor"))
     starts = figures["starts"]
@@ -75,7 +71,8 @@ def test_money_by_source_and_year_and_the_rewards_apart(client, city, user_with_
         committed = sum(
             (t.amount for t in of_key if t.state not in ("cancelled", "returned")), Decimal(0)
         )
-        assert series(money, "Budget envelope").values[index] == Decimal("5000000.00")
+        assert money.series[0].kind == "target"  # the budget envelope
+        assert money.series[0].values[index] == Decimal("5000000.00")
         assert money.series[1].values[index] == committed
         assert money.series[4].values[index] == paid
     apart = figures["money_apart"]
@@ -145,7 +142,7 @@ def test_subdistrict_staff_see_only_their_own_rows(client, city, user_with_role)
     ]
     assert figures["overdue"].labels == [hushan.name]
     assert "ranking" not in figures
-    assert not any(str(s.label) == "Budget envelope" for s in figures["money"].series)
+    assert not any(s.kind == "target" for s in figures["money"].series)  # no envelopes
     own_tranches = [t for t in city.tranches if t.subdistrict_id == hushan.pk]
     shown = sum(sum(s.values) for s in figures["money"].series[:1]) + sum(
         figures["money_apart"].series[0].values

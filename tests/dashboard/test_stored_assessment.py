@@ -159,3 +159,17 @@ def test_the_summary_workbook_has_a_native_chart_per_figure(client, user_with_ro
     with_rows = [sheet for sheet in figures if sheet.max_row > 2]
     assert len(with_rows) >= 6
     assert len(charts) == len(with_rows)
+
+
+def test_the_community_page_shows_the_stored_score_and_how_it_is_made(client, user_with_role):
+    community = CommunityFactory()
+    FacilityFactory(community=community, facility_type="elderly_care")
+    services.gap_assessments_refresh()
+    GapAssessment.objects.filter(community=community, facility_type="culture").update(
+        points=100
+    )  # a stored row the page must read, not a fresh computation
+    client.force_login(user_with_role("supervisor"))
+    page = client.get(reverse("communities:detail", args=[community.pk])).content.decode()
+    expected = stored_gap_assessment(community)["score"]
+    assert f"短板评估得分 {expected}" in page
+    assert "评估得分如何计算" in page
