@@ -10,7 +10,7 @@ with a native chart.
 import datetime
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -40,6 +40,8 @@ FUTURE_UNDER_WAY = FutureStage.values[FutureStage.values.index(FutureStage.APPRO
 # Paid apart from the creation subsidies (policy §五(一), §七(一)).
 APART_STAGES = (TrancheStage.OPERATIONS_REWARD, TrancheStage.NINGBO_PASSTHROUGH)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
+# From this many series a figure's table takes the page's width, below its chart.
+WIDE_FROM_SERIES = 4
 ZERO = Decimal("0.00")
 
 
@@ -87,6 +89,11 @@ class Figure:
     money: bool = False
 
     @property
+    def is_wide(self) -> bool:
+        """Whether the table needs the page's width (many columns) or was asked to."""
+        return self.wide or len(self.series) > WIDE_FROM_SERIES
+
+    @property
     def rows(self):
         """The table beside the chart: one row per label, one cell per series."""
         for index, label in enumerate(self.labels):
@@ -101,6 +108,16 @@ class Figure:
     @property
     def has_data(self) -> bool:
         return any(value for series in self.series for value in series.values)
+
+    def recent(self, count: int) -> "Figure":
+        """The same figure with only its last ``count`` labels (the latest months)."""
+        return replace(
+            self,
+            labels=self.labels[-count:],
+            series=[
+                replace(s, values=s.values[-count:], links=s.links[-count:]) for s in self.series
+            ],
+        )
 
     def chart_json(self) -> str:
         """The chart's data as JSON, for the canvas's data attribute."""

@@ -67,9 +67,21 @@ class DashboardView(DashboardMixin, TemplateView):
 
 
 class SummaryView(DashboardView):
-    """The dashboard on one A4 page for the monthly meeting: figures as tables, no controls."""
+    """The dashboard on one A4 page for the monthly meeting: figures as tables, no controls,
+    the trend cut to the last twelve months."""
 
     template_name = "dashboard/summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = [
+            figure.recent(SUMMARY_MONTHS) if figure.key == "trend" else figure
+            for figure in context["figures"]
+        ]
+        return context
+
+
+SUMMARY_MONTHS = 12
 
 
 class CoverageMatrixView(ListView):

@@ -1,6 +1,7 @@
 """The supervisor and a subdistrict's staff read the programme dashboard: every chart is drawn
 with data, a bar of a chart opens the list behind it, in both languages."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,13 @@ def test_supervisor_reads_the_dashboard_and_opens_the_list_behind_a_bar(
     page.goto(f"{live_server.url}/dashboard/summary/")
     assert_one_language(page, "en", allowed=proper_names())
     screenshot("dashboard-summary-en")
+    # For the monthly meeting it prints on one A4 page.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1090, "height": 760})
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "dashboard-summary-print.png"))
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="screen")
 
 
 def test_subdistrict_staff_read_their_own_dashboard(page, live_server, screenshot, city):
