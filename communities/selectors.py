@@ -103,9 +103,26 @@ class PriorityEntry:
 
 
 def stored_gap_assessment(community: Community) -> dict:
-    """The stored assessment of one community: its seven rows and the score they make."""
+    """The stored assessment of one community, read rather than recomputed: its seven rows as
+    lines with their reasons, and the score they make (one query)."""
     rows = list(community.gap_assessments.order_by(*TYPE_ORDER))
-    return {"rows": rows, "score": score_of(rows), "year": rows[0].year if rows else None}
+    lines = [
+        GapLine(
+            facility_type=row.facility_type,
+            label=row.get_facility_type_display(),
+            status=row.status,
+            status_label=row.get_status_display(),
+            reason=row.reason_text,
+            is_priority=row.facility_type in PRIORITY_FACILITY_TYPES,
+        )
+        for row in rows
+    ]
+    return {
+        "rows": rows,
+        "lines": lines,
+        "score": score_of(rows),
+        "year": rows[0].year if rows else None,
+    }
 
 
 # "一老一小" first, then the policy's order of the seven types.

@@ -79,9 +79,7 @@ class CommunityDetailView(RestrictedQuerysetMixin, DetailView):
         kwargs.update(
             facilities=facilities,
             spaces=community.spaces.order_by("kind", "name"),
-            assessment=selectors.gap_assessment(
-                community, year=timezone.localdate().year, facilities=facilities
-            ),
+            assessment=selectors.stored_gap_assessment(community),
             can_edit=has_role(self.request.user, Role.SUBDISTRICT_STAFF)
             and (
                 self.request.user.is_superuser
