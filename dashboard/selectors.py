@@ -69,7 +69,8 @@ class Series:
     label: str
     values: list
     links: list = field(default_factory=list)
-    kind: str = ""  # "target" for a target line or bar drawn apart
+    # "target": a target drawn in grey beside the values; "money": on an axis of its own.
+    kind: str = ""
 
 
 @dataclass
@@ -179,7 +180,18 @@ def starts_by_year(user, filters: Filters) -> Figure:
         )
         .order_by()
     }
-    years = sorted(set(START_TARGETS) | set(counted))
+    targets = START_TARGETS
+    if filters.subdistrict or (not user.is_superuser and user.subdistrict_id):
+        # A subdistrict's share of the targets: its gap-filling communities of each year.
+        targets = {
+            row["plan_year"]: row["n"]
+            for row in _scoped(Community.objects, user, filters, "subdistrict")
+            .filter(route=Route.GAP, plan_year__isnull=False)
+            .values("plan_year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    years = sorted(set(START_TARGETS) | set(targets) | set(counted))
     if filters.year:
         years = [filters.year]
 
@@ -191,9 +203,7 @@ def starts_by_year(user, filters: Filters) -> Figure:
         _("Gap-filling starts and completions by year against the targets"),
         [str(year) for year in years],
         [
-            Series(
-                _("Target (communities)"), [START_TARGETS.get(y, 0) for y in years], kind="target"
-            ),
+            Series(_("Target (communities)"), [targets.get(y, 0) for y in years], kind="target"),
             Series(
                 _("Started"),
                 [counted.get(y, {}).get("started", 0) for y in years],
@@ -617,6 +627,7 @@ def trend_by_month(user, filters: Filters) -> Figure:
                     )
                     for month in months
                 ],
+                kind="money",
             ),
         ],
         chart="line",

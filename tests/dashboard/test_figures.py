@@ -140,6 +140,11 @@ def test_subdistrict_staff_see_only_their_own_rows(client, city, user_with_role)
         len({p.community_id for p in own if p.year == y and p.state in STARTED})
         for y in (2023, 2024, 2025)
     ]
+    # The targets are the subdistrict's share: its gap-filling communities of each year.
+    assert figures["starts"].series[0].values == [
+        Community.objects.filter(subdistrict=hushan, route=Route.GAP, plan_year=y).count()
+        for y in (2023, 2024, 2025)
+    ]
     assert figures["overdue"].labels == [hushan.name]
     assert "ranking" not in figures
     assert not any(s.kind == "target" for s in figures["money"].series)  # no envelopes

@@ -5,6 +5,14 @@
   var PALETTE = ["#0a58ca", "#198754", "#b35c00", "#6f42c1", "#b02a37", "#0b7285"];
   var TARGET = "#8a939b";
 
+  function scales(spec) {
+    var result = { x: { stacked: spec.stacked }, y: { stacked: spec.stacked, beginAtZero: true } };
+    if (spec.datasets.some(function (set) { return set.kind === "money"; })) {
+      result.money = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } };
+    }
+    return result;
+  }
+
   function draw(canvas) {
     var spec = JSON.parse(canvas.getAttribute("data-chart"));
     var colour = 0;
@@ -14,6 +22,8 @@
         label: set.label, data: set.data, links: set.links,
         backgroundColor: c, borderColor: c, borderWidth: spec.type === "line" ? 2 : 0,
         stack: spec.stacked && set.kind !== "target" ? "values" : set.label,
+        // Money beside counts: on its own axis, on the right.
+        yAxisID: set.kind === "money" ? "money" : "y",
         tension: 0.2, pointRadius: 2
       };
     });
@@ -22,7 +32,7 @@
       data: { labels: spec.labels, datasets: datasets },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { stacked: spec.stacked }, y: { stacked: spec.stacked, beginAtZero: true } },
+        scales: scales(spec),
         plugins: { legend: { position: "bottom" } },
         onClick: function (event, elements) {
           if (!elements.length) { return; }
