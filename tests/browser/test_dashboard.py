@@ -48,6 +48,9 @@ def proper_names():
 
 
 def assert_every_chart_drawn(page, *, expect_ranking: bool):
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('canvas[data-chart]')).every(c => c.chart)"
+    )
     charts = page.evaluate(CHARTS_DRAWN)
     keys = {chart["key"] for chart in charts}
     assert ("chart-ranking" in keys) is expect_ranking

@@ -45,12 +45,18 @@
     canvas.chart = chart;
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     if (window.Chart) {
       document.querySelectorAll("canvas[data-chart]").forEach(draw);
     }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
-  });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
