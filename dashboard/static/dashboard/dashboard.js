@@ -2,7 +2,11 @@
    A click on a bar or point opens the filtered list behind it, like the table's links. */
 (function () {
   "use strict";
-  var PALETTE = ["#0a58ca", "#198754", "#b35c00", "#6f42c1", "#b02a37", "#0b7285"];
+  // Twelve colours, so the eleven plan states each get their own.
+  var PALETTE = [
+    "#0a58ca", "#198754", "#b35c00", "#6f42c1", "#b02a37", "#0b7285",
+    "#5c940d", "#d6336c", "#343a40", "#e67700", "#74c0fc", "#862e9c"
+  ];
   var TARGET = "#8a939b";
 
   function scales(spec) {
