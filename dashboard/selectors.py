@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from funding.choices import RELEASED_STATES, BudgetSource, TrancheStage, Tranche
 from funding.models import BudgetEnvelope, Tranche
 from operations.report import STARTED_STATES, Rules
 from projects.choices import FutureStage, PlanState
+from projects.filtersets import entered_state_at
 from projects.models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 # The policy's targets (§四(一)): gap-filling starts per year, future communities, blocks.
@@ -505,12 +506,6 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
         PlanState.APPROVED: rules.approved_not_started_days,
         PlanState.IN_JOINT_REVIEW: rules.joint_review_days,
     }
-    entered = (
-        StatusChange.objects.filter(plan=OuterRef("pk"), to_state=OuterRef("state"))
-        .values("plan")
-        .annotate(at=Max("at"))
-        .values("at")
-    )
     late = Q()
     for state, days in limits.items():
         late |= Q(state=state, entered__lt=now - datetime.timedelta(days=days))
@@ -518,7 +513,7 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
         (row["subdistrict"], row["state"]): row["n"]
         for row in _plans(user, filters)
         .filter(state__in=limits)
-        .annotate(entered=Subquery(entered))
+        .annotate(entered=entered_state_at())
         .filter(late)
         .values("subdistrict", "state")
         .annotate(n=Count("pk"))
@@ -536,7 +531,12 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
                 [
                     _url(
                         "projects:plan_list",
-                        {**filters.query(year=filters.year), "subdistrict": s.pk, "state": state},
+                        {
+                            **filters.query(year=filters.year),
+                            "subdistrict": s.pk,
+                            "state": state,
+                            "days_in_state": days,
+                        },
                     )
                     for s in subdistricts
                 ],

@@ -1,14 +1,17 @@
 """One FilterSet per listed model, shared by the pages, the API and the Excel export."""
 
+import datetime
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Subdistrict
 
 from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanState
-from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
+from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 
 class SubdistrictStaffFilterMixin:
@@ -39,6 +42,16 @@ PROGRESS_CHOICES = [
 ]
 
 
+def entered_state_at():
+    """When a plan last moved into the state it is in, from its state history (a subquery)."""
+    return Subquery(
+        StatusChange.objects.filter(plan=OuterRef("pk"), to_state=OuterRef("state"))
+        .values("plan")
+        .annotate(at=Max("at"))
+        .values("at")
+    )
+
+
 class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     """Filters of the plan list: text, state, year, subdistrict."""
 
@@ -52,13 +65,23 @@ class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
     progress = django_filters.ChoiceFilter(
         label=_("Progress"), choices=PROGRESS_CHOICES, method="filter_progress"
     )
+    # The dashboard's overdue steps: plans longer than a supervision limit in their state.
+    days_in_state = django_filters.NumberFilter(
+        label=_("In its state for more than (days)"), method="filter_days_in_state"
+    )
 
     class Meta:
         model = GapFillingPlan
-        fields = ["q", "state", "year", "subdistrict", "progress"]
+        fields = ["q", "state", "year", "subdistrict", "progress", "days_in_state"]
 
     def filter_progress(self, queryset, name, value):
         return queryset.filter(state__in=PROGRESS_STATES[value])
+
+    def filter_days_in_state(self, queryset, name, value):
+        since = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.annotate(entered_state_at=entered_state_at()).filter(
+            entered_state_at__lt=since
+        )
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(

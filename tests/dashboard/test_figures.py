@@ -1,17 +1,20 @@
 """Each dashboard figure equals a count or sum written here over the data the test builds; the
 subdistrict view holds only its own rows; the query count does not grow with the city."""
 
+import datetime
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.choices import FacilityType, GapStatus, Route
 from communities.models import Community, GapAssessment
 from communities.services import gap_assessments_refresh
 from funding.choices import TrancheStage, TrancheState
 from projects.choices import FutureStage, PlanState
+from projects.models import StatusChange
 from tests.dashboard.city import build_city
 from tests.factories import SubdistrictFactory
 
@@ -94,8 +97,19 @@ def test_coverage_overdue_and_ranking(client, city, user_with_role):
         str(FacilityType.CHILDCARE.label),
     ]
     overdue = figures["overdue"]
-    # Every approved plan and every plan in joint review was moved into its state at least 20
-    # days ago, one 35 days apart: count those past 60 and 30 days here.
+    # Plans past 60 days approved and 30 days in joint review, from their moves.
+    now = timezone.now()
+    for row, (state, days) in enumerate((("approved", 60), ("in_joint_review", 30))):
+        for index, name in enumerate(overdue.labels):
+            late = StatusChange.objects.filter(
+                plan__state=state,
+                to_state=state,
+                plan__subdistrict__name=name,
+                at__lt=now - datetime.timedelta(days=days),
+            ).count()
+            assert overdue.series[row].values[index] == late
+            listed = client.get(overdue.series[row].links[index]).context["object_list"]
+            assert len(listed) == late
     assert sum(overdue.series[0].values) + sum(overdue.series[1].values) > 0
     ranking = figures["ranking"]
     for index, name in enumerate(ranking.labels):
