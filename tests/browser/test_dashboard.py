@@ -98,6 +98,8 @@ def test_supervisor_reads_the_dashboard_and_opens_the_list_behind_a_bar(
     assert "year=2024" in page.url and "progress=started" in page.url
     expected = GapFillingPlan.objects.filter(year=2024, state__in=STARTED).count()
     expect(page.get_by_test_id("plan-table").locator("tbody tr")).to_have_count(expected)
+    assert_choices_visible(page)
+    screenshot("dashboard-plan-list-from-chart")
     page.go_back()
 
     # The table's number is the same link.
