@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
@@ -12,8 +13,11 @@ from communities.views import HealthView
 
 from .views import HomeView
 
-admin.site.site_header = admin.site.site_title = "慈溪市城镇社区公共服务设施补短板"
-admin.site.index_title = "管理后台"
+# Lazy, so the admin's header is in the reader's language (Chinese by default).
+admin.site.site_header = admin.site.site_title = gettext_lazy(
+    "Cixi urban-community public-service facilities gap-filling"
+)
+admin.site.index_title = gettext_lazy("Administration")
 
 api_patterns = [
     path("", include("communities.api.urls")),

@@ -1,11 +1,11 @@
 """One FilterSet per listed model, shared by the pages, the API and exports."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FacilityStatus, FacilityType, Route
-from .models import Community, Facility, Subdistrict
+from .listing import TextSearchFilter
+from .models import Community, Facility, Notification, Subdistrict
 
 
 def subdistricts_for(request):
@@ -19,7 +19,7 @@ def subdistricts_for(request):
 class CommunityFilterSet(django_filters.FilterSet):
     """Filters of the community list: subdistrict, route, year or batch, text."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = TextSearchFilter(fields=("name", "code"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=lambda request: subdistricts_for(request)
     )
@@ -31,8 +31,15 @@ class CommunityFilterSet(django_filters.FilterSet):
         model = Community
         fields = ["q", "subdistrict", "route", "plan_year", "provincial_batch"]
 
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+class NotificationFilterSet(django_filters.FilterSet):
+    """The inbox by text (searched in the portal's language, in which it is stored)."""
+
+    q = TextSearchFilter(fields=("subject", "body"))
+
+    class Meta:
+        model = Notification
+        fields = ["q"]
 
 
 class FacilityFilterSet(django_filters.FilterSet):

@@ -1,5 +1,6 @@
 """Organisations, users, communities, facilities, standards and landing spaces."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -73,6 +74,9 @@ class Department(models.Model):
         return self.get_code_display()
 
 
+_HAN_NAME = re.compile(r"[\u3400-\u9fff]")
+
+
 class User(AbstractUser):
     """A portal user; each belongs to one organisation unit, a subdistrict or a department."""
 
@@ -102,6 +106,19 @@ class User(AbstractUser):
                 name="user_one_organisation_unit",
             )
         ]
+
+    def __str__(self):
+        # People are named by their names wherever the portal shows who did something; the
+        # username is only for those who have not given one.
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """The person's name as written: a Chinese name family name first, without a space;
+        a Latin one given name first."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _HAN_NAME.search(first + last):
+            return f"{last}{first}"
+        return " ".join(part for part in (first, last) if part)
 
     @property
     def organisation(self):

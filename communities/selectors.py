@@ -145,8 +145,9 @@ def score_of(rows) -> Decimal | None:
 
 def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEntry]:
     """Communities in the order the policy asks for (§三(一)): "一老一小" gaps first, then
-    fewer facilities, then a lower assessment score, read from the stored gap assessment.
-    Three queries, whatever the count."""
+    fewer facilities, then a lower assessment score (the register's, else the gap score), the
+    gaps and the gap score read from the stored gap assessment. Three queries, whatever the
+    count."""
     communities = Community.objects.restrict(user).select_related("subdistrict")
     if route:
         communities = communities.filter(route=route)
@@ -162,7 +163,12 @@ def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEnt
             if row.facility_type in PRIORITY_FACILITY_TYPES and row.status != GapStatus.MEETS
         ]
         count = community.facility_count
-        score = score_of(stored)
+        # The register's assessment score where the task force recorded one, else the gap score.
+        score = (
+            community.assessment_score
+            if community.assessment_score is not None
+            else score_of(stored)
+        )
         reasons = []
         if gaps:
             reasons.append(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import FacilityStatus, FacilityType
+from .constraints import full_clean_explained
 from .gap import GAP_POINTS, assess_type, weight_of
 from .models import Community, Facility, GapAssessment, Notification, SpaceResource
 from .permissions import ensure_role, ensure_subdistrict_writer
@@ -19,7 +20,7 @@ def _save_checked(instance, *, actor, fields: dict[str, Any]):
     """Apply the fields, validate the whole row, record who changed it, save."""
     for name, value in fields.items():
         setattr(instance, name, 0 if value is None and name in ZERO_WHEN_BLANK else value)
-    instance.full_clean()
+    full_clean_explained(instance)
     instance._history_user = actor
     instance.save()
     return instance
@@ -168,7 +169,7 @@ def gap_assessments_refresh(*, community_ids=None, year: int | None = None) -> i
 def community_save(*, actor, community: Community) -> Community:
     """Save a community changed in the admin (its scope checked there) and reassess it."""
     ensure_role(actor, Role.TASKFORCE_APPROVER)
-    community.full_clean()
+    full_clean_explained(community)
     community._history_user = actor
     community.save()
     gap_assessments_refresh(community_ids=[community.pk])
@@ -191,7 +192,7 @@ def facility_standard_save(*, actor, standard) -> Any:
     """Save a facility standard (superuser only) and reassess every community."""
     if not actor.is_superuser:
         raise PermissionDenied(_("Only the system administrator changes facility standards."))
-    standard.full_clean()
+    full_clean_explained(standard)
     standard._history_user = actor
     standard.save()
     gap_assessments_refresh()

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "communities"
 urlpatterns = [
     path("", views.CommunityListView.as_view(), name="list"),
+    path("search/", search.CommunitySearchView.as_view(), name="community_search"),
+    path("spaces/search/", search.SpaceSearchView.as_view(), name="space_search"),
     path("priorities/", views.PriorityRankingView.as_view(), name="priorities"),
     path("<int:pk>/", views.CommunityDetailView.as_view(), name="detail"),
     path(

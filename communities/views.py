@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views import View
-from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
 from . import selectors, services
 from .choices import Route
-from .filtersets import CommunityFilterSet
+from .filtersets import CommunityFilterSet, NotificationFilterSet
 from .forms import FacilityForm, SpaceResourceForm
 from .health import DOWN, overall, run_checks
+from .listing import Column, ListPageMixin
 from .mixins import (
     ParentObjectMixin,
     RestrictedQuerysetMixin,
@@ -27,13 +29,44 @@ from .models import Community, Facility, Notification, SpaceResource
 from .roles import Role, has_role
 
 
-class CommunityListView(RestrictedQuerysetMixin, FilterView):
+class CommunityListView(ListPageMixin, RestrictedQuerysetMixin, FilterView):
     """The community list with one FilterSet for every filter."""
 
     model = Community
     filterset_class = CommunityFilterSet
     paginate_by = 25
     template_name = "communities/community_list.html"
+    columns = (
+        Column("name", _("Name"), "name", order_by=("name",), width=20),
+        Column("code", _("Code"), "code", order_by=("code",), width=14),
+        Column(
+            "subdistrict", _("Subdistrict"), "subdistrict.name", order_by=("subdistrict__code",)
+        ),
+        Column("route", _("Route"), "get_route_display", order_by=("route",)),
+        Column(
+            "schedule",
+            _("Year or batch"),
+            "schedule_label",
+            order_by=("plan_year", "provincial_batch"),
+        ),
+        Column("population", _("Population"), "population", order_by=("population",), width=12),
+        Column(
+            "facility_count",
+            _("Facilities"),
+            "facility_count",
+            order_by=("facility_count",),
+            width=10,
+        ),
+        Column(
+            "assessment_score",
+            _("Register assessment score"),
+            "assessment_score",
+            order_by=("assessment_score",),
+            width=12,
+        ),
+    )
+    default_sort = "subdistrict"
+    export_filename = _("communities")
 
     def get_queryset(self):
         return (
@@ -45,21 +78,76 @@ class CommunityListView(RestrictedQuerysetMixin, FilterView):
         )
 
 
-class PriorityRankingView(TemplateView):
-    """The policy's priority order of communities for gap filling, with the reasons."""
+class RowList(list):
+    """Rows computed in Python, read by ``ListPageMixin.export`` as it reads a queryset."""
+
+    def iterator(self, chunk_size=None):
+        return iter(self)
+
+
+class PriorityRankingView(ListPageMixin, ListView):
+    """The policy's priority order of communities for gap filling, with the reasons.
+
+    The order is computed in Python from each community's gap assessment, so the rows are
+    searched and sorted in Python too, with the same columns, page size and export as every list.
+    """
 
     template_name = "communities/priority_ranking.html"
+    context_object_name = "entries"
+    columns = (
+        Column("rank", "#", "rank", order_by=("rank",), width=6),
+        Column("community", _("Community"), "community.name", order_by=("community",)),
+        Column(
+            "subdistrict", _("Subdistrict"), "community.subdistrict.name", order_by=("subdistrict",)
+        ),
+        Column("schedule", _("Year or batch"), "community.schedule_label", order_by=("schedule",)),
+        Column(
+            "reasons",
+            _("Why"),
+            lambda entry: pgettext("list separator", ", ").join(map(str, entry.reasons)),
+            order_by=("reasons",),
+            width=60,
+        ),
+    )
+    default_sort = "rank"
+    export_filename = _("priority order")
+
+    def get(self, request, *args, **kwargs):
+        route = request.GET.get("route", Route.GAP)
+        self.route = route if route in Route.values else Route.GAP
+        self.year = timezone.localdate().year
+        self.query = request.GET.get("q", "").strip()
+        entries = selectors.priority_ranking(user=request.user, route=self.route)
+        words = self.query.lower().split()
+        if words:
+            entries = [entry for entry in entries if self._matches(entry, words)]
+        self.object_list = self.sort(entries)
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return self.render_to_response(self.get_context_data())
+
+    @staticmethod
+    def _matches(entry, words) -> bool:
+        text = f"{entry.community.name} {entry.community.code} {entry.community.subdistrict.name}"
+        return all(word in text.lower() for word in words)
+
+    def sort(self, rows):
+        column, descending = self.current_sort()
+        if column is None:
+            return RowList(rows)
+        # Empty values last whichever the direction, as the database lists sort them.
+        filled = [row for row in rows if column.export_value(row) != ""]
+        empty = [row for row in rows if column.export_value(row) == ""]
+        filled.sort(key=lambda row: (column.export_value(row), row.rank), reverse=descending)
+        return RowList(filled + empty)
 
     def get_context_data(self, **kwargs):
-        route = self.request.GET.get("route", Route.GAP)
-        if route not in Route.values:
-            route = Route.GAP
-        year = timezone.localdate().year
         kwargs.update(
-            entries=selectors.priority_ranking(user=self.request.user, route=route),
             routes=Route.choices,
-            route=route,
-            year=year,
+            separator=pgettext("list separator", ", "),
+            route=self.route,
+            year=self.year,
+            query=self.query,
         )
         return super().get_context_data(**kwargs)
 
@@ -162,12 +250,27 @@ class SpaceUpdateView(InventoryFormMixin, UpdateView):
 # Inbox and health ------------------------------------------------------------------------
 
 
-class InboxView(ListView):
+class InboxView(ListPageMixin, FilterView):
     """The signed-in user's notifications, newest first; unread ones stand out."""
 
     template_name = "communities/inbox.html"
+    filterset_class = NotificationFilterSet
     context_object_name = "notifications"
     paginate_by = 30
+    columns = (
+        Column("subject", _("Subject"), "shown_subject", order_by=("subject",), width=40),
+        Column("body", _("Message"), "shown_body", width=60),
+        Column("created_at", _("Received at"), "created_at", order_by=("created_at",)),
+        Column(
+            "read",
+            _("Read"),
+            lambda notification: _("Read") if notification.read_at else _("Unread"),
+            order_by=("read_at",),
+            width=10,
+        ),
+    )
+    default_sort = "-created_at"
+    export_filename = _("inbox")
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)

@@ -15,5 +15,5 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
     nav = [
         (_("Subsidies"), "funding:tranche_list", SUBSIDY_READERS),
-        (_("Budget envelopes"), "admin:funding_budgetenvelope_changelist", (Role.FINANCE_OFFICER,)),
+        (_("Budget envelopes"), "funding:budget_list", (Role.FINANCE_OFFICER,)),
     ]

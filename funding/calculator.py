@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .choices import PolicyMode, TrancheStage
-from .money import ZERO, format_percent, format_yuan, percent_of, to_fen
+from .choices import POLICY_NAMES, PolicyMode, TrancheStage
+from .money import ZERO, format_percent, format_yuan_unit, percent_of, to_fen
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,13 @@ class PolicyRule:
 
     @property
     def label(self) -> str:
+        """The stable code and version kept on each tranche, e.g. ``gap-filling v1``."""
         return f"{self.code} v{self.version}"
+
+    @property
+    def display_name(self) -> str:
+        """The policy as readers see it, in their language: its case and version."""
+        return policy_display_name(self.case, self.version)
 
     def as_snapshot(self) -> dict:
         """The rule as JSON-safe data, kept on every tranche computed from it."""
@@ -158,26 +164,26 @@ def calculate(
                 "The base %(base)s is above the top band of %(top)s, which the policy does not "
                 "cover: it is capped at %(top)s and needs a task-force decision."
             )
-            % {"base": format_yuan(base), "top": format_yuan(top)}
+            % {"base": format_yuan_unit(base), "top": format_yuan_unit(top)}
         )
         base = top
-        lines.append(_("Base capped at the top band: %(top)s.") % {"top": format_yuan(top)})
+        lines.append(_("Base capped at the top band: %(top)s.") % {"top": format_yuan_unit(top)})
     if mode == PolicyMode.MARGINAL:
         slices = marginal_slices(base, rule.tiers)
         for piece in slices:
             lines.append(
                 _("Slice %(lower)s – %(upper)s at %(rate)s: %(amount)s.")
                 % {
-                    "lower": format_yuan(piece.lower),
-                    "upper": format_yuan(piece.upper),
+                    "lower": format_yuan_unit(piece.lower),
+                    "upper": format_yuan_unit(piece.upper),
                     "rate": format_percent(piece.rate),
-                    "amount": format_yuan(piece.amount),
+                    "amount": format_yuan_unit(piece.amount),
                 }
             )
         subsidy = sum((piece.amount for piece in slices), ZERO)
         rate = None
         lines.append(
-            _("Subsidy (sum of the slices): %(amount)s.") % {"amount": format_yuan(subsidy)}
+            _("Subsidy (sum of the slices): %(amount)s.") % {"amount": format_yuan_unit(subsidy)}
         )
     else:
         slices = []
@@ -186,8 +192,8 @@ def calculate(
         subsidy = percent_of(base, rate)
         figures = {
             "rate": format_percent(rate),
-            "base": format_yuan(base),
-            "amount": format_yuan(subsidy),
+            "base": format_yuan_unit(base),
+            "amount": format_yuan_unit(subsidy),
         }
         if len(rule.tiers) == 1 and rule.tiers[0].upper is None:
             lines.append(_("One rate of %(rate)s: %(base)s × %(rate)s = %(amount)s.") % figures)
@@ -202,7 +208,7 @@ def calculate(
             warnings.append(edge_warning)
     tranches = split_tranches(subsidy, rule.schedule)
     lines.extend(_tranche_lines(rule.schedule, tranches))
-    lines.append(_("Policy applied: %(policy)s.") % {"policy": rule.label})
+    lines.append(_("Policy applied: %(policy)s.") % {"policy": rule.display_name})
     return SubsidyResult(
         base=base,
         rate=rate,
@@ -240,28 +246,34 @@ def _base(rule, *, investment, policy_fee, settled, lines) -> Decimal:
     """The subsidy base: gap filling uses the settled investment (capped) minus the fee."""
     investment = to_fen(investment)
     if not rule.deducts_policy_fee:
-        lines.append(_("Creation investment: %(amount)s.") % {"amount": format_yuan(investment)})
+        lines.append(
+            _("Creation investment: %(amount)s.") % {"amount": format_yuan_unit(investment)}
+        )
         return investment
-    lines.append(_("Approved investment: %(amount)s.") % {"amount": format_yuan(investment)})
+    lines.append(_("Approved investment: %(amount)s.") % {"amount": format_yuan_unit(investment)})
     counted = investment
     if settled is not None:
         settled = to_fen(settled)
         if settled > investment:
             lines.append(
                 _("Settled investment %(settled)s is above the approved one: %(approved)s counts.")
-                % {"settled": format_yuan(settled), "approved": format_yuan(investment)}
+                % {"settled": format_yuan_unit(settled), "approved": format_yuan_unit(investment)}
             )
         else:
             counted = settled
             lines.append(
                 _("Settled investment at acceptance: %(amount)s.")
-                % {"amount": format_yuan(settled)}
+                % {"amount": format_yuan_unit(settled)}
             )
     fee = to_fen(policy_fee)
     base = max(counted - fee, ZERO)
     lines.append(
         _("Base = %(counted)s − policy handling fee %(fee)s = %(base)s.")
-        % {"counted": format_yuan(counted), "fee": format_yuan(fee), "base": format_yuan(base)}
+        % {
+            "counted": format_yuan_unit(counted),
+            "fee": format_yuan_unit(fee),
+            "base": format_yuan_unit(base),
+        }
     )
     return base
 
@@ -270,10 +282,10 @@ def _band_label(tiers, index) -> str:
     lower = ZERO if index == 0 else tiers[index - 1].upper
     upper = tiers[index].upper
     if upper is None:
-        return _("(above %(lower)s)") % {"lower": format_yuan(lower)}
+        return _("(above %(lower)s)") % {"lower": format_yuan_unit(lower)}
     if index == 0:
-        return _("(up to %(upper)s)") % {"upper": format_yuan(upper)}
-    return f"({format_yuan(lower)}, {format_yuan(upper)}]"
+        return _("(up to %(upper)s)") % {"upper": format_yuan_unit(upper)}
+    return f"({format_yuan_unit(lower)}, {format_yuan_unit(upper)}]"
 
 
 def _band_edge_warning(tiers, index, subsidy) -> str:
@@ -287,7 +299,11 @@ def _band_edge_warning(tiers, index, subsidy) -> str:
     return _(
         "Just above the band edge of %(edge)s: this gets %(amount)s, less than the %(at_edge)s "
         "a project of exactly %(edge)s would get."
-    ) % {"edge": format_yuan(edge), "amount": format_yuan(subsidy), "at_edge": format_yuan(at_edge)}
+    ) % {
+        "edge": format_yuan_unit(edge),
+        "amount": format_yuan_unit(subsidy),
+        "at_edge": format_yuan_unit(at_edge),
+    }
 
 
 def _tranche_lines(schedule, tranches) -> list[str]:
@@ -298,7 +314,7 @@ def _tranche_lines(schedule, tranches) -> list[str]:
             % {
                 "stage": stage_label(stage),
                 "percent": format_percent(share.percent),
-                "amount": format_yuan(amount),
+                "amount": format_yuan_unit(amount),
             }
         )
     if len(tranches) > 1:
@@ -312,17 +328,23 @@ def _entered(rule, *, mode, entered_amount) -> SubsidyResult:
     """Manual and fixed amounts: nothing to compute, only to explain and schedule."""
     if mode == PolicyMode.FIXED:
         amount = to_fen(rule.fixed_amount or ZERO)
-        line = _("Fixed amount of the policy: %(amount)s.") % {"amount": format_yuan(amount)}
+        line = _("Fixed amount of the policy: %(amount)s.") % {"amount": format_yuan_unit(amount)}
     elif entered_amount is None:
         amount = ZERO
         line = _("The amount is entered by finance; none has been entered yet.")
     else:
         amount = to_fen(entered_amount)
-        line = _("Amount entered by finance: %(amount)s.") % {"amount": format_yuan(amount)}
+        line = _("Amount entered by finance: %(amount)s.") % {"amount": format_yuan_unit(amount)}
     tranches = split_tranches(amount, rule.schedule)
     lines = [line, *_tranche_lines(rule.schedule, tranches)]
-    lines.append(_("Policy applied: %(policy)s.") % {"policy": rule.label})
+    lines.append(_("Policy applied: %(policy)s.") % {"policy": rule.display_name})
     return SubsidyResult(base=None, rate=None, subsidy=amount, tranches=tranches, explanation=lines)
+
+
+def policy_display_name(case: str, version: int) -> str:
+    """A policy's translated name with its version, e.g. “Gap filling, … (version 1)”."""
+    name = POLICY_NAMES.get(case, case)
+    return _("%(name)s (version %(version)s)") % {"name": name, "version": version}
 
 
 def stage_label(stage: str) -> str:

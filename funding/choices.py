@@ -23,6 +23,35 @@ class PolicyCase(models.TextChoices):
     GAP_FILLING = "gap_filling", _("Gap filling")
 
 
+# Each case's policy as documents name it, in the reader's language (the row's own name is
+# kept in Chinese for the superuser's admin).
+POLICY_NAMES = {
+    PolicyCase.FUTURE_OPTIMISED: pgettext_lazy(
+        "subsidy policy",
+        "Renovation future communities (2024–2025 plan, optimised model): banded subsidy",
+    ),
+    PolicyCase.FUTURE_ORIGINAL: pgettext_lazy(
+        "subsidy policy", "Future communities of provincial batches 1–7 (original model)"
+    ),
+    PolicyCase.FUTURE_NEW_BUILD: pgettext_lazy(
+        "subsidy policy", "New-build future communities (funded by the implementing body)"
+    ),
+    PolicyCase.FUTURE_PASSTHROUGH: pgettext_lazy(
+        "subsidy policy",
+        "Leading future communities after provincial naming: Ningbo's subsidy in full to the "
+        "subdistrict",
+    ),
+    PolicyCase.FUTURE_OPERATIONS: pgettext_lazy(
+        "subsidy policy", "One-off reward after naming and a passed operations assessment"
+    ),
+    PolicyCase.GAP_FILLING: pgettext_lazy(
+        "subsidy policy",
+        "Gap filling, reward in place of subsidy (50% of the investment less the policy "
+        "handling fee)",
+    ),
+}
+
+
 class PolicyMode(models.TextChoices):
     """How a policy turns an investment into a subsidy."""
 
@@ -79,6 +108,16 @@ class EventNote(models.TextChoices):
         _("Operations assessment passed."),
     )
     AWAITING_NINGBO = "awaiting_ningbo", _("Awaiting Ningbo's subsidy.")
+    # Shown with the event's amount: "Amount entered: 900,000.00 yuan."
+    AMOUNT_ENTERED = "amount_entered", _("Amount entered by finance.")
+
+
+class BulkOutcome(models.TextChoices):
+    """What a bulk approve or pay did to one of the chosen tranches."""
+
+    DONE = "done", _("Done")
+    UNCHANGED = "unchanged", _("Already done: nothing changed")
+    REFUSED = "refused", _("Refused")
 
 
 class BudgetSource(models.TextChoices):
@@ -95,3 +134,12 @@ class ExportState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# Who signs a finance document (拨付表, payment record), as finance lays them out.
+SIGNATURE_ROLES = (
+    pgettext_lazy("signature", "Prepared by"),
+    pgettext_lazy("signature", "Checked by"),
+    pgettext_lazy("signature", "Head of unit"),
+    pgettext_lazy("signature", "Date"),
+)

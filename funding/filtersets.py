@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.listing import TextSearchFilter
 from communities.models import Subdistrict
 
-from .choices import BudgetSource, PolicyRoute, TrancheStage, TrancheState
-from .models import Tranche
+from .choices import BudgetSource, ExportState, PolicyRoute, TrancheStage, TrancheState
+from .models import BudgetEnvelope, DisbursementExport, Tranche
 
 
 def subdistricts_for(request):
@@ -20,8 +21,17 @@ def subdistricts_for(request):
 
 
 class TrancheFilterSet(django_filters.FilterSet):
-    """State, stage, route, subdistrict, fiscal year, budget source and due-date range."""
+    """Text, state, stage, route, subdistrict, fiscal year, budget source, due-date range and
+    overdue."""
 
+    q = TextSearchFilter(
+        fields=(
+            "plan__community__name",
+            "project__community__name",
+            "plan__title",
+            "voucher_number",
+        )
+    )
     state = django_filters.ChoiceFilter(label=_("State"), choices=TrancheState.choices)
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=TrancheStage.choices)
     route = django_filters.ChoiceFilter(
@@ -36,18 +46,24 @@ class TrancheFilterSet(django_filters.FilterSet):
         label=_("Due from"),
         field_name="due_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     due_to = django_filters.DateFilter(
         label=_("Due until"),
         field_name="due_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=(("yes", _("Overdue only")),),
+        method="filter_overdue",
     )
 
     class Meta:
         model = Tranche
         fields = [
+            "q",
             "state",
             "stage",
             "route",
@@ -56,12 +72,16 @@ class TrancheFilterSet(django_filters.FilterSet):
             "source",
             "due_from",
             "due_to",
+            "overdue",
         ]
 
     def filter_route(self, queryset, name, value):
         if value == PolicyRoute.GAP:
             return queryset.filter(plan__isnull=False)
         return queryset.filter(project__isnull=False)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value == "yes" else queryset
 
     def summary(self) -> str:
         """The active filters in words, for the sheet's title."""
@@ -75,3 +95,25 @@ class TrancheFilterSet(django_filters.FilterSet):
             shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
             parts.append(_("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
         return str(_("; ")).join(parts) or str(_("all tranches"))
+
+
+class BudgetEnvelopeFilterSet(django_filters.FilterSet):
+    """Fiscal year and funding source of the budget envelopes."""
+
+    fiscal_year = django_filters.NumberFilter(label=_("Fiscal year"))
+    source = django_filters.ChoiceFilter(label=_("Funding source"), choices=BudgetSource.choices)
+
+    class Meta:
+        model = BudgetEnvelope
+        fields = ["fiscal_year", "source"]
+
+
+class ExportFilterSet(django_filters.FilterSet):
+    """Text of the filters and state of the disbursement-sheet exports."""
+
+    q = TextSearchFilter(fields=("filter_summary",))
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ExportState.choices)
+
+    class Meta:
+        model = DisbursementExport
+        fields = ["q", "state"]

@@ -1,5 +1,6 @@
 """Subsidy policies, tranches with their audit trail, budget envelopes and sheet exports."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +18,7 @@ from communities.scoping import ScopedQuerySet
 from .calculator import PolicyRule, Tier, TrancheShare, calculate
 from .choices import (
     ENTERED_STAGES,
+    PAYABLE_STATES,
     RELEASED_STATES,
     BudgetSource,
     EventNote,
@@ -26,7 +29,7 @@ from .choices import (
     TrancheStage,
     TrancheState,
 )
-from .money import HUNDRED, ZERO
+from .money import HUNDRED, ZERO, format_yuan_unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 MONEY_OUTPUT = DecimalField(**MONEY)
@@ -152,6 +155,11 @@ def parse_schedule(raw) -> tuple[TrancheShare, ...]:
     )
 
 
+def overdue_cutoff() -> date:
+    """A payable tranche due before this day is overdue."""
+    return timezone.localdate() - timedelta(days=settings.TRANCHE_OVERDUE_DAYS)
+
+
 class TrancheQuerySet(ScopedQuerySet):
     """Tranches, scoped by their payee subdistrict."""
 
@@ -160,6 +168,10 @@ class TrancheQuerySet(ScopedQuerySet):
     def holding_budget(self):
         """Tranches that still hold budget (not cancelled or returned)."""
         return self.exclude(state__in=RELEASED_STATES)
+
+    def overdue(self):
+        """Due or approved tranches unpaid longer than settings.TRANCHE_OVERDUE_DAYS."""
+        return self.filter(state__in=PAYABLE_STATES, due_on__lt=overdue_cutoff())
 
     def with_related(self):
         """Everything a list row or sheet row shows, in one query."""
@@ -279,6 +291,25 @@ class Tranche(models.Model):
         return self.subject.community
 
     @property
+    def record_number(self) -> str:
+        """The number of the printed payment record (拨付记录), e.g. BF-2024-000012."""
+        return f"BF-{self.fiscal_year}-{self.pk:06d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Due or approved and still unpaid longer than settings.TRANCHE_OVERDUE_DAYS."""
+        return (
+            self.state in PAYABLE_STATES
+            and self.due_on is not None
+            and self.due_on < overdue_cutoff()
+        )
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the tranche fell due (for the overdue badge)."""
+        return (timezone.localdate() - self.due_on).days if self.due_on else 0
+
+    @property
     def awaiting_amount(self) -> bool:
         """An original-model or pass-through tranche whose amount finance has not entered yet."""
         return (
@@ -302,6 +333,11 @@ class Tranche(models.Model):
     @property
     def route(self) -> str:
         return PolicyRoute.GAP if self.plan_id else PolicyRoute.FUTURE
+
+    @property
+    def policy_name(self) -> str:
+        """The policy as applied, named in the reader's language (never its code)."""
+        return self.applied_rule().display_name
 
     def applied_rule(self) -> PolicyRule:
         """The rule as it stood when this tranche was computed, even if the row changed since."""
@@ -343,7 +379,12 @@ class TrancheEvent(models.Model):
 
     @property
     def comment_text(self) -> str:
-        """The comment in the reader's language when the system wrote it, else as typed."""
+        """The comment in the reader's language when the system wrote it, else as typed; a
+        payment's comment is the voucher number finance typed."""
+        if self.comment == EventNote.AMOUNT_ENTERED:
+            return _("Amount entered: %(amount)s.") % {"amount": format_yuan_unit(self.amount)}
+        if self.to_state == TrancheState.PAID and self.from_state == TrancheState.APPROVED:
+            return _("voucher %(number)s") % {"number": self.comment}
         for vocabulary in (EventNote, TrancheStage):
             if self.comment in vocabulary.values:
                 return str(vocabulary(self.comment).label)

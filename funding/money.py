@@ -2,9 +2,14 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+# No single tranche of the programme comes near this (the largest are a few million yuan): an
+# amount above it is a typing slip, refused rather than committed.
+MAX_TRANCHE_AMOUNT = Decimal("100000000.00")
 
 
 def to_fen(value) -> Decimal:
@@ -22,6 +27,11 @@ def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
 def format_yuan(value: Decimal) -> str:
     """Money for explanations: thousands separators and two decimals, e.g. 3,800,000.00."""
     return f"{to_fen(value):,.2f}"
+
+
+def format_yuan_unit(value: Decimal) -> str:
+    """Money with its unit in the reader's language, e.g. 3,800,000.00 元 / 3,800,000.00 yuan."""
+    return gettext("%(amount)s yuan") % {"amount": format_yuan(value)}
 
 
 def format_percent(value: Decimal) -> str:

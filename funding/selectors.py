@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -23,8 +24,8 @@ from .choices import (
     TrancheStage,
     TrancheState,
 )
-from .models import BudgetEnvelope, SubsidyPolicy, Tranche
-from .money import ZERO, format_yuan
+from .models import BudgetEnvelope, SubsidyPolicy, Tranche, overdue_cutoff
+from .money import ZERO, format_yuan_unit
 
 
 def policy_in_force_or_none(*, case: str, on: date) -> SubsidyPolicy | None:
@@ -61,7 +62,7 @@ def envelope_amount_refusal(*, fiscal_year: int, source: str, amount) -> str:
     if figures is None or amount >= figures.committed:
         return ""
     return _("%(committed)s is already committed from this envelope.") % {
-        "committed": format_yuan(figures.committed)
+        "committed": format_yuan_unit(figures.committed)
     }
 
 
@@ -103,13 +104,15 @@ def money_panel_for(*, plan=None, project=None) -> MoneyPanel:
 
 
 def worklist_for(user) -> list[WorkItem]:
-    """Tranches waiting for finance: due ones to approve, approved ones to pay, and the
-    original-model and Ningbo pass-through tranches whose amount finance has still to enter.
-    Each item links to the list filtered to exactly the tranches it counts."""
+    """Tranches waiting for finance: overdue ones first, due ones to approve, approved ones to
+    pay, and the original-model and Ningbo pass-through tranches whose amount finance has still
+    to enter. Each item links to the list filtered to exactly the tranches it counts."""
     if not has_role(user, Role.FINANCE_OFFICER):
         return []
     awaiting = Q(state=TrancheState.SCHEDULED, amount=ZERO)  # as Tranche.awaiting_amount
+    overdue = Q(state__in=PAYABLE_STATES, due_on__lt=overdue_cutoff())  # as Tranche.is_overdue
     counts = Tranche.objects.aggregate(
+        overdue=Count("pk", filter=overdue),
         due=Count("pk", filter=Q(state=TrancheState.DUE)),
         approved=Count("pk", filter=Q(state=TrancheState.APPROVED)),
         original=Count("pk", filter=awaiting & Q(stage=TrancheStage.ORIGINAL_MODEL)),
@@ -119,6 +122,12 @@ def worklist_for(user) -> list[WorkItem]:
     awaiting_query = f"{page}?state={TrancheState.SCHEDULED}&stage="
     return counted(
         [
+            WorkItem(
+                _("Overdue tranches (unpaid more than %(days)s days after falling due)")
+                % {"days": settings.TRANCHE_OVERDUE_DAYS},
+                counts["overdue"],
+                f"{page}?overdue=yes",
+            ),
             WorkItem(_("Tranches due: approve"), counts["due"], f"{page}?state=due"),
             WorkItem(_("Approved tranches: pay"), counts["approved"], f"{page}?state=approved"),
             WorkItem(
@@ -194,7 +203,7 @@ def input_changes(tranche: Tranche) -> list[str]:
         if now is not None and now != then:
             changes.append(
                 _("The %(input)s is now %(now)s; this tranche was computed from %(then)s.")
-                % {"input": label, "now": format_yuan(now), "then": format_yuan(then)}
+                % {"input": label, "now": format_yuan_unit(now), "then": format_yuan_unit(then)}
             )
     return changes
 

@@ -2,6 +2,7 @@
 approve / pay / cancel / return. Each runs in a transaction, locks what it changes and records
 an audit event; callers may wrap them in their own transaction."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import (
     ENTERED_STAGES,
     BudgetSource,
+    BulkOutcome,
     EventNote,
     ExportState,
     PolicyCase,
@@ -31,7 +33,7 @@ from .choices import (
     TrancheState,
 )
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
-from .money import ZERO, format_yuan, to_fen
+from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, format_yuan_unit, to_fen
 from .selectors import (
     envelope_amount_refusal,
     envelope_with_figures,
@@ -40,6 +42,12 @@ from .selectors import (
     policy_in_force_or_none,
 )
 from .tasks import build_disbursement_export
+
+AMOUNT_NOT_POSITIVE = gettext_lazy("The amount must be greater than zero.")
+# Kept in step with money.MAX_TRANCHE_AMOUNT.
+AMOUNT_IMPLAUSIBLE = gettext_lazy(
+    "One tranche can be at most 100,000,000.00 yuan: check the figure."
+)
 
 # Which tranche a future-community stage makes due.
 STAGE_TRIGGERS = {
@@ -316,6 +324,60 @@ def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
     return _close(tranche, to_state=TrancheState.RETURNED, actor=actor, reason=reason)
 
 
+@dataclass(frozen=True)
+class RowResult:
+    """What a bulk action did to one tranche: done, unchanged (already so) or refused, why."""
+
+    tranche: Tranche
+    outcome: str
+    reason: str = ""
+
+
+def tranches_approve(*, tranches, actor, comment: str = "") -> list[RowResult]:
+    """Approve several tranches, each through tranche_approve in its own transaction (in key
+    order, so two finance officers never lock the same rows the other way round); a refusal
+    of one leaves the others done."""
+
+    def approve(tranche):
+        if tranche.state == TrancheState.APPROVED:
+            return BulkOutcome.UNCHANGED
+        tranche_approve(tranche=tranche, actor=actor, comment=comment)
+        return BulkOutcome.DONE
+
+    return _each(tranches, approve)
+
+
+def tranches_mark_paid(
+    *, tranches, actor, vouchers: dict[int, str], paid_on: date
+) -> list[RowResult]:
+    """Record the payment of several tranches on one date, each with its own voucher number,
+    each through tranche_mark_paid in its own transaction; a tranche already paid with the
+    same voucher is reported unchanged (a second click of the same form changes nothing)."""
+
+    def pay(tranche):
+        voucher = (vouchers.get(tranche.pk) or "").strip()
+        if tranche.state == TrancheState.PAID and tranche.voucher_number == voucher:
+            return BulkOutcome.UNCHANGED
+        tranche_mark_paid(tranche=tranche, actor=actor, voucher_number=voucher, paid_on=paid_on)
+        return BulkOutcome.DONE
+
+    return _each(tranches, pay)
+
+
+def _each(tranches, action) -> list[RowResult]:
+    """Run ``action`` on each tranche in key order; a refusal is kept as that row's reason."""
+    results = []
+    for tranche in sorted(tranches, key=lambda row: row.pk):
+        try:
+            outcome = action(tranche)
+        except ValidationError as error:
+            results.append(RowResult(tranche, BulkOutcome.REFUSED, " ".join(error.messages)))
+        else:
+            tranche.refresh_from_db(fields=["state", "voucher_number", "paid_on", "updated_at"])
+            results.append(RowResult(tranche, outcome))
+    return results
+
+
 @transaction.atomic
 def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
     """Finance creates or changes a budget envelope; it may not drop below what is committed."""
@@ -388,7 +450,9 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE)
     amount = to_fen(amount)
     if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+        raise ValidationError({"amount": str(AMOUNT_NOT_POSITIVE)})
+    if amount > MAX_TRANCHE_AMOUNT:
+        raise ValidationError({"amount": str(AMOUNT_IMPLAUSIBLE)})
     unbudgeted = ""
     if tranche.source != BudgetSource.NINGBO:
         unbudgeted = _ensure_budget(
@@ -409,7 +473,7 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
     )
     _warn(tranche, unbudgeted)
     tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
-    _save(tranche, actor=actor, from_state=from_state, comment=format_yuan(amount))
+    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.AMOUNT_ENTERED)
     return tranche
 
 
@@ -439,9 +503,9 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
             )
             % {
                 "envelope": figures,
-                "available": format_yuan(available),
-                "amount": format_yuan(amount),
-                "shortfall": format_yuan(amount - available),
+                "available": format_yuan_unit(available),
+                "amount": format_yuan_unit(amount),
+                "shortfall": format_yuan_unit(amount - available),
             }
         )
     return ""

@@ -2,6 +2,7 @@
 mode, so memory stays flat however many tranches it holds. Text that looks like a formula is
 written as text by PortalWorkbook (communities/workbooks.py)."""
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from communities.printing import apply_print_setup
 from communities.workbooks import PortalWorkbook
 
-from .choices import PAYABLE_STATES, PolicyRoute, TrancheStage, TrancheState
+from .choices import PAYABLE_STATES, SIGNATURE_ROLES, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
 from .money import HUNDRED, ZERO
 
@@ -30,24 +31,35 @@ PERCENT_FORMAT = "0.00%"
 # (header, width, number format) in the order of DESIGN §3; the headers have their own
 # translation context so that they read exactly as the finance bureau names them.
 COLUMNS = [
-    (pgettext_lazy("disbursement sheet", "No."), 6, None),
+    (pgettext_lazy("disbursement sheet", "No."), 5, None),
     (pgettext_lazy("disbursement sheet", "Subdistrict"), 10, None),
-    (pgettext_lazy("disbursement sheet", "Community"), 14, None),
-    (pgettext_lazy("disbursement sheet", "Project"), 32, None),
-    (pgettext_lazy("disbursement sheet", "Route"), 14, None),
-    (pgettext_lazy("disbursement sheet", "Investment"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Policy handling fee"), 14, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Subsidy base"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Subsidy rate"), 10, PERCENT_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Subsidy total"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Stage of this payment"), 22, None),
-    (pgettext_lazy("disbursement sheet", "Amount of this payment"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Paid to date"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Still to pay"), 16, MONEY_FORMAT),
-    (pgettext_lazy("disbursement sheet", "Approval document number"), 22, None),
-    (pgettext_lazy("disbursement sheet", "Acceptance date"), 12, "yyyy-mm-dd"),
-    (pgettext_lazy("disbursement sheet", "Remarks"), 30, None),
+    (pgettext_lazy("disbursement sheet", "Community"), 11, None),
+    (pgettext_lazy("disbursement sheet", "Project"), 20, None),
+    (pgettext_lazy("disbursement sheet", "Route"), 10, None),
+    (pgettext_lazy("disbursement sheet", "Investment"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Policy handling fee"), 11, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy base"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy rate"), 8, PERCENT_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Subsidy total"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Stage of this payment"), 14, None),
+    (pgettext_lazy("disbursement sheet", "Amount of this payment"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Paid to date"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Still to pay"), 13, MONEY_FORMAT),
+    (pgettext_lazy("disbursement sheet", "Approval document number"), 14, None),
+    (pgettext_lazy("disbursement sheet", "Acceptance date"), 11, "yyyy-mm-dd"),
+    (pgettext_lazy("disbursement sheet", "Remarks"), 18, None),
 ]
+WIDTHS = [width for _h, width, _f in COLUMNS]
+# Text columns whose long values wrap within their width instead of running past the page.
+WRAPPED_COLUMNS = {1, 2, 3, 4, 10, 14, 16}
+# The title, the filters line and the column headings repeat at the top of every printed page.
+TITLE_ROWS = 3
+# Points per printed line of wrapped text, and where wide (CJK) characters start.
+LINE_HEIGHT = 15
+WIDE_FROM = 0x2E80
+# The signature block under the totals: each label, then a ruled space to sign in, at these
+# zero-based columns (label, first and last ruled column).
+SIGNATURE_PLACES = ((1, 2, 3), (5, 6, 7), (9, 10, 11), (13, 14, 15))
 AMOUNT_COLUMN = 11  # zero-based index of "Amount of this payment"
 SUMMARY_COLUMNS = [
     (pgettext_lazy("disbursement sheet", "Subdistrict"), 12),
@@ -58,6 +70,9 @@ SUMMARY_COLUMNS = [
 ]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+SIGNATURE_LINE = Border(bottom=Side(style="thin"))
 
 
 def with_paid_to_date(tranches):
@@ -100,9 +115,8 @@ def write_disbursement_sheet(
     """Write the filtered tranches to ``target``; returns the number of rows written."""
     workbook = PortalWorkbook(write_only=True)
     sheet = workbook.create_sheet(_("Disbursement sheet"))
+    apply_print_setup(sheet, title_rows=TITLE_ROWS, widths=WIDTHS)
     sheet.freeze_panes = "A4"
-    for index, (_header, width, _format) in enumerate(COLUMNS):
-        sheet.column_dimensions[_column_letter(index)].width = width
     title = _("Disbursement sheet of community facility subsidies")
     sheet.append([_styled(sheet, title, font=Font(bold=True, size=14))])
     sheet.append(
@@ -111,7 +125,9 @@ def write_disbursement_sheet(
             % {"filters": filter_summary, "date": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
         ]
     )
-    sheet.append([_header_cell(sheet, header) for header, _w, _f in COLUMNS])
+    headers = [str(header) for header, _w, _f in COLUMNS]
+    _fit_height(sheet, TITLE_ROWS, headers, WIDTHS, bold=True)
+    sheet.append([_header_cell(sheet, header) for header in headers])
     formats = [number_format for _h, _w, number_format in COLUMNS]
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
@@ -119,8 +135,12 @@ def write_disbursement_sheet(
     labels = _Labels()
     for count, tranche in enumerate(iterate_in_batches(tranches, batch_size), start=1):
         values = _row(count, tranche, labels)
+        _fit_height(sheet, TITLE_ROWS + count, values, WIDTHS, only=WRAPPED_COLUMNS)
         sheet.append(
-            [_value_cell(sheet, value, fmt) for value, fmt in zip(values, formats, strict=True)]
+            [
+                _body_cell(sheet, index, value, fmt)
+                for index, (value, fmt) in enumerate(zip(values, formats, strict=True))
+            ]
         )
         total += tranche.amount
         figures = summary[tranche.subdistrict.name]
@@ -136,6 +156,8 @@ def write_disbursement_sheet(
     totals[1] = _styled(sheet, _("Total"), font=BOLD)
     totals[AMOUNT_COLUMN] = _styled(sheet, total, font=BOLD, number_format=MONEY_FORMAT)
     sheet.append(totals)
+    sheet.append([])
+    _write_signatures(sheet)
     _write_summary(workbook, summary)
     workbook.save(target)
     if progress:
@@ -184,12 +206,44 @@ def _row(number: int, tranche: Tranche, labels: _Labels) -> list:
     ]
 
 
+def _fit_height(sheet, row_number: int, values, widths, *, only=None, bold=False) -> None:
+    """Give a row the height its wrapped text needs (of the columns ``only``, else all): a
+    spreadsheet program does not measure the rows of a streamed sheet, so without it wrapped
+    text would print cut at one line. Bold headings get a line to spare."""
+    columns = range(len(values)) if only is None else only
+    lines = max((_line_count(values[index], widths[index]) for index in columns), default=1)
+    if lines > 1:
+        sheet.row_dimensions[row_number].height = LINE_HEIGHT * (lines + bold)
+
+
+def _line_count(value, width: int) -> int:
+    """About how many lines ``value`` takes in a column ``width`` characters wide (a Chinese
+    character is as wide as two Latin ones)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    units = sum(2 if ord(char) >= WIDE_FROM else 1 for char in value)
+    return max(1, math.ceil(units / max(width - 1, 1)))
+
+
+def _write_signatures(sheet) -> None:
+    """The block finance documents end with: prepared by, checked by, head of unit, date, each
+    with a ruled space, in the sheet's language."""
+    row = [None] * len(COLUMNS)
+    for role, (label, first, last) in zip(SIGNATURE_ROLES, SIGNATURE_PLACES, strict=True):
+        row[label] = _styled(sheet, _("%(role)s:") % {"role": role}, font=BOLD)
+        for index in range(first, last + 1):
+            row[index] = _styled(sheet, None, border=SIGNATURE_LINE)
+    sheet.append(row)
+
+
 def _write_summary(workbook, summary) -> None:
     sheet = workbook.create_sheet(_("By subdistrict"))
+    widths = [width for _h, width in SUMMARY_COLUMNS]
+    apply_print_setup(sheet, title_rows=1, widths=widths)
     sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(SUMMARY_COLUMNS):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.append([_header_cell(sheet, header) for header, _w in SUMMARY_COLUMNS])
+    headers = [str(header) for header, _w in SUMMARY_COLUMNS]
+    _fit_height(sheet, 1, headers, widths, bold=True)
+    sheet.append([_header_cell(sheet, header) for header in headers])
     grand = [0, ZERO, ZERO, ZERO]
     for name in sorted(summary):
         figures = summary[name]
@@ -215,8 +269,20 @@ def _header_cell(sheet, header):
     return cell
 
 
-def _styled(sheet, value, *, font=None, number_format=None):
+def _body_cell(sheet, index: int, value, number_format):
+    """A row's cell, at the top of its row: text of the wrapped columns wraps; figures get
+    their number format."""
     cell = WriteOnlyCell(sheet, value=value)
+    cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _styled(sheet, value, *, font=None, number_format=None, border=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if border is not None:
+        cell.border = border
     if font is not None:
         cell.font = font
     if number_format is not None:
@@ -226,7 +292,3 @@ def _styled(sheet, value, *, font=None, number_format=None):
 
 def _decimal(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)
-
-
-def _column_letter(index: int) -> str:
-    return get_column_letter(index + 1)

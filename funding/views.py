@@ -1,49 +1,85 @@
 """Finance pages: the tranche list and detail, payment actions and disbursement-sheet exports."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
 from communities.roles import Role, has_role
 
 from . import services
-from .choices import ENTERED_STAGES, PAYABLE_STATES, TrancheState
+from .choices import ENTERED_STAGES, PAYABLE_STATES, SIGNATURE_ROLES, BulkOutcome, TrancheState
 from .exports import export_path
-from .filtersets import TrancheFilterSet
-from .forms import AmountForm, ApproveForm, PayForm, ReasonForm
-from .models import DisbursementExport, Tranche
+from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
+from .forms import AmountForm, ApproveForm, BulkPayForm, PayForm, ReasonForm
+from .models import BudgetEnvelope, DisbursementExport, Tranche
+from .money import ZERO
 from .permissions import SUBSIDY_READERS
 from .selectors import subject_url, tranche_explanation
 
 
-class TrancheListView(RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
-    """Tranches the user may see, filtered by the one TrancheFilterSet."""
+def overdue_label(tranche) -> str:
+    """The overdue column of the export: the days overdue, or blank."""
+    if not tranche.is_overdue:
+        return ""
+    return _("%(days)s days overdue") % {"days": tranche.days_overdue}
+
+
+class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin, FilterView):
+    """Tranches the user may see, filtered by the one TrancheFilterSet, sorted by any column,
+    searched by text and exported as filtered; finance ticks rows to approve or pay them."""
 
     required_roles = SUBSIDY_READERS
     model = Tranche
     filterset_class = TrancheFilterSet
-    paginate_by = 50
     template_name = "funding/tranche_list.html"
+    columns = (
+        Column("subdistrict", _("Subdistrict"), "subdistrict.name", ("subdistrict__name",)),
+        Column(
+            "community",
+            _("Community"),
+            "community.name",
+            ("plan__community__name", "project__community__name"),
+        ),
+        Column(
+            "subject",
+            _("Project"),
+            lambda tranche: str(tranche.subject),
+            ("plan__title", "project__community__name"),
+            width=30,
+        ),
+        Column("stage", _("Stage"), "get_stage_display", ("stage",), width=24),
+        Column("amount", _("Amount"), "amount", ("amount",)),
+        Column("state", _("State"), "get_state_display", ("state",), width=10),
+        Column("fiscal_year", _("Fiscal year"), "fiscal_year", ("fiscal_year",), width=10),
+        Column("due_on", _("Due on"), "due_on", ("due_on",), width=12),
+        Column("voucher", _("Voucher number"), "voucher_number", ("voucher_number",)),
+        Column("overdue", _("Overdue"), overdue_label, width=14),
+    )
+    default_sort = "due_on"
+    export_filename = _("tranches")
 
     def get_queryset(self):
-        due_first = F("due_on").asc(nulls_last=True)
         # The policy is read for the task-force flag of tranches kept without a rule snapshot.
-        tranches = super().get_queryset().with_related().select_related("policy")
-        return tranches.order_by(due_first, "pk")
+        return super().get_queryset().with_related().select_related("policy").order_by("pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        finance = has_role(self.request.user, Role.FINANCE_OFFICER)
         context["totals"] = self.object_list.aggregate(count=Count("pk"), amount=Sum("amount"))
-        context["can_export"] = has_role(self.request.user, Role.FINANCE_OFFICER)
+        context["can_export"] = context["can_act"] = finance
         context["query"] = self.request.GET.urlencode()
+        context["overdue_days"] = settings.TRANCHE_OVERDUE_DAYS
         return context
 
 
@@ -62,28 +98,54 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         finance = has_role(self.request.user, Role.FINANCE_OFFICER)
         state = tranche.state
         editable = state in (TrancheState.SCHEDULED, TrancheState.DUE)
-        kwargs.update(
-            explanation=tranche_explanation(tranche),
-            subject_url=subject_url(tranche),
-            events=tranche.events.select_related("actor"),
-            approve_form=ApproveForm() if finance and state == TrancheState.DUE else None,
-            pay_form=PayForm() if finance and state == TrancheState.APPROVED else None,
-            cancel_form=ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None,
-            return_form=ReasonForm() if finance and state == TrancheState.PAID else None,
-            amount_form=(
+        forms = {
+            "approve_form": ApproveForm() if finance and state == TrancheState.DUE else None,
+            "pay_form": PayForm() if finance and state == TrancheState.APPROVED else None,
+            "cancel_form": (
+                ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None
+            ),
+            "return_form": ReasonForm() if finance and state == TrancheState.PAID else None,
+            "amount_form": (
                 AmountForm(initial={"amount": tranche.amount or None})
                 if finance and editable and tranche.stage in ENTERED_STAGES
                 else None
             ),
+        }
+        # A refused action comes back with its form as filled in.
+        forms.update(kwargs.pop("bound_forms", {}))
+        kwargs.update(
+            forms,
+            explanation=tranche_explanation(tranche),
+            subject_url=subject_url(tranche),
+            events=tranche.events.select_related("actor"),
+            can_print=finance,
         )
         return super().get_context_data(**kwargs)
 
 
+class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
+    """The payment record of a tranche, printed on A4 from the browser and signed by finance."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    model = Tranche
+    template_name = "funding/tranche_print.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_related().select_related("policy")
+
+    def get_context_data(self, **kwargs):
+        kwargs["printed_on"] = timezone.localdate()
+        kwargs["signature_roles"] = SIGNATURE_ROLES[:-1]  # each signs with a date
+        return super().get_context_data(**kwargs)
+
+
 class TrancheActionView(RoleRequiredMixin, View):
-    """Base of the POST-only finance actions: parse the form, call the service, go back."""
+    """Base of the POST-only finance actions: parse the form and call the service, then go back
+    to the tranche; a refusal shows the tranche again with the form as filled in and the reason."""
 
     required_roles = (Role.FINANCE_OFFICER,)
     form_class = ApproveForm
+    form_name = "approve_form"
     success_message = ""
 
     def post(self, request, pk):
@@ -92,22 +154,25 @@ class TrancheActionView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 self.call_service(tranche, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                for message in getattr(error, "messages", [str(error)]):
-                    messages.error(request, message)
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
                 messages.success(request, self.success_message)
-        else:
-            for name, errors in form.errors.items():
-                field = form.fields.get(name)
-                for message in errors:
-                    if field is not None:
-                        message = _("%(field)s: %(error)s") % {
-                            "field": field.label,
-                            "error": message,
-                        }
-                    messages.error(request, message)
-        return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
+                return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
+        messages.error(request, _("Nothing was changed: see the reason by the form."))
+        detail = TrancheDetailView(request=request, kwargs={"pk": pk})
+        detail.object = detail.get_object()
+        context = detail.get_context_data(bound_forms={self.form_name: form})
+        return detail.render_to_response(context)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal onto the form: by field where it names one the form has."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class TrancheApproveView(TrancheActionView):
@@ -123,6 +188,7 @@ class TranchePayView(TrancheActionView):
     """Mark an approved tranche paid; a second identical request changes nothing."""
 
     form_class = PayForm
+    form_name = "pay_form"
     success_message = _("The payment was recorded.")
 
     def call_service(self, tranche, *, voucher_number, paid_on):
@@ -131,10 +197,68 @@ class TranchePayView(TrancheActionView):
         )
 
 
+class TrancheBulkView(RoleRequiredMixin, View):
+    """Base of finance's actions on the tranches ticked on the list: each row goes through the
+    same service as the single action, and a page reports each row's result."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    http_method_names = ["post"]
+    title = ""
+
+    def chosen(self) -> list[Tranche]:
+        keys = [key for key in self.request.POST.getlist("tranche") if key.isdigit()]
+        tranches = Tranche.objects.restrict(self.request.user).with_related()
+        return list(tranches.select_related("policy").filter(pk__in=keys).order_by("pk"))
+
+    def results_page(self, results):
+        done = sum(result.outcome == BulkOutcome.DONE for result in results)
+        return render(
+            self.request,
+            "funding/tranche_bulk_result.html",
+            {"title": self.title, "results": results, "done": done},
+        )
+
+
+class TrancheBulkApproveView(TrancheBulkView):
+    """Approve the ticked tranches."""
+
+    title = _("Approval of the chosen tranches")
+
+    def post(self, request):
+        results = services.tranches_approve(tranches=self.chosen(), actor=request.user)
+        return self.results_page(results)
+
+
+class TrancheBulkPayView(TrancheBulkView):
+    """First the payment form of the ticked tranches (one date, a voucher number each), then
+    the payment of each."""
+
+    title = _("Payment of the chosen tranches")
+
+    def post(self, request):
+        tranches = self.chosen()
+        if "paid_on" not in request.POST:
+            return self.form_page(BulkPayForm(tranches=tranches))
+        form = BulkPayForm(request.POST, tranches=tranches)
+        if not form.is_valid():
+            return self.form_page(form)
+        results = services.tranches_mark_paid(
+            tranches=tranches,
+            actor=request.user,
+            vouchers=form.vouchers(),
+            paid_on=form.cleaned_data["paid_on"],
+        )
+        return self.results_page(results)
+
+    def form_page(self, form):
+        return render(self.request, "funding/tranche_bulk_pay.html", {"form": form})
+
+
 class TrancheCancelView(TrancheActionView):
     """Cancel an unpaid tranche."""
 
     form_class = ReasonForm
+    form_name = "cancel_form"
     success_message = _("The tranche was cancelled.")
 
     def call_service(self, tranche, *, reason):
@@ -145,6 +269,7 @@ class TrancheReturnView(TrancheActionView):
     """Record that a paid tranche's money came back."""
 
     form_class = ReasonForm
+    form_name = "return_form"
     success_message = _("The return was recorded.")
 
     def call_service(self, tranche, *, reason):
@@ -155,6 +280,7 @@ class TrancheAmountView(TrancheActionView):
     """Enter the amount of an original-model or pass-through tranche."""
 
     form_class = AmountForm
+    form_name = "amount_form"
     success_message = _("The amount was recorded.")
 
     def call_service(self, tranche, *, amount):
@@ -190,15 +316,57 @@ class ExportAccessMixin:
         return export
 
 
-class ExportListView(RoleRequiredMixin, ListView):
-    """The user's recent disbursement-sheet exports."""
+class ExportListView(ListPageMixin, RoleRequiredMixin, FilterView):
+    """The user's disbursement-sheet exports, sorted, searched and listed to Excel as filtered."""
 
     required_roles = (Role.FINANCE_OFFICER,)
+    filterset_class = ExportFilterSet
     template_name = "funding/export_list.html"
     paginate_by = 25
+    columns = (
+        Column("created_at", _("Requested at"), "created_at", ("created_at",)),
+        Column("filters", _("Filters"), "filter_summary", ("filter_summary",), width=40),
+        Column("state", _("State"), "get_state_display", ("state",), width=10),
+        Column("rows", _("Rows"), "rows_written", ("rows_written",), width=8),
+    )
+    default_sort = "-created_at"
+    export_filename = _("disbursement sheets")
 
     def get_queryset(self):
         return DisbursementExport.objects.filter(requested_by=self.request.user)
+
+
+class BudgetListView(ListPageMixin, RoleRequiredMixin, FilterView):
+    """Budget envelopes with what is committed, paid and remaining; read-only (the task force
+    and finance change them in the administration)."""
+
+    required_roles = (Role.FINANCE_OFFICER,)
+    filterset_class = BudgetEnvelopeFilterSet
+    template_name = "funding/budget_list.html"
+    columns = (
+        Column("fiscal_year", _("Fiscal year"), "fiscal_year", ("fiscal_year",), width=10),
+        Column("source", _("Funding source"), "get_source_display", ("source",)),
+        Column("amount", _("Budget"), "amount", ("amount",)),
+        Column("committed", _("Committed"), "committed", ("committed",)),
+        Column("paid", _("Paid"), "paid", ("paid",)),
+        Column("remaining", _("Remaining"), "remaining", ("remaining",)),
+        Column("note", _("Note"), "note", ("note",), width=30),
+    )
+    default_sort = "-fiscal_year"
+    export_filename = _("budget envelopes")
+
+    def get_queryset(self):
+        return BudgetEnvelope.objects.with_figures().order_by("-fiscal_year", "source")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A handful of envelopes a year: summed here, since the figures are subqueries.
+        envelopes = list(self.object_list)
+        context["totals"] = {
+            name: sum((getattr(envelope, name) for envelope in envelopes), ZERO)
+            for name in ("amount", "committed", "paid")
+        }
+        return context
 
 
 class ExportDetailView(ExportAccessMixin, DetailView):

@@ -2,11 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
+from communities.listing import TextSearchFilter
 from communities.models import Community, Subdistrict
+from communities.widgets import SearchSelect
 from projects.filtersets import SubdistrictStaffFilterMixin
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
@@ -22,7 +23,7 @@ from .models import (
 class OperatorFilterSet(django_filters.FilterSet):
     """Operators by name or credit code, and by a facility type they run."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = TextSearchFilter(fields=("name", "credit_code", "contact_person", "phone"))
     facility_type = django_filters.ChoiceFilter(
         label=_("Facility type"), choices=FacilityType.choices, method="filter_type"
     )
@@ -30,9 +31,6 @@ class OperatorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Operator
         fields = ["q", "facility_type"]
-
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value))
 
     def filter_type(self, queryset, name, value):
         # JSON containment is not available on SQLite; the list is short, so match the text.
@@ -47,13 +45,16 @@ def communities_in_scope(request):
 
 
 class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
-    """Contracts by subdistrict, operator, level, state and the day they cover."""
+    """Contracts by text, subdistrict, operator, level, state and the day they cover."""
 
+    q = TextSearchFilter(fields=("title", "operator__name", "subdistrict__name"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
     operator = django_filters.ModelChoiceFilter(
-        label=_("Operator"), queryset=Operator.objects.order_by("name")
+        label=_("Operator"),
+        queryset=Operator.objects.order_by("name"),
+        widget=SearchSelect("operations:operator_search"),
     )
     service_level = django_filters.ChoiceFilter(
         label=_("Service level"), choices=ServiceLevel.choices
@@ -73,7 +74,7 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
 
     class Meta:
         model = OperatingContract
-        fields = ["subdistrict", "operator", "service_level", "state", "active_on", "ends_by"]
+        fields = ["q", "subdistrict", "operator", "service_level", "state", "active_on", "ends_by"]
 
     def filter_active_on(self, queryset, name, value):
         # A terminated contract was in force up to the day before it was ended.
@@ -83,8 +84,11 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
 
 
 class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
-    """Assessments by subdistrict, period, state and grade."""
+    """Assessments by text, subdistrict, period, state and grade."""
 
+    q = TextSearchFilter(
+        fields=("project__community__name", "contract__title", "contract__operator__name")
+    )
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"), queryset=Subdistrict.objects.all()
     )
@@ -94,19 +98,22 @@ class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet)
 
     class Meta:
         model = OperationsAssessment
-        fields = ["subdistrict", "period", "state", "grade"]
+        fields = ["q", "subdistrict", "period", "state", "grade"]
 
 
 class SatisfactionFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
-    """Satisfaction scores by subdistrict, community, period and a ceiling."""
+    """Satisfaction scores by text, subdistrict, community, period and a ceiling."""
 
+    q = TextSearchFilter(fields=("community__name", "community__code"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"),
         queryset=Subdistrict.objects.all(),
         field_name="community__subdistrict",
     )
     community = django_filters.ModelChoiceFilter(
-        label=_("Community"), queryset=communities_in_scope
+        label=_("Community"),
+        queryset=communities_in_scope,
+        widget=SearchSelect("communities:community_search"),
     )
     period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
     below = django_filters.NumberFilter(
@@ -115,15 +122,16 @@ class SatisfactionFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSe
 
     class Meta:
         model = SatisfactionScore
-        fields = ["subdistrict", "community", "period", "below"]
+        fields = ["q", "subdistrict", "community", "period", "below"]
 
 
 class ReportFilterSet(django_filters.FilterSet):
-    """Supervision reports by month and state."""
+    """Supervision reports by text (month, who asked), month and state."""
 
+    q = TextSearchFilter(fields=("period", "requested_by__first_name", "requested_by__last_name"))
     period = django_filters.CharFilter(label=_("Month"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=ReportState.choices)
 
     class Meta:
         model = SupervisionReport
-        fields = ["period", "state"]
+        fields = ["q", "period", "state"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
 from communities.models import Community, Facility, Subdistrict
+from communities.widgets import SearchSelect
 from projects.models import FutureCommunityProject
 
 from .choices import OperationKind
@@ -59,7 +60,11 @@ class ContractForm(forms.ModelForm):
             "annual_fee",
             "facilities",
         ]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "operator": SearchSelect("operations:operator_search"),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +99,10 @@ class AssessmentForm(forms.Form):
         help_text=_("Assess either a future community or an operating contract, not both."),
     )
     contract = forms.ModelChoiceField(
-        label=_("Operating contract"), queryset=OperatingContract.objects.none(), required=False
+        label=_("Operating contract"),
+        queryset=OperatingContract.objects.none(),
+        required=False,
+        widget=SearchSelect("operations:contract_search"),
     )
     period = forms.CharField(
         label=_("Period"),
@@ -148,6 +156,7 @@ class SatisfactionForm(forms.ModelForm):
     class Meta:
         model = SatisfactionScore
         fields = ["community", "period", "score", "respondents"]
+        widgets = {"community": SearchSelect("communities:community_search")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ are read once; their text is written out in each language asked for.
 """
 
 import calendar
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,21 @@ class Rules:
             low_satisfaction_below=row.low_satisfaction_below,
             praise_satisfaction_from=row.praise_satisfaction_from,
         )
+
+
+_CHINESE_GLOSS = re.compile(r"\s*[(（][\u3400-\u9fff]+[)）]")
+
+
+def _without_chinese_gloss(label) -> str:
+    text = str(label)
+    if (translation.get_language() or "").startswith("zh"):
+        return text
+    return _CHINESE_GLOSS.sub("", text)
+
+
+# A label such as "Project approved (立项)" written for an English reader without the Chinese
+# term in brackets, so the English report shows one language; lazy, like the label itself.
+without_chinese_gloss = lazy(_without_chinese_gloss, str)
 
 
 def month_end(period: str) -> date:
@@ -162,7 +178,7 @@ class ReportBuilder:
         return _table(
             "future_stages",
             _("Future-community projects by stage"),
-            [_("Subdistrict"), *FutureStage.labels, _("Total")],
+            [_("Subdistrict"), *map(without_chinese_gloss, FutureStage.labels), _("Total")],
             rows,
         )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
+from communities.constraints import full_clean_explained, integrity_error_message
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_users
 from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
@@ -61,7 +62,7 @@ def _save(instance, *, actor, fields: dict[str, Any] | None = None):
     """Apply the fields, validate the whole row, record who changed it, save."""
     for name, value in (fields or {}).items():
         setattr(instance, name, value)
-    instance.full_clean()
+    full_clean_explained(instance)
     instance._history_user = actor
     instance.save()
     return instance
@@ -194,7 +195,7 @@ def contract_create(
     contract = OperatingContract(subdistrict=subdistrict, created_by=actor)
     for name, value in fields.items():
         setattr(contract, name, value)
-    contract.full_clean(exclude=["created_by"])
+    full_clean_explained(contract, exclude=["created_by"])
     locked = _check_facilities(
         subdistrict=subdistrict,
         facilities=facilities,
@@ -223,7 +224,7 @@ def contract_update(
         raise ValidationError(_("This contract has ended; record a new one instead."))
     for name, value in fields.items():
         setattr(locked_contract, name, value)
-    locked_contract.full_clean()
+    full_clean_explained(locked_contract)
     locked = _check_facilities(
         subdistrict=locked_contract.subdistrict,
         facilities=facilities,
@@ -299,8 +300,8 @@ def assessment_create(
         with transaction.atomic():
             return _save(assessment, actor=actor)
     except IntegrityError as error:
-        raise ValidationError(
-            _("This subject already has an assessment for the period.")
+        raise integrity_error_message(
+            error, _("This subject already has an assessment for the period.")
         ) from error
 
 

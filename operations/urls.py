@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from .views import assessments, operators, reports, satisfaction
+from .views import assessments, operators, reports, satisfaction, search
 
 app_name = "operations"
 urlpatterns = [
     path("operators/", operators.OperatorListView.as_view(), name="operator_list"),
+    path("operators/search/", search.OperatorSearchView.as_view(), name="operator_search"),
+    path("contracts/search/", search.ContractSearchView.as_view(), name="contract_search"),
     path("operators/new/", operators.OperatorCreateView.as_view(), name="operator_add"),
     path("operators/<int:pk>/", operators.OperatorDetailView.as_view(), name="operator_detail"),
     path("operators/<int:pk>/edit/", operators.OperatorUpdateView.as_view(), name="operator_edit"),

@@ -189,6 +189,8 @@ OUTBOX_SWEEP_BATCH = 500
 # behind when its oldest undelivered item is older than this.
 HEALTH_HEARTBEAT_LIMIT_SECONDS = 3 * OUTBOX_SWEEP_SECONDS
 HEALTH_OUTBOX_AGE_LIMIT_SECONDS = int(os.environ.get("HEALTH_OUTBOX_AGE_LIMIT_SECONDS", "1800"))
+# A due or approved tranche unpaid this many days after it fell due is overdue (funding).
+TRANCHE_OVERDUE_DAYS = int(os.environ.get("TRANCHE_OVERDUE_DAYS", "30"))
 CELERY_BEAT_SCHEDULE: dict = {
     "communities-sweep-outbox": {
         "task": "communities.sweep_outbox",

@@ -3,12 +3,14 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import pgettext
 
 register = template.Library()
 
 WIDGET_CLASSES = {
     "select": "form-select",
     "selectmultiple": "form-select",
+    "searchselect": "form-select",
     "checkbox": "form-check-input",
     "checkboxselectmultiple": "form-check-input me-1",
     "radioselect": "",
@@ -44,3 +46,20 @@ def yuan(value):
     if value is None or value == "":
         return "—"
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def yuan_unit(value):
+    """Money with its unit, for figures that stand outside a column headed "(yuan)":
+    "3,800,000.00 元" on a Chinese page, "3,800,000.00 yuan" on an English one."""
+    if value is None or value == "":
+        return "—"
+    return pgettext("money with its unit", "%(amount)s yuan") % {"amount": yuan(value)}
+
+
+@register.filter
+def thousands(value):
+    """A count with thousands separators, e.g. 12,345 residents (Chinese formats group none)."""
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}"

@@ -2,9 +2,10 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities.roles import has_role
-from funding.money import yuan_in_capitals
+from funding.money import format_yuan_unit, yuan_in_capitals
 from funding.permissions import SUBSIDY_READERS
 from funding.selectors import money_panel_for
 
@@ -31,3 +32,17 @@ def yuan_capitals(value):
     if value in (None, ""):
         return ""
     return yuan_in_capitals(value)
+
+
+@register.filter
+def yuan_unit(value):
+    """``{{ amount|yuan_unit }}``: 3,800,000.00 元 (yuan in English); a dash if none."""
+    if value in (None, ""):
+        return "—"
+    return format_yuan_unit(value)
+
+
+@register.filter
+def colon(label):
+    """``{{ label|colon }}``: a label followed by the colon of the reader's language (：/ :)."""
+    return _("%(role)s:") % {"role": label}

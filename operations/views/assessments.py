@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
 
 from .. import services
@@ -19,7 +20,7 @@ from ..roles import ASSESSMENT_READERS, ASSESSMENT_WRITERS
 from .base import ReadPageMixin, ServiceActionView
 
 
-class AssessmentListView(ReadPageMixin, FilterView):
+class AssessmentListView(ListPageMixin, ReadPageMixin, FilterView):
     """Assessments the user may see, newest period first."""
 
     model = OperationsAssessment
@@ -28,10 +29,44 @@ class AssessmentListView(ReadPageMixin, FilterView):
     filterset_class = AssessmentFilterSet
     paginate_by = 25
     template_name = "operations/assessment_list.html"
+    columns = (
+        Column(
+            "subject",
+            _("Assessed"),
+            lambda assessment: str(assessment.subject),
+            order_by=("project__community__name", "contract__title"),
+            width=30,
+        ),
+        Column(
+            "kind",
+            _("Kind"),
+            lambda assessment: (
+                _("Future community") if assessment.project_id else _("Operating contract")
+            ),
+            order_by=("contract",),
+        ),
+        Column(
+            "subdistrict", _("Subdistrict"), "subdistrict.name", order_by=("subdistrict__code",)
+        ),
+        Column("period", _("Period"), "period", order_by=("period",), width=10),
+        Column("total", _("Total score"), "total", order_by=("total",), width=10),
+        Column("grade", _("Grade"), "get_grade_display", order_by=("grade",), width=10),
+        Column("state", _("State"), "get_state_display", order_by=("state",)),
+        Column(
+            "assessed_by",
+            _("Assessed by"),
+            lambda assessment: str(assessment.assessed_by or ""),
+            order_by=("assessed_by__first_name", "assessed_by__username"),
+        ),
+    )
+    default_sort = "-period"
+    export_filename = _("operations assessments")
 
     def get_queryset(self):
         return (
-            super().get_queryset().select_related("subdistrict", "project__community", "contract")
+            super()
+            .get_queryset()
+            .select_related("subdistrict", "project__community", "contract", "assessed_by")
         )
 
 

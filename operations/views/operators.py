@@ -6,9 +6,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
 from communities.roles import has_role
 
@@ -21,7 +23,7 @@ from ..roles import ASSESSMENT_WRITERS, CONTRACT_READERS, CONTRACT_WRITERS
 from .base import ReadPageMixin, ServiceActionView
 
 
-class OperatorListView(ReadPageMixin, FilterView):
+class OperatorListView(ListPageMixin, ReadPageMixin, FilterView):
     """The register of operators with how many active contracts each holds."""
 
     model = Operator
@@ -30,6 +32,36 @@ class OperatorListView(ReadPageMixin, FilterView):
     filterset_class = OperatorFilterSet
     paginate_by = 25
     template_name = "operations/operator_list.html"
+    columns = (
+        Column("name", _("Name"), "name", order_by=("name",), width=30),
+        Column(
+            "credit_code",
+            _("Unified social credit code"),
+            "credit_code",
+            order_by=("credit_code",),
+            width=22,
+        ),
+        Column(
+            "facility_types",
+            _("Facility types"),
+            lambda operator: pgettext("list separator", ", ").join(
+                str(label) for label in operator.facility_type_labels
+            ),
+            order_by=("facility_types",),
+            width=30,
+        ),
+        Column("contact", _("Contact"), "contact_person", order_by=("contact_person",)),
+        Column("phone", _("Phone"), "phone", order_by=("phone",)),
+        Column(
+            "active_contracts",
+            _("Active contracts"),
+            "active_contracts",
+            order_by=("active_contracts",),
+            width=10,
+        ),
+    )
+    default_sort = "name"
+    export_filename = _("operators")
 
     def get_queryset(self):
         return (
@@ -107,7 +139,7 @@ class OperatorUpdateView(OperatorFormMixin, UpdateView):
         )
 
 
-class ContractListView(ReadPageMixin, FilterView):
+class ContractListView(ListPageMixin, ReadPageMixin, FilterView):
     """Operating contracts the user may see."""
 
     model = OperatingContract
@@ -116,6 +148,38 @@ class ContractListView(ReadPageMixin, FilterView):
     filterset_class = ContractFilterSet
     paginate_by = 25
     template_name = "operations/contract_list.html"
+    columns = (
+        Column(
+            "title",
+            pgettext_lazy("operating contract", "Title"),
+            "title",
+            order_by=("title",),
+            width=30,
+        ),
+        Column(
+            "subdistrict", _("Subdistrict"), "subdistrict.name", order_by=("subdistrict__code",)
+        ),
+        Column("operator", _("Operator"), "operator.name", order_by=("operator__name",), width=26),
+        Column(
+            "service_level",
+            _("Service level"),
+            "get_service_level_display",
+            order_by=("service_level",),
+        ),
+        Column("starts_on", _("Starts on"), "starts_on", order_by=("starts_on",), width=12),
+        Column("ends_on", _("Ends on"), "ends_on", order_by=("ends_on",), width=12),
+        Column("annual_fee", _("Annual fee (yuan)"), "annual_fee", order_by=("annual_fee",)),
+        Column(
+            "facility_count",
+            _("Facilities"),
+            "facility_count",
+            order_by=("facility_count",),
+            width=10,
+        ),
+        Column("state", _("State"), "standing", order_by=("state", "ends_on")),
+    )
+    default_sort = "subdistrict"
+    export_filename = _("operating contracts")
 
     def get_queryset(self):
         return (

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RoleRequiredMixin
 from communities.roles import has_role
 
@@ -25,7 +26,7 @@ from .base import ReadPageMixin, ServiceActionView
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportListView(ReadPageMixin, FilterView):
+class ReportListView(ListPageMixin, ReadPageMixin, FilterView):
     """Reports requested so far, and the form to request one."""
 
     model = SupervisionReport
@@ -34,6 +35,21 @@ class ReportListView(ReadPageMixin, FilterView):
     filterset_class = ReportFilterSet
     paginate_by = 25
     template_name = "operations/report_list.html"
+    columns = (
+        Column("period", _("Month"), "period", order_by=("period",), width=10),
+        Column("state", _("State"), "get_state_display", order_by=("state",)),
+        Column("progress", _("Progress"), "progress", order_by=("progress",), width=10),
+        Column(
+            "requested_by",
+            _("Requested by"),
+            lambda report: str(report.requested_by or _("Monthly schedule")),
+            order_by=("requested_by__first_name", "requested_by__username"),
+        ),
+        Column("requested_at", _("Requested at"), "requested_at", order_by=("requested_at",)),
+        Column("finished_at", _("Finished at"), "finished_at", order_by=("finished_at",)),
+    )
+    default_sort = "-requested_at"
+    export_filename = _("supervision reports")
 
     def get_queryset(self):
         return super().get_queryset().select_related("requested_by")

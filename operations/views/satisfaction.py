@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import CreateView, FormView
 from django_filters.views import FilterView
 
+from communities.listing import Column, ListPageMixin
 from communities.mixins import RoleRequiredMixin, ServiceFormMixin
 
 from .. import selectors, services
@@ -24,7 +25,7 @@ from .base import ReadPageMixin
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SatisfactionListView(ReadPageMixin, FilterView):
+class SatisfactionListView(ListPageMixin, ReadPageMixin, FilterView):
     """Satisfaction scores the user may see."""
 
     model = SatisfactionScore
@@ -33,6 +34,21 @@ class SatisfactionListView(ReadPageMixin, FilterView):
     filterset_class = SatisfactionFilterSet
     paginate_by = 50
     template_name = "operations/satisfaction_list.html"
+    columns = (
+        Column("community", _("Community"), "community.name", order_by=("community__name",)),
+        Column(
+            "subdistrict",
+            _("Subdistrict"),
+            "community.subdistrict.name",
+            order_by=("community__subdistrict__code",),
+        ),
+        Column("period", _("Period"), "period", order_by=("period",), width=10),
+        Column("score", _("Satisfaction score"), "score", order_by=("score",), width=12),
+        Column("respondents", _("Respondents"), "respondents", order_by=("respondents",), width=12),
+        Column("source", _("Source"), "get_source_display", order_by=("source",)),
+    )
+    default_sort = "-period"
+    export_filename = _("resident satisfaction")
 
     def get_queryset(self):
         return super().get_queryset().select_related("community__subdistrict")

@@ -34,4 +34,18 @@
     });
   }
   showProgress(document);
+
+  // A table wider than its box scrolls inside it (.table-responsive); the box takes keyboard
+  // focus then, so that the arrow keys scroll it too (not only a finger or a mouse).
+  function focusableScrollBoxes() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableScrollBoxes();
+  window.addEventListener("resize", focusableScrollBoxes);
 })();

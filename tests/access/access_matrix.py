@@ -108,6 +108,8 @@ MATRIX: list[Row] = [
     # Communities, facilities and landing spaces
     Row("communities:list", EVERYONE),
     Row("communities:priorities", EVERYONE),
+    Row("communities:community_search", EVERYONE),
+    Row("communities:space_search", EVERYONE),
     Row("communities:detail", EVERYONE, pk("community")),
     Row("communities:facility_add", (STAFF,), child("community")),
     Row("communities:facility_edit", (STAFF,), child("community", "facility")),
@@ -148,6 +150,11 @@ MATRIX: list[Row] = [
     Row("funding:tranche_cancel", (FINANCE,), pk("tranche"), post={"reason": "重复登记"}),
     Row("funding:tranche_return", (FINANCE,), pk("tranche_paid"), post={"reason": "资金退回"}),
     Row("funding:tranche_amount", (FINANCE,), pk("tranche_entered"), post={"amount": "900000"}),
+    Row("funding:tranche_print", (FINANCE,), pk("tranche_paid")),
+    # Bulk actions on no chosen row answer with an empty result page.
+    Row("funding:tranche_bulk_approve", (FINANCE,), post={}),
+    Row("funding:tranche_bulk_pay", (FINANCE,), post={}),
+    Row("funding:budget_list", (FINANCE,)),
     Row("funding:export_list", (FINANCE,)),
     Row("funding:export_create", (FINANCE,), post={"query": "state=due"}),
     Row("funding:export_detail", (FINANCE,), pk("export"), city=True, denied=NOT_FOUND),
@@ -157,6 +164,8 @@ MATRIX: list[Row] = [
     # Operators and contracts; an operator is city-wide, but staff change only one that works
     # for their own subdistrict alone
     Row("operations:operator_list", CONTRACT_READERS),
+    Row("operations:operator_search", CONTRACT_READERS),
+    Row("operations:contract_search", CONTRACT_READERS),
     Row("operations:operator_add", CONTRACT_WRITERS),
     Row("operations:operator_detail", CONTRACT_READERS, pk("operator"), other=OK),
     Row("operations:operator_edit", CONTRACT_WRITERS, pk("operator"), other=FORBIDDEN),

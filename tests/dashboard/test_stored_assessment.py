@@ -161,15 +161,18 @@ def test_the_summary_workbook_has_a_native_chart_per_figure(client, user_with_ro
     assert len(charts) == len(with_rows)
 
 
-def test_the_community_page_shows_the_stored_score_and_how_it_is_made(client, user_with_role):
+def test_the_community_page_reads_the_stored_assessment(client, user_with_role):
     community = CommunityFactory()
     FacilityFactory(community=community, facility_type="elderly_care")
     services.gap_assessments_refresh()
+    # A stored row the page must read, not a fresh computation of the inventory.
     GapAssessment.objects.filter(community=community, facility_type="culture").update(
-        points=100
-    )  # a stored row the page must read, not a fresh computation
+        points=100, status="meets"
+    )
     client.force_login(user_with_role("supervisor"))
-    page = client.get(reverse("communities:detail", args=[community.pk])).content.decode()
+    response = client.get(reverse("communities:detail", args=[community.pk]))
     expected = stored_gap_assessment(community)["score"]
-    assert f"短板评估得分 {expected}" in page
-    assert "评估得分如何计算" in page
+    assert expected != gap_assessment(community, year=2026)["score"]
+    assert re.search(rf'data-testid="gap-score">[^<]*{expected}<', response.content.decode())
+    lines = {line.facility_type: line for line in response.context["assessment"]["lines"]}
+    assert lines["culture"].status == "meets"

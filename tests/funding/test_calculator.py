@@ -167,9 +167,12 @@ def test_explanation_lists_base_band_tranches_and_policy():
     with translation.override("en"):
         lines = calculate(FUTURE, investment=D("3000000")).explanation
 
-    assert lines[0] == "Creation investment: 3,000,000.00."
+    assert lines[0] == "Creation investment: 3,000,000.00 yuan."
     assert "95%" in lines[1] and "2,850,000.00" in lines[1]
-    assert lines[-1] == "Policy applied: future-optimised v1."
+    assert lines[-1] == (
+        "Policy applied: Renovation future communities (2024–2025 plan, optimised model): "
+        "banded subsidy (version 1)."
+    )
 
 
 money = st.decimals(min_value=D("0.01"), max_value=D("99999999.99"), places=2)

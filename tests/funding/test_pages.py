@@ -160,7 +160,7 @@ def test_export_what_i_see_writes_a_private_file_for_the_requester(
     target = tmp_path / "download.xlsx"
     target.write_bytes(b"".join(download.streaming_content))
     rows = list(load_workbook(target).worksheets[0].iter_rows(min_row=4, values_only=True))
-    assert len(rows) == 2 and rows[0][11] == 600000
+    assert len(rows) == 4 and rows[0][11] == 600000  # with totals and signatures
     listed = client.get(reverse("funding:export_list")).content.decode()
     assert reverse("funding:export_download", args=[export.pk]) in listed
 
@@ -275,7 +275,7 @@ def test_detail_explains_in_the_readers_language_and_links_to_the_plan(
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
-    assert english.context["explanation"].lines[0] == "Approved investment: 1,260,000.00."
+    assert english.context["explanation"].lines[0] == "Approved investment: 1,260,000.00 yuan."
     assert chinese.context["explanation"].lines == tranche.explanation
     assert english.context["subject_url"] == reverse("projects:plan_detail", args=[plan.pk])
     assert f'href="{english.context["subject_url"]}"' in english.content.decode()
@@ -368,17 +368,18 @@ def test_sheet_requested_in_english_is_written_wholly_in_chinese(
     assert "状态：应拨付" in title.value
 
 
-def test_a_form_error_names_its_field(client, finance, two_subdistricts):
+def test_a_form_error_shows_by_its_field_on_the_tranche_page(client, finance, two_subdistricts):
     login(client, finance)
 
     response = client.post(
         reverse("funding:tranche_cancel", args=[two_subdistricts[0].pk]),
         {"reason": "  "},
-        follow=True,
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
 
-    assert [str(m) for m in response.context["messages"]] == ["原因：该字段是必填项。"]
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["未作任何更改，原因见表单处。"]
+    assert response.context["cancel_form"].errors["reason"] == ["该字段是必填项。"]
     two_subdistricts[0].refresh_from_db()
     assert two_subdistricts[0].state == TrancheState.DUE
 
@@ -529,5 +530,6 @@ def test_detail_warns_when_the_project_changed_an_input_since_the_tranche(
     warnings = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["explanation"].warnings
 
     assert warnings == [
-        "The creation investment is now 3,500,000.00; this tranche was computed from 3,000,000.00."
+        "The creation investment is now 3,500,000.00 yuan; this tranche was computed "
+        "from 3,000,000.00 yuan."
     ]

@@ -50,9 +50,9 @@ def test_sheet_has_title_header_rows_totals_and_summary(tranches, tmp_path):
     assert count == 3
     assert "全部" in rows[1][0]
     assert len(rows[2]) == len(COLUMNS) == 17
-    body = rows[3:-1]
+    body = rows[3:-3]  # then the totals, a blank row and the signature block
     assert [row[0] for row in body] == [1, 2, 3]
-    assert rows[-1][11] == D("601123.45") or rows[-1][11] == 601123.45
+    assert rows[-3][11] == D("601123.45") or rows[-3][11] == 601123.45
     assert sheet.freeze_panes == "A4"
     assert sheet["L4"].number_format == "#,##0.00"
     assert sheet["I4"].value == 0.5 and sheet["I4"].number_format == "0.00%"
@@ -83,5 +83,41 @@ def test_command_filters_by_state_subdistrict_and_year(tranches, tmp_path):
 
     _workbook, sheet = read(target)
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert len(rows) == 2  # one due tranche of 浒山 and the totals row
+    assert len(rows) == 4  # one due tranche of 浒山, the totals, a blank row, the signatures
     assert rows[0][11] == 600000
+
+
+def test_sheet_prints_on_a4_landscape_one_page_wide_and_ends_with_signatures(tranches, tmp_path):
+    target = tmp_path / "sheet.xlsx"
+    with translation.override("zh-hans"):
+        write_disbursement_sheet(Tranche.objects.all(), target, filter_summary="全部")
+
+    workbook, sheet = read(target)
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation) == (9, "landscape")
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$1:$3"
+    assert sheet.oddFooter.center.text == "&P / &N"
+    assert sheet.column_dimensions["D"].width == 20
+    assert sheet["D4"].alignment.wrap_text and sheet["Q4"].alignment.wrap_text
+    last = sheet.max_row
+    signatures = {sheet.cell(last, column).value for column in (2, 6, 10, 14)}
+    assert signatures == {"制表人：", "审核人：", "单位负责人：", "日期："}
+    assert sheet.cell(last, 3).border.bottom.style == "thin"
+    assert workbook.worksheets[1].page_setup.orientation == "landscape"
+
+
+def test_signature_block_speaks_the_sheets_language(tranches, tmp_path):
+    target = tmp_path / "sheet.xlsx"
+    with translation.override("en"):
+        write_disbursement_sheet(Tranche.objects.all(), target, filter_summary="all")
+
+    _workbook, sheet = read(target)
+    last = sheet.max_row
+    assert [sheet.cell(last, column).value for column in (2, 6, 10, 14)] == [
+        "Prepared by:",
+        "Checked by:",
+        "Head of unit:",
+        "Date:",
+    ]
