@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import PRIORITY_FACILITY_TYPES, FacilityStatus, FacilityType, GapStatus, Route
@@ -121,7 +122,8 @@ def stored_gap_assessment(community: Community) -> dict:
         "rows": rows,
         "lines": lines,
         "score": score_of(rows),
-        "year": rows[0].year if rows else None,
+        # Not assessed yet: the standards it will be assessed against.
+        "year": rows[0].year if rows else timezone.localdate().year,
     }
 
 
