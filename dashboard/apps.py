@@ -9,8 +9,4 @@ class DashboardConfig(AppConfig):
 
     name = "dashboard"
     verbose_name = _("Programme dashboard")
-    nav = [
-        (_("Dashboard"), "dashboard:index", ()),
-        (_("Coverage matrix"), "dashboard:coverage", ()),
-    ]
-    nav_menu = _("Programme dashboard")
+    # Its menu entries are in the operations and supervision menu (operations/apps.py).
