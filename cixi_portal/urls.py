@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/", include("projects.urls")),
     path("funding/", include("funding.urls")),
     path("operations/", include("operations.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

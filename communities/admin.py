@@ -219,6 +219,10 @@ class CommunityAdmin(ScopedModelAdmin):
     list_select_related = ["subdistrict"]
     change_list_template = "admin/communities/community/change_list.html"
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the stored gap assessment follows population and households.
+        services.community_save(actor=request.user, community=obj)
+
     def get_urls(self):
         own = [
             path(
@@ -278,6 +282,13 @@ class FacilityAdmin(ServiceSavingAdmin):
     update_service = staticmethod(services.facility_update)
     instance_argument = "facility"
 
+    def delete_model(self, request, obj):
+        services.facility_delete(actor=request.user, facility=obj)
+
+    def delete_queryset(self, request, queryset):
+        for facility in queryset:
+            services.facility_delete(actor=request.user, facility=facility)
+
 
 @admin.register(SpaceResource)
 class SpaceResourceAdmin(ServiceSavingAdmin):
@@ -304,6 +315,17 @@ class FacilityStandardAdmin(PortalHistoryAdmin):
     ]
     list_filter = ["facility_type", "kind"]
     search_fields = ["source"]
+
+    # Through the services, so every community is reassessed against the changed standard.
+    def save_model(self, request, obj, form, change):
+        services.facility_standard_save(actor=request.user, standard=obj)
+
+    def delete_model(self, request, obj):
+        services.facility_standard_delete(actor=request.user, standard=obj)
+
+    def delete_queryset(self, request, queryset):
+        for standard in queryset:
+            services.facility_standard_delete(actor=request.user, standard=standard)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -18,6 +18,7 @@ from .choices import (
     EmailState,
     FacilityStatus,
     FacilityType,
+    GapStatus,
     OutboxState,
     Route,
     SpaceAvailability,
@@ -25,6 +26,7 @@ from .choices import (
     StandardKind,
     SubdistrictKind,
 )
+from .gap import Assessed, reason, shortfall_words
 from .scoping import ScopedQuerySet
 from .texts import render
 
@@ -498,3 +500,75 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+# Stored gap assessment ------------------------------------------------------------------
+
+
+class GapAssessmentQuerySet(ScopedQuerySet):
+    """Stored assessments, scoped by their community's subdistrict."""
+
+    subdistrict_path = "community__subdistrict"
+
+
+class GapAssessment(models.Model):
+    """The gap assessment of one facility type in one community against the standards of a
+    year: written by ``services.gap_assessments_refresh`` whenever a facility, the community's
+    population or households, or a standard changes; read by every page instead of recomputing."""
+
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="gap_assessments",
+    )
+    facility_type = models.CharField(_("facility type"), max_length=32, choices=FacilityType)
+    year = models.PositiveSmallIntegerField(_("standards of year"))
+    status = models.CharField(_("status"), max_length=16, choices=GapStatus, db_index=True)
+    have = models.DecimalField(_("has"), max_digits=12, decimal_places=2, null=True, blank=True)
+    need = models.DecimalField(_("needs"), max_digits=12, decimal_places=2, null=True, blank=True)
+    shortfall = models.DecimalField(
+        _("shortfall"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=8, blank=True)
+    radius_minutes = models.PositiveSmallIntegerField(_("service radius"), null=True, blank=True)
+    points = models.PositiveSmallIntegerField(_("points"))
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = GapAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community", "facility_type"]
+        verbose_name = _("gap assessment")
+        verbose_name_plural = _("gap assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "facility_type"], name="gap_assessment_one_per_type"
+            ),
+            models.CheckConstraint(condition=Q(points__lte=100), name="gap_points_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.get_facility_type_display()}"
+
+    @property
+    def assessed(self):
+        """The numbers as the assessment function returned them."""
+        return Assessed(
+            self.status,
+            have=self.have,
+            need=self.need,
+            unit=self.unit,
+            radius_minutes=self.radius_minutes,
+        )
+
+    @property
+    def reason_text(self) -> str:
+        """Why the type has its status, in the reader's language."""
+        return reason(self.assessed)
+
+    @property
+    def shortfall_text(self) -> str:
+        """The shortfall in words, in the reader's language."""
+        return shortfall_words(self.assessed, self.community)

@@ -3,19 +3,14 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from .choices import PRIORITY_FACILITY_TYPES, FacilityStatus, FacilityType, GapStatus, Route
-from .models import Community, Facility, FacilityStandard, StandardKind
-
-GAP_POINTS = {
-    GapStatus.MEETS: 100,
-    GapStatus.BELOW: 50,
-    GapStatus.OUT_OF_RADIUS: 50,
-    GapStatus.MISSING: 0,
-}
+from .gap import GAP_POINTS, assess_type, weight_of
+from .gap import reason as explain
+from .models import Community, Facility, FacilityStandard, GapAssessment
 
 
 def community_counts(*, user) -> dict:
@@ -58,39 +53,6 @@ class GapLine:
     is_priority: bool
 
 
-def _assess_type(community, facilities, standard) -> tuple[str, str]:
-    """The status of one facility type and the sentence that explains it."""
-    if not facilities:
-        return GapStatus.MISSING, _("No existing facility of this type.")
-    radius = standard.radius_minutes if standard else None
-    within = [
-        f
-        for f in facilities
-        if f.walking_minutes is None or radius is None or f.walking_minutes <= radius
-    ]
-    if not within:
-        return GapStatus.OUT_OF_RADIUS, _(
-            "Every facility is more than %(minutes)s minutes' walk away."
-        ) % {"minutes": radius}
-    if standard is None or standard.kind == StandardKind.MUST_EXIST:
-        return GapStatus.MEETS, _("A facility exists within the service radius.")
-    if standard.kind == StandardKind.AREA_PER_100_HOUSEHOLDS:
-        have = sum((f.floor_area for f in within), Decimal("0"))
-        need = standard.minimum * Decimal(community.households) / 100
-        unit = pgettext("unit", "m²")
-    else:
-        have = Decimal(sum(f.places or 0 for f in within))
-        need = standard.minimum * Decimal(community.population) / 1000
-        unit = pgettext("unit", "places")
-    need = need.quantize(Decimal("0.1"))
-    detail = _("%(have)s %(unit)s against a minimum of %(need)s %(unit)s.") % {
-        "have": f"{have.normalize():f}",
-        "need": need,
-        "unit": unit,
-    }
-    return (GapStatus.MEETS if have >= need else GapStatus.BELOW), detail
-
-
 def gap_assessment(community: Community, *, year: int, facilities=None, standards=None) -> dict:
     """Each facility type's status against the standards in force, and the 0–100 score.
 
@@ -105,8 +67,9 @@ def gap_assessment(community: Community, *, year: int, facilities=None, standard
     points = weights = 0
     for facility_type, label in FacilityType.choices:
         of_type = [f for f in existing if f.facility_type == facility_type]
-        status, reason = _assess_type(community, of_type, standards.get(facility_type))
-        weight = 2 if facility_type in PRIORITY_FACILITY_TYPES else 1
+        assessed = assess_type(community, of_type, standards.get(facility_type))
+        status, reason = assessed.status, explain(assessed)
+        weight = weight_of(facility_type)
         points += GAP_POINTS[status] * weight
         weights += weight
         lines.append(
@@ -140,41 +103,92 @@ class PriorityEntry:
     reasons: list[str]
 
 
-def priority_ranking(*, user, year: int, route: str | None = Route.GAP) -> list[PriorityEntry]:
+def stored_gap_assessment(community: Community) -> dict:
+    """The stored assessment of one community, read rather than recomputed: its seven rows as
+    lines with their reasons, and the score they make (one query)."""
+    rows = list(community.gap_assessments.order_by(*TYPE_ORDER))
+    lines = [
+        GapLine(
+            facility_type=row.facility_type,
+            label=row.get_facility_type_display(),
+            status=row.status,
+            status_label=row.get_status_display(),
+            reason=row.reason_text,
+            is_priority=row.facility_type in PRIORITY_FACILITY_TYPES,
+        )
+        for row in rows
+    ]
+    return {
+        "rows": rows,
+        "lines": lines,
+        "score": score_of(rows),
+        # Not assessed yet: the standards it will be assessed against.
+        "year": rows[0].year if rows else timezone.localdate().year,
+    }
+
+
+# "一老一小" first, then the policy's order of the seven types.
+TYPE_ORDER = (
+    Case(
+        *(When(facility_type=value, then=index) for index, value in enumerate(FacilityType)),
+        output_field=IntegerField(),
+    ),
+)
+
+
+def score_of(rows) -> Decimal | None:
+    """The 0–100 score of a community's stored rows: points weighted, "一老一小" double."""
+    weights = sum(row.weight for row in rows)
+    if not weights:
+        return None
+    points = sum(row.points * row.weight for row in rows)
+    return (Decimal(points) / Decimal(weights)).quantize(Decimal("0.1"))
+
+
+def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEntry]:
     """Communities in the order the policy asks for (§三(一)): "一老一小" gaps first, then
-    fewer facilities, then a lower assessment score. Three queries, whatever the count."""
+    fewer facilities, then a lower assessment score (the register's, else the gap score), the
+    gaps and the gap score read from the stored gap assessment. Three queries, whatever the
+    count."""
     communities = Community.objects.restrict(user).select_related("subdistrict")
     if route:
         communities = communities.filter(route=route)
-    communities = communities.prefetch_related("facilities")
-    standards = standards_in_force(year)
+    communities = communities.annotate_facility_count().prefetch_related(
+        Prefetch("gap_assessments", queryset=GapAssessment.objects.order_by(*TYPE_ORDER))
+    )
     rows = []
     for community in communities:
-        facilities = list(community.facilities.all())
-        assessment = gap_assessment(
-            community, year=year, facilities=facilities, standards=standards
-        )
+        stored = list(community.gap_assessments.all())
         gaps = [
-            line
-            for line in assessment["lines"]
-            if line.is_priority and line.status != GapStatus.MEETS
+            row
+            for row in stored
+            if row.facility_type in PRIORITY_FACILITY_TYPES and row.status != GapStatus.MEETS
         ]
-        count = sum(1 for f in facilities if f.status == FacilityStatus.EXISTING)
+        count = community.facility_count
+        # The register's assessment score where the task force recorded one, else the gap score.
         score = (
             community.assessment_score
             if community.assessment_score is not None
-            else assessment["score"]
+            else score_of(stored)
         )
         reasons = []
         if gaps:
             reasons.append(
                 _("“One old, one young” gaps: %(types)s")
-                % {"types": "、".join(f"{line.label}（{line.status_label}）" for line in gaps)}
+                % {
+                    "types": "、".join(
+                        f"{row.get_facility_type_display()}（{row.get_status_display()}）"
+                        for row in gaps
+                    )
+                }
             )
         reasons.append(_("%(count)s existing facilities") % {"count": count})
-        reasons.append(_("assessment score %(score)s") % {"score": score})
+        if score is None:
+            reasons.append(_("not assessed yet"))
+        else:
+            reasons.append(_("assessment score %(score)s") % {"score": score})
         rows.append((community, len(gaps), count, score, reasons))
-    rows.sort(key=lambda row: (-row[1], row[2], row[3], row[0].code))
+    rows.sort(key=lambda row: (-row[1], row[2], row[3] if row[3] is not None else -1, row[0].code))
     return [
         PriorityEntry(rank, community, gaps, count, score, reasons)
         for rank, (community, gaps, count, score, reasons) in enumerate(rows, start=1)

@@ -2,12 +2,15 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .choices import FacilityStatus, FacilityType
 from .constraints import full_clean_explained
-from .models import Community, Facility, Notification, SpaceResource
+from .gap import GAP_POINTS, assess_type, weight_of
+from .models import Community, Facility, GapAssessment, Notification, SpaceResource
 from .permissions import ensure_role, ensure_subdistrict_writer
 from .register import ZERO_WHEN_BLANK, read_register
 from .roles import Role
@@ -44,13 +47,18 @@ def _update_locked(instance, *, actor, fields: dict[str, Any]):
 @transaction.atomic
 def facility_create(*, actor, community: Community, fields: dict[str, Any]) -> Facility:
     """Add a facility to a community of the actor's own subdistrict."""
-    return _create_in(community, Facility, actor=actor, fields=fields)
+    facility = _create_in(community, Facility, actor=actor, fields=fields)
+    gap_assessments_refresh(community_ids=[facility.community_id])
+    return facility
 
 
 @transaction.atomic
 def facility_update(*, actor, facility: Facility, fields: dict[str, Any]) -> Facility:
     """Change a facility of the actor's own subdistrict."""
-    return _update_locked(facility, actor=actor, fields=fields)
+    before = facility.community_id
+    facility = _update_locked(facility, actor=actor, fields=fields)
+    gap_assessments_refresh(community_ids={before, facility.community_id})
+    return facility
 
 
 @transaction.atomic
@@ -87,7 +95,118 @@ def community_register_import(*, actor, file) -> dict[str, int]:
         _save_checked(community, actor=actor, fields=row.values)
         created += is_new
         updated += not is_new
+        existing[community.code] = community
+    # Population and households may have changed: the assessment follows.
+    gap_assessments_refresh(community_ids=[community.pk for community in existing.values()])
     return {"created": created, "updated": updated}
+
+
+# Stored gap assessment ------------------------------------------------------------------
+
+
+def _assessment_rows(community, facilities, standards, *, year: int, now) -> list[GapAssessment]:
+    rows = []
+    for facility_type in FacilityType.values:
+        of_type = [
+            f
+            for f in facilities
+            if f.facility_type == facility_type and f.status == FacilityStatus.EXISTING
+        ]
+        assessed = assess_type(community, of_type, standards.get(facility_type))
+        rows.append(
+            GapAssessment(
+                community=community,
+                facility_type=facility_type,
+                year=year,
+                status=assessed.status,
+                have=assessed.have,
+                need=assessed.need,
+                shortfall=assessed.shortfall,
+                unit=assessed.unit,
+                radius_minutes=assessed.radius_minutes,
+                points=GAP_POINTS[assessed.status],
+                weight=weight_of(facility_type),
+                computed_at=now,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def gap_assessments_refresh(*, community_ids=None, year: int | None = None) -> int:
+    """Recompute the stored gap assessment of the given communities (all when None) against the
+    standards in force in ``year`` (this year by default); returns how many rows were written.
+
+    Called by every service that changes a facility, a community's population or households, or
+    a standard, and by ``manage.py refresh_gap_assessments`` for all communities. The
+    communities are locked in key order, so two refreshes of one community follow each other.
+    """
+    from .selectors import standards_in_force
+
+    year = year or timezone.localdate().year
+    communities = Community.objects.select_for_update().order_by("pk")
+    if community_ids is not None:
+        communities = communities.filter(pk__in=list(community_ids))
+    communities = list(communities)
+    facilities: dict[int, list[Facility]] = {community.pk: [] for community in communities}
+    for facility in Facility.objects.filter(community__in=communities):
+        facilities[facility.community_id].append(facility)
+    standards = standards_in_force(year)
+    now = timezone.now()
+    rows = [
+        row
+        for community in communities
+        for row in _assessment_rows(
+            community, facilities[community.pk], standards, year=year, now=now
+        )
+    ]
+    GapAssessment.objects.filter(community__in=communities).delete()
+    GapAssessment.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@transaction.atomic
+def community_save(*, actor, community: Community) -> Community:
+    """Save a community changed in the admin (its scope checked there) and reassess it."""
+    ensure_role(actor, Role.TASKFORCE_APPROVER)
+    full_clean_explained(community)
+    community._history_user = actor
+    community.save()
+    gap_assessments_refresh(community_ids=[community.pk])
+    return community
+
+
+@transaction.atomic
+def facility_delete(*, actor, facility: Facility) -> None:
+    """Remove a facility of the actor's own subdistrict and reassess its community."""
+    locked = Facility.objects.select_for_update().select_related("community").get(pk=facility.pk)
+    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
+    community_id = locked.community_id
+    locked._history_user = actor
+    locked.delete()
+    gap_assessments_refresh(community_ids=[community_id])
+
+
+@transaction.atomic
+def facility_standard_save(*, actor, standard) -> Any:
+    """Save a facility standard (superuser only) and reassess every community."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only the system administrator changes facility standards."))
+    full_clean_explained(standard)
+    standard._history_user = actor
+    standard.save()
+    gap_assessments_refresh()
+    return standard
+
+
+@transaction.atomic
+def facility_standard_delete(*, actor, standard) -> None:
+    """Remove a facility standard (superuser only) and reassess every community."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only the system administrator changes facility standards."))
+    standard._history_user = actor
+    standard.delete()
+    gap_assessments_refresh()
 
 
 # Inbox -----------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ class PriorityRankingView(ListPageMixin, ListView):
         self.route = route if route in Route.values else Route.GAP
         self.year = timezone.localdate().year
         self.query = request.GET.get("q", "").strip()
-        entries = selectors.priority_ranking(user=request.user, year=self.year, route=self.route)
+        entries = selectors.priority_ranking(user=request.user, route=self.route)
         words = self.query.lower().split()
         if words:
             entries = [entry for entry in entries if self._matches(entry, words)]
@@ -167,9 +167,7 @@ class CommunityDetailView(RestrictedQuerysetMixin, DetailView):
         kwargs.update(
             facilities=facilities,
             spaces=community.spaces.order_by("kind", "name"),
-            assessment=selectors.gap_assessment(
-                community, year=timezone.localdate().year, facilities=facilities
-            ),
+            assessment=selectors.stored_gap_assessment(community),
             can_edit=has_role(self.request.user, Role.SUBDISTRICT_STAFF)
             and (
                 self.request.user.is_superuser

@@ -13,6 +13,9 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operations and supervision")
     nav_menu = _("Operations and supervision")
     nav = [
+        # The programme dashboard (its own app) sits in this menu: the top row has no room.
+        (_("Programme dashboard"), "dashboard:index", ()),
+        (_("Coverage matrix"), "dashboard:coverage", ()),
         (_("Operators"), "operations:operator_list", CONTRACT_READERS),
         (_("Operations assessments"), "operations:assessment_list", ASSESSMENT_READERS),
         (_("Satisfaction"), "operations:satisfaction_list", SATISFACTION_READERS),

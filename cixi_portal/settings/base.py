@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "projects",
     "funding",
     "operations",
+    "dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -201,6 +201,10 @@ MATRIX: list[Row] = [
     Row("operations:report_status", REPORT_READERS, pk("report"), city=True),
     Row("operations:report_file", REPORT_READERS, pk("report"), city=True),
     Row("operations:report_retry", (SUPERVISOR,), pk("failed_report"), city=True, post={}),
+    # The programme dashboard (subdistrict staff see their own rows)
+    Row("dashboard:index", EVERYONE),
+    Row("dashboard:summary", EVERYONE),
+    Row("dashboard:coverage", EVERYONE),
     # Every user's own inbox; a notification is its recipient's alone (here 浒山's staff)
     Row("inbox:list", EVERYONE),
     Row("inbox:read_all", EVERYONE, post={}),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities.selectors import priority_ranking
+from communities.services import gap_assessments_refresh
 from tests.factories import CommunityFactory, FacilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def test_one_old_one_young_gaps_come_first_then_fewer_facilities_then_lower_scor
     FacilityFactory(community=few_high, facility_type="elderly_care")
     FacilityFactory(community=few_high, facility_type="childcare", places=100)
 
-    ranking = priority_ranking(user=supervisor_user, year=2025)
+    gap_assessments_refresh(year=2025)
+    ranking = priority_ranking(user=supervisor_user)
     assert [entry.community.name for entry in ranking] == ["缺养老", "少且低", "少且高", "齐全"]
     assert "养老服务设施" in ranking[0].reasons[0]
 
@@ -59,6 +61,7 @@ def test_priority_page_queries_do_not_grow_with_rows(
     client, supervisor_user, django_assert_max_num_queries
 ):
     make_communities(20)
+    gap_assessments_refresh()
     client.force_login(supervisor_user)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("communities:priorities"))
