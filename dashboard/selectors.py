@@ -281,7 +281,7 @@ def blocks_and_units(user, filters: Filters) -> Figure:
     links = [reverse("projects:block_detail", args=[block.pk]) for block in blocks]
     return Figure(
         "blocks",
-        _("Pilot blocks and 群丰: integrated units"),
+        _("Pilot blocks and Qunfeng: integrated units"),
         [block.name for block in blocks],
         [
             Series(_("Units required"), [required(b) for b in blocks], links, kind="target"),
