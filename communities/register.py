@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 
 from .choices import Route
 from .models import Community, Subdistrict
+from .printing import apply_print_setup
 from .spreadsheets import first_sheet_rows
 from .workbooks import PortalWorkbook, workbook_bytes
 
@@ -60,8 +61,7 @@ def template_workbook() -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for column in "ABCDEFGHIJ":
-        sheet.column_dimensions[column].width = 16
+    apply_print_setup(sheet, widths=[16] * len(COLUMNS))
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet(_("Notes"))
     notes.append([_("One community per row, from row 2 of the first sheet.")])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.styles import Font
 
 from communities.models import Community
+from communities.printing import apply_print_setup
 from communities.spreadsheets import first_sheet_rows
 from communities.workbooks import PortalWorkbook, workbook_bytes
 
@@ -45,8 +46,7 @@ def survey_template() -> bytes:
     sheet.append([str(header) for _name, header in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column in "ABCD":
-        sheet.column_dimensions[column].width = 18
+    apply_print_setup(sheet, landscape=False, widths=[18] * len(COLUMNS))
     # Codes and periods are text: Excel would otherwise turn "2025-06" into a date.
     for row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS + 1, max_col=2):
         for cell in row:

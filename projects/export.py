@@ -1,8 +1,8 @@
 """The future-community projects as the three-year creation plan table (2023–2025) in Excel."""
 
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
+from communities.printing import apply_print_setup
 from communities.workbooks import PortalWorkbook, workbook_bytes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,7 +96,10 @@ def three_year_plan_workbook(projects) -> bytes:
         sheet.cell(row=row, column=8).number_format = "#,##0.00"
         for column in (10, 11):
             sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    # The title and the headings print on every page; long names wrap within their columns.
+    apply_print_setup(sheet, title_rows=2, widths=WIDTHS)
+    for row in sheet.iter_rows(min_row=3, max_row=last):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
     return workbook_bytes(book)
