@@ -106,7 +106,7 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
         return True
 
 
-class ScopedModelAdmin(PortalHistoryAdmin):
+class ScopedAdminMixin:
     """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404."""
 
     def get_queryset(self, request):
@@ -123,6 +123,10 @@ class ScopedModelAdmin(PortalHistoryAdmin):
         if hasattr(related, "restrict"):
             kwargs.setdefault("queryset", related.restrict(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedModelAdmin(ScopedAdminMixin, PortalHistoryAdmin):
+    """A scoped admin that also shows each row's history."""
 
 
 class ServiceSavingAdmin(ScopedModelAdmin):
@@ -156,7 +160,7 @@ class ServiceSavingAdmin(ScopedModelAdmin):
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind"]
     search_fields = ["name", "code"]
     list_filter = ["kind"]

@@ -1,9 +1,12 @@
-"""Base views: every list and detail page reads through ``restrict(user)``."""
+"""Base views: every list and detail page reads through ``restrict(user)``, and every button
+that changes a row is a :class:`ServiceActionView`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View
 
 from .roles import has_role
 
@@ -76,3 +79,90 @@ def add_service_errors(form, error: ValidationError) -> None:
         return
     for field, field_errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+class ServiceActionView(View):
+    """A POST button that calls one service on one row, then goes back to the row's page.
+
+    The row is read through ``restrict(user)`` (another subdistrict's is a 404). With a
+    ``lifecycle``, the URL's ``step`` names the step: its form parses the post and its service
+    is called; otherwise subclasses set ``form_class`` and ``call(obj, data)``. A refusal is
+    always shown the same way: the row's page (``page_view``) again, with the reason at the top
+    and the step's form as filled in under ``bound_forms[<step or form_name>]``.
+    """
+
+    http_method_names = ["post"]
+    model = None
+    lifecycle = None
+    page_view = None
+    form_class = None
+    form_name = ""
+    success_message = ""
+
+    def get_object(self):
+        queryset = self.model.objects.restrict(self.request.user)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_step(self):
+        step = self.kwargs.get("step")
+        if self.lifecycle is None:
+            return None
+        if step not in self.lifecycle or self.lifecycle[step].where != "page":
+            raise Http404
+        return self.lifecycle[step]
+
+    def get_form_class(self, step):
+        return self.lifecycle.form_class(step.name) if step else self.form_class
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {}
+
+    def call(self, obj, data: dict):
+        step = self.get_step()
+        return self.lifecycle.run(self.request.user, step.name, obj, data)
+
+    def get_success_message(self, step) -> str:
+        return str(step.done) if step and step.done else str(self.success_message)
+
+    def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        step = self.get_step()
+        form_class = self.get_form_class(step)
+        form = None
+        if form_class is not None:
+            form = form_class(request.POST, request.FILES, **self.get_form_kwargs(obj))
+        if form is None or form.is_valid():
+            try:
+                result = self.call(obj, form.cleaned_data if form is not None else {})
+            except (ValidationError, PermissionDenied) as error:
+                return self.refused(obj, step, form, error)
+            message = self.get_success_message(step)
+            if message:
+                messages.success(request, message)
+            return HttpResponseRedirect(self.get_success_url(obj, result))
+        return self.refused(obj, step, form, None)
+
+    def refused(self, obj, step, form, error):
+        """The row's page again: the reason on top, the form as filled in with its errors."""
+        reasons = refusal_messages(error) if error is not None else []
+        if form is not None and error is not None:
+            add_service_errors(form, error)
+        for reason in reasons or [_("Nothing was changed: see the reason by the form.")]:
+            messages.error(self.request, reason)
+        if self.page_view is None:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        page = self.page_view(request=self.request, args=self.args, kwargs={"pk": obj.pk})
+        page.object = page.get_object()
+        name = step.name if step else self.form_name
+        bound = {name: form} if form is not None and name else {}
+        return page.render_to_response(page.get_context_data(bound_forms=bound))
+
+
+def refusal_messages(error) -> list[str]:
+    """The reasons a service gave for refusing, as sentences to show."""
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error)] if str(error) else [_("You may not do this.")]

@@ -27,13 +27,19 @@ from .choices import (
     SubdistrictKind,
 )
 from .gap import Assessed, reason, shortfall_words
-from .scoping import ScopedQuerySet
+from .access import ScopedQuerySet
 from .texts import render
 
 # Upper bounds that catch typing slips (an extra zero) before they reach a plan or a report.
 MAX_FLOOR_AREA = Decimal("50000")
 MAX_WALKING_MINUTES = 120
 MAX_POPULATION = 200_000
+
+
+class SubdistrictQuerySet(ScopedQuerySet):
+    """Subdistricts themselves, scoped like their rows: staff see and choose only their own."""
+
+    subdistrict_path = "pk"
 
 
 class Subdistrict(models.Model):
@@ -44,6 +50,8 @@ class Subdistrict(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=SubdistrictKind, default=SubdistrictKind.SUBDISTRICT
     )
+
+    objects = SubdistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.scoping import ScopedQuerySet
+from communities.access import ScopedQuerySet
 
 from .calculator import PolicyRule, Tier, TrancheShare, calculate
 from .choices import (

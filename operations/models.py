@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.choices import FacilityType
-from communities.scoping import ScopedQuerySet
+from communities.access import ScopedQuerySet
 
 from .choices import (
     ACTIVE_REPORT_STATES,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.choices import FacilityType
-from communities.scoping import ScopedQuerySet
+from communities.access import ScopedQuerySet
 
 from .choices import (
     FundingMode,

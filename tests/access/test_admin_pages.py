@@ -45,7 +45,7 @@ def scoped_rows(model, world) -> list:
         rows = [queryset.first()]
     else:
         rows = [
-            queryset.filter(**{path: side.subdistrict}).first() for side in world.sides.values()
+            queryset.filter(**{path: side.subdistrict.pk}).first() for side in world.sides.values()
         ]
     assert all(rows), f"the access world has no {model._meta.label} row: add one to world.py"
     return rows

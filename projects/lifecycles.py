@@ -1,0 +1,214 @@
+"""The life cycles of gap-filling plans and future-community projects (DESIGN §2, policy §七).
+
+Each row is one step: which states it starts from, where it leads, who takes it, the form it
+needs and the service that takes it. Services check these tables; the plan page's buttons, the
+admin's buttons, the "next step" line, the to-do list and the API read them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from communities.lifecycle import ADMIN, PAGE, Lifecycle, Step
+from communities.roles import Role
+
+from .choices import PlanState
+
+S = PlanState
+STAFF = (Role.SUBDISTRICT_STAFF,)
+TASKFORCE = (Role.TASKFORCE_APPROVER,)
+EDITABLE = (S.DRAFT, S.RETURNED)
+BEFORE_APPROVAL = (S.DRAFT, S.SUBMITTED, S.IN_JOINT_REVIEW, S.APPROVABLE)
+UNDER_REVIEW = (S.SUBMITTED, S.IN_JOINT_REVIEW, S.APPROVABLE)
+IN_REVIEW = (S.IN_JOINT_REVIEW, S.APPROVABLE)
+OPEN = tuple(s for s in S.values if s not in (S.WITHDRAWN, S.CLOSED))
+
+
+def _joint_reviewer(user, plan) -> str:
+    """Only a department that takes part in the joint review gives an opinion."""
+    department = getattr(user, "department", None)
+    if user.is_superuser or (department is not None and department.is_joint_reviewer):
+        return ""
+    return _("Only a department taking part in the joint review gives an opinion.")
+
+
+SERVICES = "projects.services."
+FORMS = "projects.forms."
+
+PLAN = Lifecycle(
+    model="projects.GapFillingPlan",
+    subject="plan",
+    states=PlanState,
+    steps=[
+        Step(
+            name="edit",
+            title=_("Edit the plan"),
+            sources=EDITABLE,
+            target=None,
+            roles=STAFF,
+            service=SERVICES + "plan_update",
+            refusal=_(
+                "A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."
+            ),
+        ),
+        Step(
+            name="attach",
+            title=_("Upload an attachment"),
+            sources=OPEN,
+            target=None,
+            roles=STAFF,
+            service=SERVICES + "attachment_add",
+            form=FORMS + "AttachmentForm",
+            refusal=_("A plan in state “%(state)s” takes no more attachments."),
+            done=_("The attachment was uploaded."),
+        ),
+        Step(
+            name="detach",
+            title=_("Remove"),
+            sources=EDITABLE,
+            target=None,
+            roles=STAFF,
+            service=SERVICES + "attachment_remove",
+            form=FORMS + "DetachForm",
+            refusal=_(
+                "A plan in state “%(state)s” keeps its attachments; only drafts and returned plans "
+                "can lose one."
+            ),
+            done=_("The attachment was removed."),
+        ),
+        Step(
+            name="submit",
+            title=_("Submit for joint review"),
+            sources=EDITABLE,
+            target=S.SUBMITTED,
+            roles=STAFF,
+            service=SERVICES + "plan_submit",
+            refusal=_(
+                "A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."
+            ),
+            done=_("The plan was submitted for joint review."),
+        ),
+        Step(
+            name="withdraw",
+            title=_("Withdraw the plan"),
+            sources=BEFORE_APPROVAL,
+            target=S.WITHDRAWN,
+            roles=STAFF,
+            service=SERVICES + "plan_withdraw",
+            form=FORMS + "WithdrawForm",
+            refusal=_(
+                "A plan in state “%(state)s” cannot be withdrawn; only plans not yet approved can."
+            ),
+            done=_("The plan was withdrawn."),
+        ),
+        Step(
+            name="open_review",
+            title=_("Open the joint review"),
+            sources=(S.SUBMITTED,),
+            target=S.IN_JOINT_REVIEW,
+            roles=TASKFORCE,
+            service=SERVICES + "plan_open_review",
+            form=FORMS + "CommentForm",
+            where=ADMIN,
+            refusal=_(
+                "A plan in state “%(state)s” cannot go to joint review; it must be submitted first."
+            ),
+        ),
+        Step(
+            name="opinion",
+            title=_("Record my department's opinion"),
+            sources=IN_REVIEW,
+            target=None,  # the service decides: approvable once every department agrees
+            roles=(Role.DEPARTMENT_REVIEWER,),
+            service=SERVICES + "opinion_record",
+            form=FORMS + "OpinionForm",
+            where=ADMIN,
+            refusal=_("A plan in state “%(state)s” takes no opinions; it is not in joint review."),
+            condition=_joint_reviewer,
+        ),
+        Step(
+            name="return",
+            title=_("Return for revision"),
+            sources=UNDER_REVIEW,
+            target=S.RETURNED,
+            roles=TASKFORCE,
+            service=SERVICES + "plan_return",
+            form=FORMS + "ReasonForm",
+            where=ADMIN,
+            refusal=_("A plan in state “%(state)s” cannot be returned; only plans under review can."),
+        ),
+        Step(
+            name="approve",
+            title=_("Approve the plan"),
+            sources=(S.APPROVABLE,),
+            target=S.APPROVED,
+            roles=TASKFORCE,
+            service=SERVICES + "plan_approve",
+            form=FORMS + "ApproveForm",
+            where=ADMIN,
+            refusal=_(
+                "A plan in state “%(state)s” cannot be approved; it must first pass joint review."
+            ),
+        ),
+        Step(
+            name="start",
+            title=_("Start construction"),
+            sources=(S.APPROVED,),
+            target=S.UNDER_CONSTRUCTION,
+            roles=STAFF,
+            service=SERVICES + "plan_start",
+            refusal=_(
+                "A plan in state “%(state)s” cannot start construction; it must be approved first."
+            ),
+            done=_("Construction has started."),
+        ),
+        Step(
+            name="progress",
+            title=_("Report progress"),
+            sources=(S.UNDER_CONSTRUCTION,),
+            target=None,
+            roles=STAFF,
+            service=SERVICES + "progress_report",
+            form=FORMS + "ProgressForm",
+            refusal=_(
+                "A plan in state “%(state)s” takes no progress reports; it is not under construction."
+            ),
+            done=_("The progress was reported."),
+        ),
+        Step(
+            name="complete",
+            title=_("Report construction complete"),
+            sources=(S.UNDER_CONSTRUCTION,),
+            target=S.COMPLETED,
+            roles=STAFF,
+            service=SERVICES + "plan_complete",
+            form=FORMS + "CompleteForm",
+            refusal=_(
+                "A plan in state “%(state)s” cannot be completed; it is not under construction."
+            ),
+            done=_("Construction was reported complete; the task force will arrange acceptance."),
+        ),
+        Step(
+            name="accept",
+            title=_("Record the acceptance"),
+            sources=(S.COMPLETED,),
+            target=S.ACCEPTED,
+            roles=TASKFORCE,
+            service=SERVICES + "plan_accept",
+            form=FORMS + "AcceptForm",
+            where=ADMIN,
+            refusal=_(
+                "A plan in state “%(state)s” cannot be accepted; construction must be complete."
+            ),
+        ),
+        Step(
+            name="close",
+            title=_("Close: subsidy paid"),
+            sources=(S.ACCEPTED,),
+            target=S.CLOSED,
+            roles=TASKFORCE,
+            service=SERVICES + "plan_close",
+            form=FORMS + "CommentForm",
+            where=ADMIN,
+            refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
+        ),
+    ],
+)
