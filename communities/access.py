@@ -59,6 +59,12 @@ class Rule:
 ANYONE = Rule()
 
 
+def bound_subdistrict_id(user) -> int | None:
+    """The one subdistrict whose rows this user sees, or None for a city-wide reader."""
+    scope = ANYONE.scope(user)
+    return None if scope in (ALL, NOTHING) else scope
+
+
 def roles_label(roles) -> str:
     return ", ".join(str(Role(role).label) for role in roles)
 

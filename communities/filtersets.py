@@ -3,17 +3,24 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from .access import bound_subdistrict_id
 from .choices import FacilityStatus, FacilityType, Route
 from .listing import TextSearchFilter
 from .models import Community, Facility, Notification, Subdistrict
 
 
 def subdistricts_for(request):
-    """The subdistricts a user can filter by: their own, or all for city-wide readers."""
-    user = getattr(request, "user", None)
-    if user is not None and getattr(user, "subdistrict_id", None) and not user.is_superuser:
-        return Subdistrict.objects.filter(pk=user.subdistrict_id)
-    return Subdistrict.objects.all()
+    """The subdistricts a user can filter by: those ``restrict`` lets them see."""
+    return Subdistrict.objects.restrict(getattr(request, "user", None))
+
+
+class SubdistrictFilterMixin:
+    """A user who works for one subdistrict sees only its rows, so gets no subdistrict filter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bound_subdistrict_id(getattr(self.request, "user", None)) is not None:
+            self.filters.pop("subdistrict", None)
 
 
 class CommunityFilterSet(django_filters.FilterSet):

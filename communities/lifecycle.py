@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.apps import apps
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
+from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.translation import gettext as _
 
 from .access import ALLOWED, NOTHING, Decision, Rule, decide
@@ -22,6 +22,14 @@ ADMIN = "admin"  # a button on the row's admin page
 SYSTEM = "system"  # taken by the portal itself when something else happens; no button
 
 ILLEGAL = "illegal_transition"
+
+_REGISTRY: list["Lifecycle"] = []
+
+
+def all_lifecycles() -> list["Lifecycle"]:
+    """Every life cycle the installed apps declare in their ``lifecycles`` modules."""
+    autodiscover_modules("lifecycles")
+    return list(_REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Lifecycle:
             unknown = (set(step.sources) | {step.target} - {None}) - set(states.values)
             if unknown:
                 raise ValueError(f"{model} step {step.name!r} names unknown states {unknown}")
+        _REGISTRY.append(self)
 
     def __getitem__(self, name: str) -> Step:
         return self.steps[name]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .access import ScopedQuerySet
 from .choices import (
     SUPERVISING_DEPARTMENT,
     DepartmentCode,
@@ -27,7 +28,6 @@ from .choices import (
     SubdistrictKind,
 )
 from .gap import Assessed, reason, shortfall_words
-from .access import ScopedQuerySet
 from .texts import render
 
 # Upper bounds that catch typing slips (an extra zero) before they reach a plan or a report.

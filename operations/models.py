@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from communities.choices import FacilityType
 from communities.access import ScopedQuerySet
+from communities.choices import FacilityType
 
 from .choices import (
     ACTIVE_REPORT_STATES,

@@ -7,7 +7,7 @@ admin's buttons, the "next step" line, the to-do list and the API read them.
 
 from django.utils.translation import gettext_lazy as _
 
-from communities.lifecycle import ADMIN, PAGE, Lifecycle, Step
+from communities.lifecycle import ADMIN, Lifecycle, Step
 from communities.roles import Role
 
 from .choices import PlanState
@@ -82,7 +82,8 @@ PLAN = Lifecycle(
             roles=STAFF,
             service=SERVICES + "plan_submit",
             refusal=_(
-                "A plan in state “%(state)s” cannot be submitted; only drafts and returned plans can."
+                "A plan in state “%(state)s” cannot be submitted; only drafts and returned plans "
+                "can."
             ),
             done=_("The plan was submitted for joint review."),
         ),
@@ -133,7 +134,9 @@ PLAN = Lifecycle(
             service=SERVICES + "plan_return",
             form=FORMS + "ReasonForm",
             where=ADMIN,
-            refusal=_("A plan in state “%(state)s” cannot be returned; only plans under review can."),
+            refusal=_(
+                "A plan in state “%(state)s” cannot be returned; only plans under review can."
+            ),
         ),
         Step(
             name="approve",
@@ -169,7 +172,8 @@ PLAN = Lifecycle(
             service=SERVICES + "progress_report",
             form=FORMS + "ProgressForm",
             refusal=_(
-                "A plan in state “%(state)s” takes no progress reports; it is not under construction."
+                "A plan in state “%(state)s” takes no progress reports; it is not under "
+                "construction."
             ),
             done=_("The progress was reported."),
         ),

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.choices import FacilityType
 from communities.access import ScopedQuerySet
+from communities.choices import FacilityType
 
 from .choices import (
     FundingMode,
