@@ -73,14 +73,3 @@ class OpinionDecision(models.TextChoices):
 
 
 AGREEING_DECISIONS = (OpinionDecision.AGREE, OpinionDecision.AGREE_WITH_CONDITIONS)
-
-# States in which the subdistrict may still change the plan's content.
-EDITABLE_STATES = (PlanState.DRAFT, PlanState.RETURNED)
-# States in which a plan is still before approval and may be withdrawn.
-WITHDRAWABLE_STATES = (
-    PlanState.DRAFT,
-    PlanState.SUBMITTED,
-    PlanState.IN_JOINT_REVIEW,
-    PlanState.APPROVABLE,
-    PlanState.RETURNED,
-)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.choices import FacilityType, Route
+from communities.choices import FacilityType
 from communities.models import Community, SpaceResource
 
 from . import selectors
-from .choices import FUTURE_STAGE_ORDER, FutureStage, OpinionDecision, PlanState
+from .choices import FutureStage, OpinionDecision
 from .models import (
     MAX_INVESTMENT,
     BlockUnit,
@@ -21,7 +21,7 @@ from .models import (
     GapFillingPlan,
     PlanLineItem,
 )
-from .services.plans import PLAN_FIELDS
+from .services import PLAN_FIELDS
 from .uploads import ALLOWED_EXTENSIONS, validate_attachment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,16 +64,6 @@ def space_label(space) -> str:
     return label
 
 
-def plan_communities(*, subdistrict, plan=None):
-    """The gap-filling communities of the subdistrict without another live plan."""
-    planned = GapFillingPlan.objects.exclude(state=PlanState.WITHDRAWN)
-    if plan is not None and plan.pk:
-        planned = planned.exclude(pk=plan.pk)
-    return Community.objects.filter(subdistrict=subdistrict, route=Route.GAP).exclude(
-        pk__in=planned.values("community_id")
-    )
-
-
 class PlanForm(forms.ModelForm):
     """A plan's content; the state and the approval fields are not on it at all."""
 
@@ -104,7 +94,7 @@ class PlanForm(forms.ModelForm):
         if pending:
             self.show_pending(pending)
         community = self.fields["community"]
-        community.queryset = plan_communities(subdistrict=subdistrict, plan=self.instance)
+        community.queryset = selectors.plan_communities(subdistrict=subdistrict, plan=self.instance)
         community.error_messages["invalid_choice"] = _(
             "Choose a gap-filling community of your subdistrict; this one already has a plan "
             "under way (revise that plan instead) or is not on the gap-filling route."
@@ -237,6 +227,23 @@ class AttachmentForm(forms.Form):
         return upload
 
 
+class DetachForm(forms.Form):
+    """Which of the plan's documents to remove."""
+
+    attachment = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        # The service takes the attachment's key.
+        data = super().clean()
+        return {"attachment_id": data["attachment"]} if "attachment" in data else data
+
+
+class WithdrawForm(forms.Form):
+    """Why the plan is withdrawn (the task force is told)."""
+
+    reason = forms.CharField(label=_("Reasons"), max_length=500, required=False)
+
+
 class ProgressForm(forms.Form):
     """A construction progress update."""
 
@@ -310,10 +317,9 @@ class AdvanceForm(forms.Form):
 
     def __init__(self, *args, project: FutureCommunityProject, **kwargs):
         super().__init__(*args, **kwargs)
-        index = FUTURE_STAGE_ORDER.index(project.stage)
-        following = FUTURE_STAGE_ORDER[index + 1 : index + 2]
+        following = selectors.next_stage(project)
         self.fields["to_stage"].choices = [
-            (value, label) for value, label in FutureStage.choices if value in following
+            (value, label) for value, label in FutureStage.choices if value == following
         ]
 
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from communities.lifecycle import ADMIN, Lifecycle, Step
 from communities.roles import Role
 
-from .choices import PlanState
+from .choices import FutureStage, PlanState
 
 S = PlanState
 STAFF = (Role.SUBDISTRICT_STAFF,)
 TASKFORCE = (Role.TASKFORCE_APPROVER,)
 EDITABLE = (S.DRAFT, S.RETURNED)
-BEFORE_APPROVAL = (S.DRAFT, S.SUBMITTED, S.IN_JOINT_REVIEW, S.APPROVABLE)
+BEFORE_APPROVAL = (S.DRAFT, S.SUBMITTED, S.IN_JOINT_REVIEW, S.APPROVABLE, S.RETURNED)
 UNDER_REVIEW = (S.SUBMITTED, S.IN_JOINT_REVIEW, S.APPROVABLE)
 IN_REVIEW = (S.IN_JOINT_REVIEW, S.APPROVABLE)
 OPEN = tuple(s for s in S.values if s not in (S.WITHDRAWN, S.CLOSED))
@@ -25,9 +25,9 @@ OPEN = tuple(s for s in S.values if s not in (S.WITHDRAWN, S.CLOSED))
 def _joint_reviewer(user, plan) -> str:
     """Only a department that takes part in the joint review gives an opinion."""
     department = getattr(user, "department", None)
-    if user.is_superuser or (department is not None and department.is_joint_reviewer):
+    if department is not None and department.is_joint_reviewer:
         return ""
-    return _("Only a department taking part in the joint review gives an opinion.")
+    return _("Your department does not take part in the joint review.")
 
 
 SERVICES = "projects.services."
@@ -39,12 +39,15 @@ PLAN = Lifecycle(
     states=PlanState,
     steps=[
         Step(
+            # Its page is the plan form (projects.views.PlanFormView): the form with the
+            # line-item formset and the file, all saved by one call of the service.
             name="edit",
             title=_("Edit the plan"),
             sources=EDITABLE,
             target=None,
             roles=STAFF,
-            service=SERVICES + "plan_update",
+            service=SERVICES + "plan_save",
+            form=FORMS + "PlanForm",
             refusal=_(
                 "A plan in state “%(state)s” cannot be changed; only drafts and returned plans can."
             ),
@@ -107,7 +110,6 @@ PLAN = Lifecycle(
             target=S.IN_JOINT_REVIEW,
             roles=TASKFORCE,
             service=SERVICES + "plan_open_review",
-            form=FORMS + "CommentForm",
             where=ADMIN,
             refusal=_(
                 "A plan in state “%(state)s” cannot go to joint review; it must be submitted first."
@@ -213,6 +215,90 @@ PLAN = Lifecycle(
             form=FORMS + "CommentForm",
             where=ADMIN,
             refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
+        ),
+    ],
+)
+
+
+F = FutureStage
+
+
+def _advance(target, source, title, refusal) -> Step:
+    """The task force records that a project reached ``target``, the stage after ``source``."""
+    return Step(
+        name=target,
+        title=title,
+        sources=(source,),
+        target=target,
+        roles=TASKFORCE,
+        service=SERVICES + "project_advance",
+        form=FORMS + "AdvanceForm",
+        where=ADMIN,
+        refusal=refusal,
+        done=_("The project moved to its next stage."),
+    )
+
+
+# The stages of a future-community project follow one another in this order (policy §七(一)).
+FUTURE = Lifecycle(
+    model="projects.FutureCommunityProject",
+    subject="project",
+    states=FutureStage,
+    state_field="stage",
+    steps=[
+        _advance(
+            F.PLAN_REVIEWED,
+            F.PLANNING,
+            _("Record the review of the implementation plan"),
+            _(
+                "A project at stage “%(state)s” cannot have its implementation plan reviewed; "
+                "only a project in planning can."
+            ),
+        ),
+        _advance(
+            F.APPROVED,
+            F.PLAN_REVIEWED,
+            _("Record the project approval"),
+            _(
+                "A project at stage “%(state)s” cannot be approved; its implementation plan must "
+                "be reviewed first."
+            ),
+        ),
+        _advance(
+            F.CONSTRUCTION_COMPLETE,
+            F.APPROVED,
+            _("Record construction complete"),
+            _(
+                "A project at stage “%(state)s” cannot report construction complete; it must be "
+                "approved first."
+            ),
+        ),
+        _advance(
+            F.JOINT_ACCEPTANCE_PASSED,
+            F.CONSTRUCTION_COMPLETE,
+            _("Record the joint acceptance"),
+            _(
+                "A project at stage “%(state)s” cannot pass joint acceptance; construction must "
+                "be complete first."
+            ),
+        ),
+        _advance(
+            F.ASSESSMENT_PASSED,
+            F.JOINT_ACCEPTANCE_PASSED,
+            _("Record the assessment"),
+            _(
+                "A project at stage “%(state)s” cannot pass the assessment; it must pass joint "
+                "acceptance first."
+            ),
+        ),
+        _advance(
+            F.NAMED,
+            F.ASSESSMENT_PASSED,
+            _("Record the provincial naming"),
+            _(
+                "A project at stage “%(state)s” cannot be provincially named; it must pass the "
+                "assessment first."
+            ),
         ),
     ],
 )
