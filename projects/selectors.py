@@ -1,4 +1,5 @@
-"""Reads of the projects app: lists with their joins, and the development-block unit rule."""
+"""Reads of the projects app: lists with their joins, the plan a community has, the joint
+review's missing agreements, a project's next stage and the development-block unit rule."""
 
 import datetime
 import math
@@ -22,16 +23,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from communities.choices import FacilityType, SpaceAvailability
-from communities.models import SpaceResource
+from communities.access import bound_subdistrict_id
+from communities.choices import FacilityType, Route, SpaceAvailability
+from communities.models import Community, Department, SpaceResource, Subdistrict
 from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
 from communities.worklist import WorkItem, counted
 from funding import selectors as funding_selectors
 
-from .choices import PlanState
+from .choices import AGREEING_DECISIONS, PlanState
+from .lifecycles import FUTURE, PLAN
 from .models import (
+    LIVE_PLAN,
     DevelopmentBlock,
+    FutureCommunityProject,
     GapFillingPlan,
     ReviewOpinion,
     SpaceAllocation,
@@ -40,6 +45,55 @@ from .models import (
 
 MU_PER_UNIT = Decimal("400")
 PEOPLE_PER_UNIT = 10_000
+
+
+def drafts_plans(user) -> bool:
+    """Plans are drafted by a subdistrict's own staff, for their subdistrict."""
+    return has_role(user, Role.SUBDISTRICT_STAFF) and bound_subdistrict_id(user) is not None
+
+
+def drafting_subdistrict(user) -> Subdistrict | None:
+    """The subdistrict this user drafts plans for, or None when they draft none."""
+    if not drafts_plans(user):
+        return None
+    return Subdistrict.objects.restrict(user).filter(pk=bound_subdistrict_id(user)).first()
+
+
+def live_plan_of(community: Community) -> GapFillingPlan | None:
+    """The community's plan that is not withdrawn, if any: a community has one plan at a time."""
+    return GapFillingPlan.objects.filter(LIVE_PLAN, community=community).order_by("pk").first()
+
+
+def plan_communities(*, subdistrict, plan=None):
+    """The gap-filling communities of the subdistrict without another live plan."""
+    planned = GapFillingPlan.objects.filter(LIVE_PLAN)
+    if plan is not None and plan.pk:
+        planned = planned.exclude(pk=plan.pk)
+    return Community.objects.filter(subdistrict=subdistrict, route=Route.GAP).exclude(
+        pk__in=planned.values("community_id")
+    )
+
+
+def required_departments():
+    """The departments whose agreement a plan needs (configurable on Department)."""
+    return Department.objects.filter(is_joint_reviewer=True).order_by("code")
+
+
+def missing_agreements(plan: GapFillingPlan) -> list[Department]:
+    """Required departments that have not agreed in the plan's current round."""
+    agreed = set(
+        plan.opinions.filter(
+            review_round=plan.review_round, decision__in=AGREEING_DECISIONS
+        ).values_list("department_id", flat=True)
+    )
+    return [department for department in required_departments() if department.pk not in agreed]
+
+
+def next_stage(project: FutureCommunityProject) -> str | None:
+    """The stage after the project's current one (projects.lifecycles.FUTURE), or None once it
+    is named."""
+    following = FUTURE.steps_from(project.stage)
+    return following[0].target if following else None
 
 
 def plan_list(*, user):
@@ -240,7 +294,7 @@ def worklist_for(user) -> list[WorkItem]:
     """Plans waiting for this user's next step, counted in one query per role."""
     items: list[WorkItem] = []
     plans = GapFillingPlan.objects.restrict(user)
-    if has_role(user, Role.SUBDISTRICT_STAFF) and user.subdistrict_id:
+    if drafts_plans(user):
         counts = _count_states(
             plans,
             PlanState.DRAFT,
@@ -332,9 +386,7 @@ def waiting_for_department(plans, *, department_id: int):
     answered = ReviewOpinion.objects.filter(
         plan=OuterRef("pk"), review_round=OuterRef("review_round"), department_id=department_id
     )
-    return plans.filter(state__in=[PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE]).exclude(
-        Exists(answered)
-    )
+    return plans.filter(state__in=PLAN.sources("opinion")).exclude(Exists(answered))
 
 
 def _count_overdue(plans, state: str, limits: dict[str, int]) -> int:

@@ -1,0 +1,778 @@
+"""Writes of the projects app: plans, future-community projects and development blocks.
+
+Every change of state goes through one of these functions. Each locks its row and checks the
+step in its life cycle (``projects.lifecycles``) or the model's rule (``projects.permissions``)
+before it changes anything.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from communities.access import CHANGE, ensure
+from communities.choices import Route, SpaceAvailability
+from communities.models import Community, SpaceResource
+from communities.notifications import notify_users
+from communities.roles import Role, subdistrict_staff_of, users_with_roles
+from communities.texts import Text
+from communities.writes import locked, portal_language, save_checked
+from funding import selectors as funding_selectors
+from funding import services as funding_services
+from funding.money import format_yuan
+
+from . import history
+from .choices import FUTURE_STAGE_ORDER, FutureStage, OperatingMode, OpinionDecision, PlanState
+from .lifecycles import FUTURE, PLAN
+from .models import (
+    BlockUnit,
+    DevelopmentBlock,
+    FutureCommunityProject,
+    GapFillingPlan,
+    PlanAttachment,
+    PlanLineItem,
+    ProgressReport,
+    ReviewOpinion,
+    SpaceAllocation,
+    StatusChange,
+)
+from .permissions import CREATE
+from .selectors import live_plan_of, missing_agreements
+from .uploads import pending_open, validate_attachment
+
+PLAN_FIELDS = (
+    "year",
+    "title",
+    "total_investment",
+    "policy_fee",
+    "operating_mode",
+    "operator_name",
+)
+LINE_ITEM_FIELDS = ("facility_type", "floor_area", "investment")
+# The inputs of the subsidy committed at 立项.
+COMMITTED_FIELDS = ("category", "funding_mode", "creation_investment")
+PROJECT_FIELDS = (
+    "category",
+    "project_type",
+    "provincial_batch",
+    "plan_year",
+    "funding_mode",
+    "creation_investment",
+)
+BLOCK_FIELDS = (
+    "name",
+    "subdistrict",
+    "community",
+    "area_mu",
+    "planned_population",
+    "is_pilot",
+    "note",
+)
+UNIT_FIELDS = ("number", "name", "facility_types")
+
+
+# --- what every transition does ------------------------------------------------------------
+
+
+def refuse(message: str, **params) -> None:
+    """Refuse a transition with the translated reason."""
+    raise ValidationError(message % params, code="illegal_transition")
+
+
+def record_change(
+    *,
+    actor,
+    from_state: str,
+    to_state: str,
+    comment: str = "",
+    comment_code: str = "",
+    comment_params: dict | None = None,
+    **subject,
+):
+    """Write the StatusChange of one transition (subject: ``plan=`` or ``project=``); a comment
+    the system writes goes in as ``comment_code`` and ``comment_params`` (projects.history)."""
+    return StatusChange.objects.create(
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        comment_code=comment_code,
+        comment_params=comment_params or {},
+        **subject,
+    )
+
+
+def notify(*, recipients, subject: str, body: str, link: str = "") -> None:
+    """Write the inbox entries and queue their e-mails (a thin seam so tests can see what is
+    sent)."""
+    notify_users(recipients=list(recipients), subject=subject, body=body, link=link)
+
+
+def check_day(
+    field: str, day: datetime.date | None, *, not_before: datetime.date | None = None, what=""
+) -> None:
+    """A reported day is given, not in the future, and not before the step it follows."""
+    if day is None:
+        raise ValidationError({field: _("Give the date.")})
+    if day > timezone.localdate():
+        raise ValidationError(
+            {field: _("The date %(day)s is in the future.") % {"day": day.isoformat()}}
+        )
+    if not_before is not None and day < not_before:
+        raise ValidationError(
+            {
+                field: _("The date %(day)s is before %(what)s (%(before)s).")
+                % {"day": day.isoformat(), "what": what, "before": not_before.isoformat()}
+            }
+        )
+
+
+def _locked_plan(plan: GapFillingPlan, *, actor, step: str) -> GapFillingPlan:
+    """Lock the plan, read it again and check that the actor may take ``step`` on it now."""
+    plan = locked(GapFillingPlan, plan.pk, "subdistrict", "community")
+    PLAN.check(actor, step, plan)
+    return plan
+
+
+def _move(plan: GapFillingPlan, *, actor, to_state: str, comment: str = "", **system) -> None:
+    """Set the new state, save with history and write the audit record (``system``: the
+    comment_code and comment_params of a comment the system writes)."""
+    from_state = plan.state
+    plan.state = to_state
+    save_checked(plan, actor=actor)
+    record_change(
+        plan=plan,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        **system,
+    )
+
+
+def _notify_state(plan: GapFillingPlan, recipients, comment: str = "") -> None:
+    """Tell the people concerned the plan's new state."""
+    with portal_language():
+        _notify_state_now(plan, recipients, comment)
+
+
+def _notify_state_now(plan: GapFillingPlan, recipients, comment: str) -> None:
+    state = Text.choice(PlanState, plan.state)
+    body = Text(
+        gettext_noop("Plan “%(title)s” (%(community)s, %(year)s) is now: %(state)s."),
+        title=plan.title,
+        community=plan.community.name,
+        year=plan.year,
+        state=state,
+    )
+    if comment:
+        # The reviewer's own words follow, as typed.
+        body = Text("%(message)s\n\n%(comment)s", message=body, comment=comment)
+    notify(
+        recipients=recipients,
+        subject=Text(gettext_noop("Gap-filling plan: %(state)s"), state=state),
+        body=body,
+        link=reverse("projects:plan_detail", args=[plan.pk]),
+    )
+
+
+# --- a plan's content ----------------------------------------------------------------------
+
+
+def _check_content(plan: GapFillingPlan, line_items: list[dict[str, Any]]) -> None:
+    """The plan's money must add up: items present, total equal to their sum, fee within it."""
+    errors: dict[str, list[str]] = {}
+    if plan.operating_mode == OperatingMode.THIRD_PARTY and not (plan.operator_name or "").strip():
+        errors["operator_name"] = [_("Name the third-party operator that will run the facilities.")]
+    if not line_items:
+        errors["__all__"] = [_("Add at least one line item (facility type, area, investment).")]
+    investments = [item.get("investment") or Decimal("0") for item in line_items]
+    if any(amount <= 0 for amount in investments):
+        errors.setdefault("__all__", []).append(
+            _("Every line item's investment must be greater than zero.")
+        )
+    total = plan.total_investment
+    if total is not None and line_items and total != sum(investments, Decimal("0.00")):
+        errors["total_investment"] = [
+            _(
+                "The total investment %(total)s does not equal the sum of the line items "
+                "%(sum)s. Correct the total or the line items."
+            )
+            % {"total": f"{total:,.2f}", "sum": f"{sum(investments, Decimal('0.00')):,.2f}"}
+        ]
+    if total is not None and plan.policy_fee is not None and plan.policy_fee > total:
+        errors["policy_fee"] = [
+            _("The policy handling fee %(fee)s cannot exceed the total investment %(total)s.")
+            % {"fee": f"{plan.policy_fee:,.2f}", "total": f"{total:,.2f}"}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_line_items(plan: GapFillingPlan, *, actor, line_items: list[dict[str, Any]]) -> None:
+    """Make the plan's line items exactly these: update the kept ones, add new, delete the rest."""
+    existing = {item.pk: item for item in plan.line_items.all()}
+    kept = set()
+    for values in line_items:
+        item = existing.get(values.get("pk")) or PlanLineItem(plan=plan)
+        save_checked(item, actor=actor, fields={name: values[name] for name in LINE_ITEM_FIELDS})
+        kept.add(item.pk)
+    for pk, item in existing.items():
+        if pk not in kept:
+            item._history_user = actor
+            item.delete()
+
+
+def _save_spaces(plan: GapFillingPlan, spaces: Iterable[SpaceResource]) -> None:
+    """Allocate exactly these landing spaces to the plan; each may serve one active plan only."""
+    wanted = {space.pk for space in spaces}
+    chosen = list(
+        SpaceResource.objects.select_for_update(of=("self",))
+        .filter(pk__in=wanted)
+        .select_related("community")
+        .order_by("pk")
+    )
+    for space in chosen:
+        if space.community_id != plan.community_id:
+            raise ValidationError(
+                {
+                    "spaces": _(
+                        "“%(space)s” belongs to %(community)s, not to the plan's community "
+                        "%(own)s; nothing was saved."
+                    )
+                    % {
+                        "space": space.name,
+                        "community": space.community.name,
+                        "own": plan.community.name,
+                    }
+                }
+            )
+        holder = (
+            SpaceAllocation.objects.filter(space=space, is_active=True)
+            .exclude(plan=plan)
+            .select_related("plan")
+            .first()
+        )
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "spaces": _(
+                        "“%(space)s” is already allocated to the plan “%(plan)s”; nothing was "
+                        "saved."
+                    )
+                    % {"space": space.name, "plan": holder.plan.title}
+                }
+            )
+    current = set(plan.space_allocations.filter(is_active=True).values_list("space_id", flat=True))
+    for space in chosen:
+        if space.pk not in current and space.availability != SpaceAvailability.AVAILABLE:
+            raise ValidationError(
+                {"spaces": _("“%(space)s” is not available.") % {"space": space.name}}
+            )
+    plan.space_allocations.filter(is_active=True).exclude(space_id__in=wanted).delete()
+    SpaceAllocation.objects.bulk_create(
+        SpaceAllocation(plan=plan, space_id=pk) for pk in sorted(wanted - current)
+    )
+
+
+def _apply_content(plan, *, actor, fields, line_items, spaces) -> GapFillingPlan:
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    _check_content(plan, line_items)
+    save_checked(plan, actor=actor)
+    _save_line_items(plan, actor=actor, line_items=line_items)
+    _save_spaces(plan, spaces)
+    return plan
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    community: Community,
+    fields: dict[str, Any],
+    line_items: list[dict[str, Any]],
+    spaces: Iterable[SpaceResource] = (),
+) -> GapFillingPlan:
+    """Draft a new gap-filling plan for a gap-filling community of the actor's subdistrict."""
+    plan = GapFillingPlan(community=community, subdistrict_id=community.subdistrict_id)
+    ensure(actor, CREATE, plan)
+    if community.route != Route.GAP:
+        raise ValidationError(
+            {"community": _("“%(name)s” is not on the gap-filling route.") % {"name": community}}
+        )
+    # Locking the community makes a second plan for it (a double submit) wait, then see the first.
+    locked(Community, community.pk)
+    existing = live_plan_of(community)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "community": _(
+                    "“%(name)s” already has the plan “%(title)s” (%(state)s); revise that plan "
+                    "or withdraw it before drafting another."
+                )
+                % {
+                    "name": community.name,
+                    "title": existing.title,
+                    "state": existing.get_state_display(),
+                }
+            }
+        )
+    plan.created_by = actor
+    _apply_content(plan, actor=actor, fields=fields, line_items=line_items, spaces=spaces)
+    record_change(plan=plan, actor=actor, from_state="", to_state=PlanState.DRAFT)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    fields: dict[str, Any],
+    line_items: list[dict[str, Any]],
+    spaces: Iterable[SpaceResource] = (),
+) -> GapFillingPlan:
+    """Change a draft or returned plan's content, line items and spaces."""
+    plan = _locked_plan(plan, actor=actor, step="edit")
+    return _apply_content(plan, actor=actor, fields=fields, line_items=line_items, spaces=spaces)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    actor,
+    plan: GapFillingPlan | None = None,
+    community: Community | None = None,
+    fields: dict[str, Any],
+    line_items: list[dict[str, Any]],
+    spaces: Iterable[SpaceResource] = (),
+    attachment=None,
+    pending: dict | None = None,
+) -> GapFillingPlan:
+    """Save the plan form in one go: draft a new plan (``community``) or revise ``plan``, with
+    its line items and spaces, and attach the file chosen now (``attachment``) or the one kept
+    from the last try (``pending``, projects.uploads). Nothing is saved unless all of it is."""
+    if plan is None:
+        plan = plan_create(
+            actor=actor, community=community, fields=fields, line_items=line_items, spaces=spaces
+        )
+    else:
+        plan = plan_update(
+            actor=actor, plan=plan, fields=fields, line_items=line_items, spaces=spaces
+        )
+    if attachment:
+        attachment_add(actor=actor, plan=plan, file=attachment)
+    elif pending:
+        with pending_open(pending) as file:
+            attachment_add(actor=actor, plan=plan, file=file)
+    return plan
+
+
+@transaction.atomic
+def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") -> PlanAttachment:
+    """Attach a PDF, image or Office document to a plan of the actor's subdistrict."""
+    plan = _locked_plan(plan, actor=actor, step="attach")
+    validate_attachment(file)
+    attachment = PlanAttachment(
+        plan=plan,
+        original_name=PurePath(file.name).name[:200],
+        size=file.size,
+        description=description,
+        uploaded_by=actor,
+    )
+    attachment.file.save(PurePath(file.name).name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor, plan: GapFillingPlan, attachment_id: int) -> None:
+    """Remove a document from a draft or returned plan of the actor's subdistrict."""
+    plan = _locked_plan(plan, actor=actor, step="detach")
+    attachment = plan.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError(_("The plan has no such attachment."))
+    attachment.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+# --- a plan's transitions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_submit(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
+    """Send a draft or returned plan to the task force for joint review."""
+    plan = _locked_plan(plan, actor=actor, step="submit")
+    items = [
+        {name: getattr(item, name) for name in LINE_ITEM_FIELDS} for item in plan.line_items.all()
+    ]
+    _check_content(plan, items)
+    _move(plan, actor=actor, to_state=PlanState.SUBMITTED)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
+    return plan
+
+
+@transaction.atomic
+def plan_open_review(*, actor, plan: GapFillingPlan) -> GapFillingPlan:
+    """Open a new joint-review round (会审) for a submitted plan."""
+    plan = _locked_plan(plan, actor=actor, step="open_review")
+    plan.review_round += 1
+    _move(
+        plan,
+        actor=actor,
+        to_state=PlanState.IN_JOINT_REVIEW,
+        comment_code=history.REVIEW_ROUND,
+        comment_params={"round": plan.review_round},
+    )
+    reviewers = users_with_roles(Role.DEPARTMENT_REVIEWER).filter(
+        department__is_joint_reviewer=True
+    )
+    _notify_state(plan, reviewers)
+    _settle_review(plan, actor=actor)
+    return plan
+
+
+def _settle_review(plan: GapFillingPlan, *, actor) -> None:
+    """Approvable once every required department agrees; back in review when one stops agreeing."""
+    missing = missing_agreements(plan)
+    if not missing and plan.state == PlanState.IN_JOINT_REVIEW:
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.APPROVABLE,
+            comment_code=history.ALL_AGREED,
+            comment_params={"round": plan.review_round},
+        )
+        _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER))
+    elif missing and plan.state == PlanState.APPROVABLE:
+        _move(
+            plan,
+            actor=actor,
+            to_state=PlanState.IN_JOINT_REVIEW,
+            comment_code=history.AGREEMENT_LOST,
+            comment_params={"departments": [department.code for department in missing]},
+        )
+
+
+@transaction.atomic
+def opinion_record(
+    *, actor, plan: GapFillingPlan, decision: str, comments: str = ""
+) -> ReviewOpinion:
+    """Record (or revise) the actor's department's opinion in the plan's current review round."""
+    plan = _locked_plan(plan, actor=actor, step="opinion")
+    department = actor.department
+    if decision not in OpinionDecision.values:
+        raise ValidationError({"decision": _("Choose agree, agree with conditions or disagree.")})
+    if decision != OpinionDecision.AGREE and not comments.strip():
+        raise ValidationError(
+            {"comments": _("Give the conditions or the reasons for disagreeing.")}
+        )
+    opinion, _created = ReviewOpinion.objects.update_or_create(
+        plan=plan,
+        review_round=plan.review_round,
+        department=department,
+        defaults={"decision": decision, "comments": comments, "reviewer": actor},
+    )
+    _settle_review(plan, actor=actor)
+    if decision == OpinionDecision.DISAGREE:
+        with portal_language():
+            _notify_state_now(
+                plan,
+                users_with_roles(Role.TASKFORCE_APPROVER),
+                _("%(department)s disagrees: %(comments)s")
+                % {"department": department, "comments": comments},
+            )
+    return opinion
+
+
+@transaction.atomic
+def plan_return(*, actor, plan: GapFillingPlan, reason: str) -> GapFillingPlan:
+    """Send the plan back to its subdistrict for revision, with the reasons."""
+    plan = _locked_plan(plan, actor=actor, step="return")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the plan goes back for revision.")})
+    _move(plan, actor=actor, to_state=PlanState.RETURNED, comment=reason)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id), reason)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    approval_number: str,
+    approval_date: datetime.date,
+) -> GapFillingPlan:
+    """Approve (批复) a plan every required department agreed to, with the document number."""
+    plan = _locked_plan(plan, actor=actor, step="approve")
+    missing = missing_agreements(plan)
+    if missing:
+        refuse(
+            _("The plan cannot be approved: no agreement yet from %(departments)s."),
+            departments=", ".join(str(department) for department in missing),
+        )
+    if not (approval_number or "").strip():
+        raise ValidationError({"approval_number": _("Give the approval document number.")})
+    check_day("approval_date", approval_date)
+    plan.approval_number = approval_number.strip()
+    plan.approval_date = approval_date
+    _move(plan, actor=actor, to_state=PlanState.APPROVED, comment=plan.approval_number)
+    funding_services.subsidy_commit_for_plan(plan=plan, actor=actor)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id), plan.approval_number)
+    return plan
+
+
+@transaction.atomic
+def plan_withdraw(*, actor, plan: GapFillingPlan, reason: str = "") -> GapFillingPlan:
+    """Withdraw a plan before approval, with the reasons; its landing spaces become free again."""
+    plan = _locked_plan(plan, actor=actor, step="withdraw")
+    plan.space_allocations.filter(is_active=True).update(is_active=False)
+    _move(plan, actor=actor, to_state=PlanState.WITHDRAWN, comment=reason)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), reason)
+    return plan
+
+
+@transaction.atomic
+def plan_start(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
+    """Start construction of an approved plan."""
+    plan = _locked_plan(plan, actor=actor, step="start")
+    _move(plan, actor=actor, to_state=PlanState.UNDER_CONSTRUCTION, comment=comment)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), comment)
+    return plan
+
+
+@transaction.atomic
+def progress_report(
+    *, actor, plan: GapFillingPlan, percent: int, on_date: datetime.date, note: str = ""
+) -> ProgressReport:
+    """Report construction progress (percentage and date) of a plan under construction."""
+    plan = _locked_plan(plan, actor=actor, step="progress")
+    if percent is None or not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    check_day("on_date", on_date, **_after_last_progress(plan))
+    if percent < plan.progress_percent:
+        raise ValidationError(
+            {
+                "percent": _("Progress cannot go back from %(before)s%% to %(after)s%%.")
+                % {"before": plan.progress_percent, "after": percent}
+            }
+        )
+    report = ProgressReport(plan=plan, percent=percent, date=on_date, note=note, reporter=actor)
+    report.full_clean()
+    report.save()
+    save_checked(plan, actor=actor, fields={"progress_percent": percent})
+    return report
+
+
+def _after_last_progress(plan: GapFillingPlan) -> dict[str, Any]:
+    """The day a construction report or the acceptance may not precede: the last one before it."""
+    last = plan.progress_reports.order_by("-date").values_list("date", flat=True).first()
+    if last is not None and (plan.approval_date is None or last > plan.approval_date):
+        return {"not_before": last, "what": _("the last progress report")}
+    return {"not_before": plan.approval_date, "what": _("the approval")}
+
+
+@transaction.atomic
+def plan_complete(
+    *, actor, plan: GapFillingPlan, on_date: datetime.date, note: str = ""
+) -> GapFillingPlan:
+    """Report construction complete; the plan then waits for acceptance (验收)."""
+    plan = _locked_plan(plan, actor=actor, step="complete")
+    check_day("on_date", on_date, **_after_last_progress(plan))
+    ProgressReport.objects.create(plan=plan, percent=100, date=on_date, note=note, reporter=actor)
+    plan.progress_percent = 100
+    _move(plan, actor=actor, to_state=PlanState.COMPLETED, comment=note)
+    _notify_state(plan, users_with_roles(Role.TASKFORCE_APPROVER), note)
+    return plan
+
+
+@transaction.atomic
+def plan_accept(
+    *,
+    actor,
+    plan: GapFillingPlan,
+    acceptance_date: datetime.date,
+    settled_investment: Decimal,
+) -> GapFillingPlan:
+    """Record the acceptance (验收) of a completed plan with its settled investment."""
+    plan = _locked_plan(plan, actor=actor, step="accept")
+    if settled_investment is None:
+        raise ValidationError({"settled_investment": _("Give the settled investment.")})
+    check_day("acceptance_date", acceptance_date, **_after_last_progress(plan))
+    if settled_investment < 0:
+        raise ValidationError(
+            {"settled_investment": _("The settled investment cannot be negative.")}
+        )
+    plan.acceptance_date = acceptance_date
+    plan.settled_investment = settled_investment
+    _move(plan, actor=actor, to_state=PlanState.ACCEPTED)
+    funding_services.subsidy_settle_for_plan(plan=plan, actor=actor)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id))
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
+    """Close an accepted plan once finance has paid its subsidy."""
+    plan = _locked_plan(plan, actor=actor, step="close")
+    money = funding_selectors.money_panel_for(plan=plan)
+    # A cancelled subsidy leaves nothing to pay, so the plan can still close.
+    if money.remaining > 0:
+        refuse(
+            _("The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."),
+            remaining=format_yuan(money.remaining),
+        )
+    _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
+    _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id))
+    return plan
+
+
+# --- future-community projects -------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *, actor, community: Community, fields: dict[str, Any]
+) -> FutureCommunityProject:
+    """Register a future-community project for a community on the future route."""
+    project = FutureCommunityProject(community=community)
+    ensure(actor, CREATE, project)
+    if community.route != Route.FUTURE:
+        raise ValidationError(
+            {
+                "community": _("“%(name)s” is not on the future-community route.")
+                % {"name": community}
+            }
+        )
+    save_checked(project, actor=actor, fields={n: fields[n] for n in PROJECT_FIELDS if n in fields})
+    record_change(project=project, actor=actor, from_state="", to_state=project.stage)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, actor, project: FutureCommunityProject, fields: dict[str, Any]
+) -> FutureCommunityProject:
+    """Change a project's category, type, batch, funding mode or creation investment; once it
+    is approved (立项) the figures its subsidy was committed on can no longer change."""
+    project = locked(FutureCommunityProject, project.pk, "community")
+    ensure(actor, CHANGE, project)
+    committed = FUTURE_STAGE_ORDER.index(project.stage) >= FUTURE_STAGE_ORDER.index(
+        FutureStage.APPROVED
+    )
+    frozen = [
+        name
+        for name in COMMITTED_FIELDS
+        if committed and name in fields and fields[name] != getattr(project, name)
+    ]
+    if frozen:
+        raise ValidationError(
+            {
+                name: _(
+                    "The subsidy was committed at project approval on these figures; "
+                    "they can no longer change."
+                )
+                for name in frozen
+            }
+        )
+    return save_checked(
+        project, actor=actor, fields={n: fields[n] for n in PROJECT_FIELDS if n in fields}
+    )
+
+
+@transaction.atomic
+def project_advance(
+    *,
+    actor,
+    project: FutureCommunityProject,
+    to_stage: str,
+    on_date: datetime.date,
+    comment: str = "",
+) -> FutureCommunityProject:
+    """Move a project to its next stage, one step at a time, with the date it happened."""
+    project = locked(FutureCommunityProject, project.pk, "community")
+    if to_stage not in FUTURE:
+        raise ValidationError({"to_stage": _("Choose the project's next stage.")})
+    FUTURE.check(actor, to_stage, project)
+    check_day("on_date", on_date)
+    from_stage = project.stage
+    project.stage = to_stage
+    if to_stage == FutureStage.APPROVED:
+        project.approval_date = on_date
+    if to_stage == FutureStage.NAMED:
+        project.named_date = on_date
+    save_checked(project, actor=actor)
+    record_change(
+        project=project,
+        actor=actor,
+        from_state=from_stage,
+        to_state=to_stage,
+        comment=comment or on_date.isoformat(),
+    )
+    if to_stage == FutureStage.APPROVED:
+        funding_services.subsidy_commit_for_project(project=project, actor=actor)
+    else:
+        funding_services.project_stage_reached(
+            project=project, stage=to_stage, actor=actor, on=on_date
+        )
+    stage = Text.choice(FutureStage, to_stage)
+    notify(
+        recipients=subdistrict_staff_of(project.community.subdistrict_id),
+        subject=Text(gettext_noop("Future community: %(stage)s"), stage=stage),
+        body=Text(
+            gettext_noop("%(community)s has reached the stage “%(stage)s” on %(date)s."),
+            community=project.community.name,
+            stage=stage,
+            date=on_date,
+        ),
+        link=reverse("projects:future_detail", args=[project.pk]),
+    )
+    return project
+
+
+# --- development blocks --------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_save(*, actor, block: DevelopmentBlock, fields: dict[str, Any]) -> DevelopmentBlock:
+    """Create or change a development block's area, population and place."""
+    if block.pk:
+        block = locked(DevelopmentBlock, block.pk)
+    ensure(actor, CHANGE if block.pk else CREATE, block)
+    values = {name: fields[name] for name in BLOCK_FIELDS if name in fields}
+    return save_checked(block, actor=actor, fields=values)
+
+
+@transaction.atomic
+def block_units_save(
+    *, actor, block: DevelopmentBlock, units: list[dict[str, Any]]
+) -> list[BlockUnit]:
+    """Make the block's planned units exactly these: number, name and facility types."""
+    block = locked(DevelopmentBlock, block.pk)
+    ensure(actor, CHANGE, block)
+    # Units hold no history and nothing refers to them: replacing the list keeps renumbering simple.
+    block.units.all().delete()
+    saved = []
+    for values in units:
+        unit = BlockUnit(block=block, **{name: values[name] for name in UNIT_FIELDS})
+        unit.full_clean()
+        unit.save()
+        saved.append(unit)
+    return saved
