@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
+from communities.filtersets import SubdistrictFilterMixin as SubdistrictStaffFilterMixin
 from communities.listing import TextSearchFilter
 from communities.models import Community, Subdistrict
 from communities.widgets import SearchSelect
-from projects.filtersets import SubdistrictStaffFilterMixin
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
 from .models import (

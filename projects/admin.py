@@ -4,6 +4,7 @@ Plans are read-only here; every change of state goes through a button that calls
 and no admin form has a ``state`` field.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,21 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.admin import PortalHistoryAdmin, ScopedModelAdmin, WritersOnlyMixin
 from communities.choices import Route
+from communities.lifecycle import ADMIN
 from communities.mixins import add_service_errors
 from communities.models import Community
 from communities.roles import Role, has_role
 from communities.templatetags.portal import yuan
 
 from . import selectors, services
-from .forms import (
-    AcceptForm,
-    AdvanceForm,
-    ApproveForm,
-    BlockUnitForm,
-    CommentForm,
-    OpinionForm,
-    ReasonForm,
-)
+from .forms import BlockUnitForm
+from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
     DevelopmentBlock,
@@ -41,7 +36,6 @@ from .models import (
     ReviewOpinion,
     StatusChange,
 )
-from .permissions import ADMIN_ACTION_TITLES, plan_actions
 
 
 def money_column(model, field_name: str):
@@ -63,41 +57,6 @@ def person_column(model, field_name: str):
         return (user.get_full_name() or user.username) if user else "—"
 
     return show
-
-
-# Each admin button: its title, its form, and the service call it makes with the form's data.
-PLAN_TRANSITIONS = {
-    "open_review": (
-        ADMIN_ACTION_TITLES["open_review"],
-        CommentForm,
-        lambda plan, user, data: services.plan_open_review(actor=user, plan=plan),
-    ),
-    "opinion": (
-        ADMIN_ACTION_TITLES["opinion"],
-        OpinionForm,
-        lambda plan, user, data: services.opinion_record(actor=user, plan=plan, **data),
-    ),
-    "return": (
-        ADMIN_ACTION_TITLES["return"],
-        ReasonForm,
-        lambda plan, user, data: services.plan_return(actor=user, plan=plan, **data),
-    ),
-    "approve": (
-        ADMIN_ACTION_TITLES["approve"],
-        ApproveForm,
-        lambda plan, user, data: services.plan_approve(actor=user, plan=plan, **data),
-    ),
-    "accept": (
-        ADMIN_ACTION_TITLES["accept"],
-        AcceptForm,
-        lambda plan, user, data: services.plan_accept(actor=user, plan=plan, **data),
-    ),
-    "close": (
-        ADMIN_ACTION_TITLES["close"],
-        CommentForm,
-        lambda plan, user, data: services.plan_close(actor=user, plan=plan, **data),
-    ),
-}
 
 
 class ReadOnlyInline(WritersOnlyMixin, admin.TabularInline):
@@ -251,22 +210,21 @@ class GapFillingPlanAdmin(WritersOnlyMixin, ScopedModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         plan = self.get_object(request, object_id)
-        allowed = plan_actions(plan, request.user)
+        if plan is None:
+            return super().change_view(request, object_id, form_url, extra_context)
         extra_context = {
             **(extra_context or {}),
             "transition_buttons": [
-                (name, title)
-                for name, (title, _form, _call) in PLAN_TRANSITIONS.items()
-                if name in allowed
+                (step.name, step.title) for step in PLAN.available(request.user, plan, where=ADMIN)
             ],
-            "missing_agreements": services.missing_agreements(plan) if plan.review_round else [],
+            "missing_agreements": selectors.missing_agreements(plan) if plan.review_round else [],
             "page_url": reverse("projects:plan_detail", args=[plan.pk]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _transition_initial(self, plan, action, request) -> dict:
+    def _transition_initial(self, plan, step, request) -> dict:
         """A reviewer revising the department's opinion starts from the one on record."""
-        if action != "opinion" or not request.user.department_id:
+        if step != "opinion" or not request.user.department_id:
             return {}
         opinion = plan.opinions.filter(
             review_round=plan.review_round, department_id=request.user.department_id
@@ -275,34 +233,58 @@ class GapFillingPlanAdmin(WritersOnlyMixin, ScopedModelAdmin):
 
     def transition_view(self, request, object_id, action):
         plan = self.get_object(request, object_id)
-        if action not in PLAN_TRANSITIONS:
+        if plan is None or action not in PLAN or PLAN[action].where != ADMIN:
             raise Http404
-        title, form_class, call = PLAN_TRANSITIONS[action]
-        form = form_class(
-            request.POST or None, initial=self._transition_initial(plan, action, request)
+        step = PLAN[action]
+        return transition_page(
+            self,
+            request,
+            lifecycle=PLAN,
+            step=step,
+            row=plan,
+            initial=self._transition_initial(plan, action, request),
+            template="admin/projects/gapfillingplan/transition.html",
+            context={
+                "plan": plan,
+                "opinions": plan.opinions.filter(review_round=plan.review_round).select_related(
+                    "department", "reviewer"
+                ),
+            },
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                call(plan, request.user, form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
-                self.message_user(request, gettext("Done: %(title)s.") % {"title": title})
-                return redirect("admin:projects_gapfillingplan_change", plan.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": plan,
-            "plan": plan,
+
+
+def transition_page(
+    model_admin, request, *, lifecycle, step, row, template, context, initial=None, form_kwargs=None
+):
+    """The admin page of one life-cycle step: its form (a plain confirmation when the step needs
+    no input), posted to the step's service; a refusal comes back as the form's errors."""
+    form_class = lifecycle.form_class(step.name) or forms.Form
+    form = form_class(request.POST or None, initial=initial or {}, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.run(request.user, step.name, row, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            model_admin.message_user(
+                request, str(step.done) or gettext("Done: %(title)s.") % {"title": step.title}
+            )
+            opts = model_admin.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", row.pk)
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "original": row,
             "form": form,
-            "title": title,
-            "opinions": plan.opinions.filter(review_round=plan.review_round).select_related(
-                "department", "reviewer"
-            ),
-        }
-        return TemplateResponse(request, "admin/projects/gapfillingplan/transition.html", context)
+            "title": step.title,
+            **context,
+        },
+    )
 
 
 @admin.register(PlanLineItem)
@@ -373,7 +355,7 @@ class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.future.PROJECT_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in services.PROJECT_FIELDS}
         try:
             if change:
                 saved = services.project_update(actor=request.user, project=obj, fields=fields)
@@ -398,33 +380,30 @@ class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
         project = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "can_advance": has_role(request.user, Role.TASKFORCE_APPROVER)
-            and services.next_stage(project) is not None,
+            "can_advance": project is not None
+            and bool(FUTURE.available(request.user, project, where=ADMIN)),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def advance_view(self, request, object_id):
         project = self.get_object(request, object_id)
-        form = AdvanceForm(request.POST or None, project=project)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.project_advance(actor=request.user, project=project, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
-                self.message_user(request, gettext("The project moved to its next stage."))
-                return redirect("admin:projects_futurecommunityproject_change", project.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": project,
-            "form": form,
-            "title": gettext("Advance to the next stage"),
-        }
-        return TemplateResponse(
-            request, "admin/projects/futurecommunityproject/advance.html", context
+        if project is None:
+            raise Http404
+        steps = FUTURE.steps_from(project.stage, where=ADMIN)
+        if not steps:
+            raise Http404
+        # The form names the stage reached; the step of that stage is the one taken.
+        chosen = request.POST.get("to_stage") if request.method == "POST" else None
+        step = FUTURE[chosen] if chosen in FUTURE else steps[0]
+        return transition_page(
+            self,
+            request,
+            lifecycle=FUTURE,
+            step=step,
+            row=project,
+            form_kwargs={"project": project},
+            template="admin/projects/futurecommunityproject/advance.html",
+            context={"title": gettext("Advance to the next stage")},
         )
 
 
@@ -463,7 +442,7 @@ class DevelopmentBlockAdmin(ScopedModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         units = [
-            {name: unit_form.cleaned_data[name] for name in services.blocks.UNIT_FIELDS}
+            {name: unit_form.cleaned_data[name] for name in services.UNIT_FIELDS}
             for unit_form in formset.forms
             if unit_form.cleaned_data and not unit_form.cleaned_data.get("DELETE")
         ]

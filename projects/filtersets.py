@@ -8,23 +8,12 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.filtersets import SubdistrictFilterMixin, subdistricts_for
 from communities.listing import TextSearchFilter
-from communities.models import Subdistrict
 
 from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanState
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 from .selectors import with_overdue
-
-
-class SubdistrictStaffFilterMixin:
-    """A subdistrict's own staff see only their subdistrict, so they get no subdistrict filter."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if getattr(user, "subdistrict_id", None) and not user.is_superuser:
-            self.filters.pop("subdistrict", None)
-
 
 # A plan has started once construction has begun; completed and accepted include what follows.
 PROGRESS_STATES = {
@@ -54,14 +43,14 @@ def entered_state_at():
     )
 
 
-class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
+class PlanFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
     """Filters of the plan list: text, state, year, subdistrict."""
 
     q = TextSearchFilter(fields=("title", "community__name", "approval_number"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=PlanState.choices)
     year = django_filters.NumberFilter(label=_("Year"))
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+        label=_("Subdistrict"), queryset=lambda request: subdistricts_for(request)
     )
     # The dashboard's links: plans that have started (启动), been completed or accepted.
     progress = django_filters.ChoiceFilter(
@@ -97,14 +86,14 @@ class PlanFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
         return queryset.filter(is_overdue=value)
 
 
-class FutureProjectFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
+class FutureProjectFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
     """Filters of the future-community list and its three-year-plan export."""
 
     q = TextSearchFilter(fields=("community__name", "community__subdistrict__name"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"),
         field_name="community__subdistrict",
-        queryset=Subdistrict.objects.all(),
+        queryset=lambda request: subdistricts_for(request),
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=FutureStage.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=FutureCategory.choices)

@@ -26,7 +26,7 @@ urlpatterns = [
         views.AttachmentDownloadView.as_view(),
         name="attachment",
     ),
-    path("<int:pk>/<slug:action>/", views.PlanActionView.as_view(), name="plan_action"),
+    path("<int:pk>/<slug:action>/", views.PlanStepView.as_view(), name="plan_action"),
     path("future/", views.FutureProjectListView.as_view(), name="future_list"),
     path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
     path("future/search/", views.FutureProjectSearchView.as_view(), name="future_search"),

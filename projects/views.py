@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +14,16 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from communities.choices import Route
+from communities.lifecycle import ADMIN, PAGE
 from communities.listing import Column, ListPageMixin
 from communities.mixins import (
     ParentObjectMixin,
     RestrictedQuerysetMixin,
     RoleRequiredMixin,
+    ServiceActionView,
     add_service_errors,
 )
-from communities.roles import Role, has_role
+from communities.roles import Role
 from communities.search import ChoiceSearchView
 from funding import selectors as funding_selectors
 
@@ -31,10 +32,10 @@ from .choices import FUTURE_STAGE_ORDER, FutureStage
 from .export import XLSX_CONTENT_TYPE, three_year_plan_workbook
 from .filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
 from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, ProgressForm
+from .lifecycles import FUTURE, PLAN
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
-from .permissions import ADMIN_ACTION_TITLES, plan_actions
 from .routes import RESPONSIBLE_UNITS
-from .uploads import pending_discard, pending_get, pending_keep, pending_open
+from .uploads import pending_discard, pending_get, pending_keep
 
 
 class RouteContextMixin:
@@ -98,9 +99,7 @@ class PlanListView(ListPageMixin, RouteContextMixin, FilterView):
         return selectors.plan_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        kwargs["can_create"] = bool(
-            has_role(self.request.user, Role.SUBDISTRICT_STAFF) and self.request.user.subdistrict_id
-        )
+        kwargs["can_create"] = selectors.drafts_plans(self.request.user)
         context = super().get_context_data(**kwargs)
         for plan in context["object_list"]:
             plan.days_in_state = selectors.days_in_state(plan)
@@ -117,31 +116,37 @@ class PlanDetailView(RestrictedQuerysetMixin, DetailView):
     def get_queryset(self):
         return selectors.plan_detail(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        plan = self.object
-        actions = plan_actions(plan, self.request.user)
+    def get_context_data(self, bound_forms=None, **kwargs):
+        plan, user = self.object, self.request.user
+        bound_forms = bound_forms or {}
+        actions = {step.name for step in PLAN.available(user, plan, where=PAGE)}
+
+        def form(name, form_class):
+            """The step's form: as posted when it was refused, else empty; None if not allowed."""
+            return (bound_forms.get(name) or form_class()) if name in actions else None
+
+        admin_steps = PLAN.available(user, plan, where=ADMIN) if user.is_staff else []
         kwargs.update(
             actions=actions,
-            missing_agreements=services.missing_agreements(plan) if plan.review_round else [],
+            missing_agreements=selectors.missing_agreements(plan) if plan.review_round else [],
             return_reasons=selectors.return_reasons(plan),
             next_step=selectors.next_step(plan),
             approval_printable=plan.state in selectors.APPROVED_STATES,
             acceptance_printable=plan.state in selectors.ACCEPTED_STATES,
             spaces=[a.space for a in plan.space_allocations.all() if a.is_active],
-            progress_form=ProgressForm() if "progress" in actions else None,
-            complete_form=CompleteForm() if "complete" in actions else None,
-            attachment_form=AttachmentForm() if "attach" in actions else None,
+            progress_form=form("progress", ProgressForm),
+            complete_form=form("complete", CompleteForm),
+            attachment_form=form("attach", AttachmentForm),
             admin_url=reverse("admin:projects_gapfillingplan_change", args=[plan.pk])
-            if self.request.user.is_staff
+            if user.is_staff
             else "",
             admin_actions=[
                 (
-                    name,
-                    title,
-                    reverse("admin:projects_gapfillingplan_transition", args=[plan.pk, name]),
+                    step.name,
+                    step.title,
+                    reverse("admin:projects_gapfillingplan_transition", args=[plan.pk, step.name]),
                 )
-                for name, title in ADMIN_ACTION_TITLES.items()
-                if name in actions and self.request.user.is_staff
+                for step in admin_steps
             ],
         )
         return super().get_context_data(**kwargs)
@@ -162,21 +167,19 @@ class PlanFormView(RoleRequiredMixin, FormView):
             self.plan = get_object_or_404(
                 GapFillingPlan.objects.restrict(request.user), pk=kwargs["pk"]
             )
-            if "edit" not in plan_actions(self.plan, request.user):
-                messages.error(
-                    request,
-                    _("A plan in state “%(state)s” cannot be changed.")
-                    % {"state": self.plan.get_state_display()},
-                )
+            decision = PLAN.decide(request.user, "edit", self.plan)
+            if not decision:
+                messages.error(request, decision.reason)
                 return redirect("projects:plan_detail", pk=self.plan.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def subdistrict(self):
         if self.plan is not None:
             return self.plan.subdistrict
-        if self.request.user.subdistrict is None:
+        subdistrict = selectors.drafting_subdistrict(self.request.user)
+        if subdistrict is None:
             raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
-        return self.request.user.subdistrict
+        return subdistrict
 
     def pending_key(self) -> str:
         return f"plan-{self.plan.pk}" if self.plan else "plan-new"
@@ -211,29 +214,17 @@ class PlanFormView(RoleRequiredMixin, FormView):
         if not (form.is_valid() and formset.is_valid()):
             return self.invalid(form, formset)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "community"}
-        upload = form.cleaned_data.get("attachment")
-        pending = None if upload else pending_get(session, key)
         try:
-            with transaction.atomic():
-                if self.plan is None:
-                    plan = services.plan_create(
-                        actor=request.user,
-                        community=form.cleaned_data["community"],
-                        fields=fields,
-                        line_items=formset.service_items(),
-                        spaces=form.cleaned_data["spaces"],
-                    )
-                else:
-                    plan = services.plan_update(
-                        actor=request.user,
-                        plan=self.plan,
-                        fields=fields,
-                        line_items=formset.service_items(),
-                        spaces=form.cleaned_data["spaces"],
-                    )
-                if upload or pending:
-                    with upload or pending_open(pending) as file:
-                        services.attachment_add(actor=request.user, plan=plan, file=file)
+            plan = services.plan_save(
+                actor=request.user,
+                plan=self.plan,
+                community=form.cleaned_data.get("community"),
+                fields=fields,
+                line_items=formset.service_items(),
+                spaces=form.cleaned_data["spaces"],
+                attachment=form.cleaned_data.get("attachment"),
+                pending=pending_get(session, key),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.invalid(form, formset)
@@ -256,7 +247,7 @@ class PlanSpaceChoicesView(RoleRequiredMixin, View):
     required_roles = (Role.SUBDISTRICT_STAFF,)
 
     def get(self, request):
-        subdistrict = request.user.subdistrict
+        subdistrict = selectors.drafting_subdistrict(request.user)
         if subdistrict is None:
             raise PermissionDenied(_("Only a subdistrict's own staff may draft plans."))
         plan = None
@@ -338,54 +329,19 @@ class PlanObjectMixin(ParentObjectMixin):
     parent_context_name = "plan"
 
 
-class PlanActionView(PlanObjectMixin, View):
-    """POST-only buttons of the plan page: each parses the form and calls one service."""
+class PlanStepView(ServiceActionView):
+    """A button of the plan page: the step of the plan's life cycle named in the URL, with its
+    form, through its service. A refusal goes back to the plan page with the reasons on top (a
+    redirect, as the access matrix declares the page's refusals; with ``page_view`` set to
+    PlanDetailView the page would show the step's form as filled in instead)."""
 
-    http_method_names = ["post"]
+    model = GapFillingPlan
+    lifecycle = PLAN
 
-    def post(self, request, pk, action):
-        plan = self.get_parent()
-        user = request.user
-        try:
-            if action == "submit":
-                services.plan_submit(actor=user, plan=plan)
-                done = _("The plan was submitted for joint review.")
-            elif action == "withdraw":
-                services.plan_withdraw(actor=user, plan=plan, reason=request.POST.get("reason", ""))
-                done = _("The plan was withdrawn.")
-            elif action == "start":
-                services.plan_start(actor=user, plan=plan)
-                done = _("Construction has started.")
-            elif action == "progress":
-                self._with_form(ProgressForm, services.progress_report, plan)
-                done = _("The progress was reported.")
-            elif action == "complete":
-                self._with_form(CompleteForm, services.plan_complete, plan)
-                done = _(
-                    "Construction was reported complete; the task force will arrange acceptance."
-                )
-            elif action == "detach":
-                services.attachment_remove(
-                    actor=user, plan=plan, attachment_id=_int(request.POST.get("attachment"))
-                )
-                done = _("The attachment was removed.")
-            elif action == "attach":
-                self._with_form(AttachmentForm, services.attachment_add, plan)
-                done = _("The attachment was uploaded.")
-            else:
-                raise Http404
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                messages.error(request, message)
-        else:
-            messages.success(request, done)
-        return redirect("projects:plan_detail", pk=plan.pk)
-
-    def _with_form(self, form_class, service, plan):
-        form = form_class(self.request.POST, self.request.FILES)
-        if not form.is_valid():
-            raise ValidationError([error for errors in form.errors.values() for error in errors])
-        service(actor=self.request.user, plan=plan, **form.cleaned_data)
+    def setup(self, request, *args, **kwargs):
+        # The plan page's URLs name the step "action" (projects:plan_action).
+        kwargs["step"] = kwargs.pop("action", None)
+        super().setup(request, *args, **kwargs)
 
 
 def _int(value) -> int | None:
@@ -487,9 +443,7 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
         )
         kwargs["advance_url"] = (
             reverse("admin:projects_futurecommunityproject_advance", args=[self.object.pk])
-            if user.is_staff
-            and has_role(user, Role.TASKFORCE_APPROVER)
-            and services.next_stage(self.object)
+            if user.is_staff and FUTURE.available(user, self.object, where=ADMIN)
             else ""
         )
         return super().get_context_data(**kwargs)

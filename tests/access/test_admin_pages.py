@@ -19,10 +19,11 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from django.urls.resolvers import RegexPattern
 
+from communities.lifecycle import ADMIN
 from communities.roles import Role
 from funding.choices import TrancheState
 from funding.services import tranche_approve
-from projects.admin import PLAN_TRANSITIONS
+from projects.lifecycles import PLAN
 
 ANSWERS = {200, 302, 403, 404}
 USERS = [*Role.values, "superuser", "no_role"]
@@ -30,7 +31,9 @@ USERS = [*Role.values, "superuser", "no_role"]
 STANDARD_VIEWS = {"changelist", "add", "change", "history", "delete"}
 # Values of the URL parameters of custom admin URLs, other than the row's key.
 URL_ARGUMENTS = {
-    "projects_gapfillingplan_transition": {"action": list(PLAN_TRANSITIONS)},
+    "projects_gapfillingplan_transition": {
+        "action": [step.name for step in PLAN if step.where == ADMIN]
+    },
     "auth_user_password_change": {"id": "object_id"},
 }
 # How rows of a model that has no scoped queryset reach their subdistrict.
