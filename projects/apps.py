@@ -1,6 +1,7 @@
 """App configuration for the improvement routes and gap-filling plans."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,10 @@ class ProjectsConfig(AppConfig):
         (_("Future communities"), "projects:future_list", ()),
         (_("Development blocks"), "projects:block_list", ()),
     ]
+
+    def ready(self):
+        from . import invariants
+
+        # On SQLite the subdistrict triggers stand aside while migrations rebuild tables.
+        pre_migrate.connect(invariants.before_migrate, sender=self)
+        post_migrate.connect(invariants.after_migrate, sender=self)

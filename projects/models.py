@@ -9,12 +9,14 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communities.access import ScopedQuerySet
 from communities.choices import FacilityType
 
+from . import permissions
 from .choices import (
     FundingMode,
     FutureCategory,
@@ -34,6 +36,19 @@ class GapFillingPlanQuerySet(ScopedQuerySet):
     """Plans, scoped by their subdistrict."""
 
     subdistrict_path = "subdistrict"
+    rules = permissions.PLAN_RULES
+
+
+# A community has one plan at a time: every plan but a withdrawn one holds it
+# (projects.selectors.live_plan_of).
+LIVE_PLAN = ~Q(state=PlanState.WITHDRAWN)
+
+
+def follow_community(row) -> None:
+    """A row's subdistrict is its community's (the lists filter on the column; the database
+    refuses any other value)."""
+    if row.community_id is not None:
+        row.subdistrict_id = row.community.subdistrict_id
 
 
 class GapFillingPlan(models.Model):
@@ -123,10 +138,41 @@ class GapFillingPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(progress_percent__lte=100), name="plan_progress_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=Q(settled_investment__isnull=True) | Q(settled_investment__gte=0),
+                name="plan_settled_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_round__gte=0), name="plan_review_round_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2023, year__lte=2030), name="plan_year_2023_2030"
+            ),
+            models.UniqueConstraint(
+                fields=["community"],
+                condition=LIVE_PLAN,
+                name="plan_one_live_per_community",
+                violation_error_code="one_live_plan",
+                violation_error_message=_(
+                    "This community already has a plan under way; revise that plan or withdraw "
+                    "it before drafting another."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        follow_community(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:plan_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        follow_community(self)
+        super().clean_fields(exclude=exclude)
 
 
 class PlanLineItem(models.Model):
@@ -169,6 +215,7 @@ class FutureCommunityProjectQuerySet(ScopedQuerySet):
     """Future-community projects, scoped by their community's subdistrict."""
 
     subdistrict_path = "community__subdistrict"
+    rules = permissions.FUTURE_PROJECT_RULES
 
 
 class FutureCommunityProject(models.Model):
@@ -232,10 +279,18 @@ class FutureCommunityProject(models.Model):
                 condition=Q(provincial_batch__isnull=True) | Q(plan_year__isnull=True),
                 name="future_batch_or_plan_year",
             ),
+            models.CheckConstraint(
+                condition=Q(provincial_batch__isnull=True)
+                | Q(provincial_batch__gte=1, provincial_batch__lte=7),
+                name="future_batch_1_7",
+            ),
         ]
 
     def __str__(self):
         return str(self.community)
+
+    def get_absolute_url(self):
+        return reverse("projects:future_detail", args=[self.pk])
 
 
 class StatusChange(models.Model):
@@ -345,7 +400,9 @@ class ReviewOpinion(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "review_round", "department"],
                 name="opinion_one_per_department_and_round",
-            )
+            ),
+            # Opinions are given in a review round, and the first round is round 1.
+            models.CheckConstraint(condition=Q(review_round__gte=1), name="opinion_round_positive"),
         ]
 
     def __str__(self):
@@ -459,6 +516,7 @@ class DevelopmentBlockQuerySet(ScopedQuerySet):
     """Development blocks, scoped by their subdistrict."""
 
     subdistrict_path = "subdistrict"
+    rules = permissions.BLOCK_RULES
 
 
 class DevelopmentBlock(models.Model):
@@ -502,11 +560,25 @@ class DevelopmentBlock(models.Model):
         verbose_name = _("development block")
         verbose_name_plural = _("development blocks")
         constraints = [
-            models.CheckConstraint(condition=Q(area_mu__gt=0), name="block_area_positive")
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="block_area_positive"),
+            # A block in a community lies in that community's subdistrict (save() sets it; the
+            # database also checks the pair against the community).
+            models.CheckConstraint(
+                condition=Q(community__isnull=True) | Q(subdistrict__isnull=False),
+                name="block_community_has_subdistrict",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        follow_community(self)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        follow_community(self)
+        super().clean_fields(exclude=exclude)
 
 
 class BlockUnit(models.Model):
@@ -524,7 +596,8 @@ class BlockUnit(models.Model):
         verbose_name = _("planned unit")
         verbose_name_plural = _("planned units")
         constraints = [
-            models.UniqueConstraint(fields=["block", "number"], name="block_unit_number_unique")
+            models.UniqueConstraint(fields=["block", "number"], name="block_unit_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="block_unit_number_positive"),
         ]
 
     def __str__(self):
