@@ -126,7 +126,7 @@ def world(hushan, staff_hushan):
     block = DevelopmentBlock.objects.create(
         name="太屹区块", area_mu=Decimal("300"), planned_population=6500
     )
-    tranche = TrancheFactory(plan__community=community)
+    tranche = TrancheFactory(plan=plan)  # a community has one live plan
     operator = OperatorFactory()
     contract = ContractFactory(subdistrict=hushan, operator=operator)
     assessor = UserFactory(username="assessor", roles=[Role.OPERATIONS_ASSESSOR])

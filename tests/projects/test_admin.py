@@ -129,7 +129,8 @@ def test_field_history_of_plans_and_line_items_is_in_the_admin(
 def test_a_space_has_at_most_one_active_plan_in_the_database(plan, staff_hushan):
     space = SpaceResourceFactory(community=plan.community)
     SpaceAllocation.objects.create(plan=plan, space=space)
-    other = GapFillingPlanFactory(community=plan.community, created_by=staff_hushan)
+    # A community has one live plan, so the other plan is a neighbour's.
+    other = GapFillingPlanFactory(community__subdistrict=plan.subdistrict, created_by=staff_hushan)
     with pytest.raises(IntegrityError), transaction.atomic():
         SpaceAllocation.objects.create(plan=other, space=space)
     SpaceAllocation.objects.filter(plan=plan).update(is_active=False)

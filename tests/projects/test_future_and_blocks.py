@@ -48,7 +48,9 @@ def test_stages_advance_one_at_a_time_with_the_audit_trail(approver):
 
 
 def test_only_the_task_force_advances_stages(staff_hushan):
-    project = FutureCommunityProjectFactory()
+    # A project the staff can see, so that it is the role that refuses (another
+    # subdistrict's project is a 404, as if it did not exist).
+    project = FutureCommunityProjectFactory(community__subdistrict=staff_hushan.subdistrict)
     with pytest.raises(PermissionDenied):
         services.project_advance(
             actor=staff_hushan, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY

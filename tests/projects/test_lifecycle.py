@@ -184,7 +184,7 @@ def test_a_returned_plan_starts_a_new_round(plan, staff_hushan, approver, review
 
     assert plan.review_round == 2
     assert plan.state == PlanState.IN_JOINT_REVIEW
-    assert services.missing_agreements(plan)  # round 1's opinions do not count
+    assert selectors.missing_agreements(plan)  # round 1's opinions do not count
     with pytest.raises(ValidationError):
         services.plan_approve(actor=approver, plan=plan, approval_number="X", approval_date=DAY)
 

@@ -258,7 +258,10 @@ def test_plan_list_query_count_is_pinned(
     staff_client, staff_hushan, community, django_assert_max_num_queries
 ):
     for _ in range(15):
-        plan = GapFillingPlanFactory(community=community, created_by=staff_hushan)
+        # One live plan per community: fifteen communities of the subdistrict.
+        plan = GapFillingPlanFactory(
+            community__subdistrict=staff_hushan.subdistrict, created_by=staff_hushan
+        )
         PlanLineItemFactory(plan=plan)
     # 9: the supervision rules are read once, for the overdue badges.
     with django_assert_max_num_queries(9):

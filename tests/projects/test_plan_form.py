@@ -151,3 +151,50 @@ def test_the_form_lists_the_chosen_communitys_spaces_as_labelled_check_boxes(
     assert 'data-choices-for="spaces"' in page
     assert f'<input type="checkbox" name="spaces" value="{space.pk}"' in page
     assert '<label class="form-check-label" for="id_spaces_0">闲置用房 · 120.00 m²' in page
+
+
+def _items():
+    return [
+        {
+            "pk": None,
+            "facility_type": "elderly_care",
+            "floor_area": Decimal("300"),
+            "investment": Decimal("1000000.00"),
+        }
+    ]
+
+
+def test_the_plan_and_its_file_are_saved_by_one_service_or_not_at_all(staff_hushan):
+    from django.core.exceptions import ValidationError
+
+    from projects import services
+
+    community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+    fields = {"year": 2024, "title": "一次保存", "total_investment": Decimal("1000000.00")}
+    broken = SimpleUploadedFile("方案.pdf", b"not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        services.plan_save(
+            actor=staff_hushan,
+            community=community,
+            fields=fields,
+            line_items=_items(),
+            attachment=broken,
+        )
+    assert not GapFillingPlan.objects.exists()
+
+    plan = services.plan_save(
+        actor=staff_hushan,
+        community=community,
+        fields=fields,
+        line_items=_items(),
+        attachment=SimpleUploadedFile("方案.pdf", PDF, content_type="application/pdf"),
+    )
+    assert plan.subdistrict == community.subdistrict
+    assert [a.original_name for a in plan.attachments.all()] == ["方案.pdf"]
+
+    items = [{**_items()[0], "pk": plan.line_items.get().pk}]
+    services.plan_save(
+        actor=staff_hushan, plan=plan, fields={"title": "改过"}, line_items=items, attachment=None
+    )
+    plan.refresh_from_db()
+    assert (plan.title, plan.attachments.count()) == ("改过", 1)
