@@ -1,17 +1,23 @@
-"""Reads of the operations app that need joins: the 1+N chains and the community panel."""
+"""Reads of the operations app: who may change what, the scheme in use, the 1+N chains and
+the community panel. Nothing here changes a row."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import CHANGE, may
 from communities.choices import FacilityType
 from communities.models import Community
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
+from funding.choices import TrancheStage
+from funding.models import Tranche
+from projects.choices import FutureStage
 
 from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
 from .models import (
@@ -22,8 +28,65 @@ from .models import (
     SatisfactionScore,
     SupervisionReport,
 )
+from .permissions import (
+    ASSESSMENT_READERS,
+    CONTRACT_READERS,
+    CONTRACT_WRITERS,
+    SATISFACTION_READERS,
+)
 from .report import Rules
-from .roles import ASSESSMENT_READERS, CONTRACT_READERS, CONTRACT_WRITERS, SATISFACTION_READERS
+
+
+def contract_writable_by(user, contract: OperatingContract) -> bool:
+    """Whether the user may change or end the contract: its own subdistrict's staff, or an
+    assessor."""
+    return bool(may(user, CHANGE, contract))
+
+
+def editable_operators(user):
+    """The operators the user may change: assessors any; subdistrict staff only those that
+    work for no subdistrict outside their reach, so one subdistrict never rewrites another's
+    contract partner."""
+    beyond_reach = OperatingContract.objects.exclude(
+        pk__in=OperatingContract.objects.restrict(user, CHANGE).values("pk")
+    )
+    return Operator.objects.restrict(user, CHANGE).exclude(
+        Exists(beyond_reach.filter(operator=OuterRef("pk")))
+    )
+
+
+def operator_editable_by(user, operator: Operator) -> bool:
+    """Whether the user may change this operator's details (see ``editable_operators``)."""
+    return editable_operators(user).filter(pk=operator.pk).exists()
+
+
+def active_scheme() -> AssessmentScheme:
+    """The assessment scheme in use."""
+    scheme = AssessmentScheme.objects.filter(is_active=True).first()
+    if scheme is None:
+        raise ValidationError(_("No assessment scheme is in use; ask the administrator."))
+    return scheme
+
+
+def reward_awaits_release(assessment: OperationsAssessment) -> bool:
+    """A confirmed, passed assessment of a future community that was provincially named after
+    the confirmation, whose 600,000 reward has not been made due yet."""
+    project = assessment.project
+    return (
+        project is not None
+        and assessment.state == AssessmentState.CONFIRMED
+        and assessment.is_passed
+        and project.stage == FutureStage.NAMED
+        and not Tranche.objects.filter(
+            project=project, stage=TrancheStage.OPERATIONS_REWARD
+        ).exists()
+    )
+
+
+def previous_month(today: date) -> str:
+    """The month before the given day, written 2025-06."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
 
 
 def active_scheme_weights() -> dict[str, int]:

@@ -18,7 +18,7 @@ from ..models import (
     SatisfactionScore,
     SupervisionReport,
 )
-from ..roles import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
+from ..permissions import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
 from .serializers import (
     AssessmentSerializer,
     ContractSerializer,
