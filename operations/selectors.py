@@ -10,16 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.access import CHANGE, may
+from communities.access import CHANGE, VIEW, Rule, may
 from communities.choices import FacilityType
 from communities.models import Community
-from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
 from funding.choices import TrancheStage
 from funding.models import Tranche
 from projects.choices import FutureStage
 
 from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
+from .lifecycles import ASSESSMENT, SUPERVISION_REPORT
 from .models import (
     AssessmentScheme,
     OperatingContract,
@@ -28,13 +28,12 @@ from .models import (
     SatisfactionScore,
     SupervisionReport,
 )
-from .permissions import (
-    ASSESSMENT_READERS,
-    CONTRACT_READERS,
-    CONTRACT_WRITERS,
-    SATISFACTION_READERS,
-)
 from .report import Rules
+
+
+def access_rule(model, action: str) -> Rule:
+    """The access table's rule for an action on a model (``permissions.py``)."""
+    return model._default_manager.get_queryset().rule_for(action)
 
 
 def contract_writable_by(user, contract: OperatingContract) -> bool:
@@ -113,8 +112,6 @@ def operator_contracts(*, operator: Operator, user):
 
 def contract_assessments(*, user, **filters):
     """Assessments of operating contracts that the user may see, newest period first."""
-    if not has_role(user, *ASSESSMENT_READERS):
-        return OperationsAssessment.objects.none()
     return (
         OperationsAssessment.objects.restrict(user)
         .filter(contract__isnull=False, **filters)
@@ -154,15 +151,15 @@ def community_panel(community: Community, user=None) -> dict:
     Given the user, each part is left out (None) unless the user's roles may read it.
     """
 
-    def readable(roles) -> bool:
-        return user is None or has_role(user, *roles)
+    def readable(model) -> bool:
+        return user is None or access_rule(model, VIEW).qualifies(user)
 
     today = timezone.localdate()
     scores = None
-    if readable(SATISFACTION_READERS):
+    if readable(SatisfactionScore):
         scores = list(SatisfactionScore.objects.filter(community=community).order_by("-period")[:6])
     contracts = None
-    if readable(CONTRACT_READERS):
+    if readable(OperatingContract):
         contracts = list(
             OperatingContract.objects.filter(
                 facilities__community=community,
@@ -175,7 +172,7 @@ def community_panel(community: Community, user=None) -> dict:
             .order_by("starts_on")
         )
     assessments = None
-    if readable(ASSESSMENT_READERS):
+    if readable(OperationsAssessment):
         assessments = list(
             OperationsAssessment.objects.filter(
                 project__community=community, state=AssessmentState.CONFIRMED
@@ -211,28 +208,30 @@ def worklist_for(user) -> list[WorkItem]:
     """Contracts running out soon for those who sign them; assessments waiting for the
     assessor's confirmation; failed reports for supervisors."""
     items = []
-    if has_role(user, *CONTRACT_WRITERS):
+    if access_rule(OperatingContract, CHANGE).qualifies(user):
         today = timezone.localdate()
         ends_by = today + CONTRACT_RENEWAL_NOTICE
         items.append(
             WorkItem(
                 _("Operating contracts ending within 60 days"),
-                OperatingContract.objects.restrict(user)
+                OperatingContract.objects.restrict(user, CHANGE)
                 .filter(state=ContractState.ACTIVE, ends_on__gte=today, ends_on__lte=ends_by)
                 .count(),
                 f"{reverse('operations:contract_list')}?state=active"
                 f"&active_on={today:%Y-%m-%d}&ends_by={ends_by:%Y-%m-%d}",
             )
         )
-    if has_role(user, Role.OPERATIONS_ASSESSOR):
+    if Rule(ASSESSMENT["confirm"].roles).qualifies(user):
         items.append(
             WorkItem(
                 _("Submitted assessments to confirm"),
-                OperationsAssessment.objects.filter(state=AssessmentState.SUBMITTED).count(),
+                OperationsAssessment.objects.restrict(user, CHANGE)
+                .filter(state__in=ASSESSMENT.sources("confirm"))
+                .count(),
                 f"{reverse('operations:assessment_list')}?state=submitted",
             )
         )
-    if has_role(user, Role.SUPERVISOR):
+    if Rule(SUPERVISION_REPORT["retry"].roles).qualifies(user):
         items.append(
             WorkItem(
                 _("Supervision reports that failed"),

@@ -58,14 +58,10 @@ from .models import (
 )
 from .permissions import CONTRACT_READERS
 from .report import sections_in
+from .selectors import access_rule
 from .survey import survey_template
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def rule(model, action: str) -> Rule:
-    """The access table's rule for an action on a model."""
-    return model._default_manager.get_queryset().rule_for(action)
 
 
 class ReadPageMixin(RoleRequiredMixin, RestrictedQuerysetMixin):
@@ -75,12 +71,14 @@ class ReadPageMixin(RoleRequiredMixin, RestrictedQuerysetMixin):
     language."""
 
     def ensure_role(self, request) -> None:
-        reading = Rule(self.required_roles) if self.required_roles else rule(self.model, VIEW)
+        reading = (
+            Rule(self.required_roles) if self.required_roles else access_rule(self.model, VIEW)
+        )
         if not reading.qualifies(request.user):
             raise PermissionDenied
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("can_write", rule(self.model, CHANGE).qualifies(self.request.user))
+        kwargs.setdefault("can_write", access_rule(self.model, CHANGE).qualifies(self.request.user))
         kwargs.setdefault("separator", pgettext("list separator", ", "))
         return super().get_context_data(**kwargs)
 
@@ -199,7 +197,7 @@ class OperatorDetailView(ReadPageMixin, DetailView):
 
 
 class OperatorFormMixin(RoleRequiredMixin, ServiceFormMixin):
-    required_roles = rule(OperatingContract, CHANGE).roles
+    required_roles = access_rule(OperatingContract, CHANGE).roles
     model = Operator
     form_class = OperatorForm
     template_name = "operations/form.html"
@@ -309,7 +307,7 @@ class ContractDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
             assessments=selectors.contract_assessments(user=user, contract=self.object),
             assess_url=(
                 f"{reverse('operations:assessment_add')}?contract={self.object.pk}"
-                if rule(OperationsAssessment, CHANGE).qualifies(user)
+                if access_rule(OperationsAssessment, CHANGE).qualifies(user)
                 else ""
             ),
         )
@@ -317,7 +315,7 @@ class ContractDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
 
 
 class ContractFormMixin(RoleRequiredMixin, ServiceFormMixin):
-    required_roles = rule(OperatingContract, CHANGE).roles
+    required_roles = access_rule(OperatingContract, CHANGE).roles
     model = OperatingContract
     form_class = ContractForm
     template_name = "operations/form.html"
@@ -464,7 +462,7 @@ class AssessmentDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
 class AssessmentCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     """Draft an assessment of a future community or a contract."""
 
-    required_roles = rule(OperationsAssessment, CHANGE).roles
+    required_roles = access_rule(OperationsAssessment, CHANGE).roles
     form_class = AssessmentForm
     template_name = "operations/form.html"
     success_message = _("The assessment was saved as a draft.")
@@ -504,7 +502,7 @@ class AssessmentUpdateView(AssessmentCreateView):
 
     def get_assessment(self):
         if not hasattr(self, "_assessment"):
-            queryset = OperationsAssessment.objects.restrict(self.request.user)
+            queryset = OperationsAssessment.objects.restrict(self.request.user, CHANGE)
             self._assessment = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return self._assessment
 
@@ -587,7 +585,7 @@ class SatisfactionListView(ListPageMixin, ReadPageMixin, FilterView):
 class SatisfactionCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     """Enter or correct a community's satisfaction score for a period."""
 
-    required_roles = rule(SatisfactionScore, CHANGE).roles
+    required_roles = access_rule(SatisfactionScore, CHANGE).roles
     model = SatisfactionScore
     form_class = SatisfactionForm
     template_name = "operations/form.html"
@@ -618,7 +616,7 @@ class SatisfactionCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
 class SatisfactionImportView(RoleRequiredMixin, FormView):
     """Import a survey workbook: every row or none, with the problems listed by row."""
 
-    required_roles = rule(SatisfactionScore, CHANGE).roles
+    required_roles = access_rule(SatisfactionScore, CHANGE).roles
     form_class = SurveyUploadForm
     template_name = "operations/satisfaction_import.html"
 
@@ -640,7 +638,7 @@ class SatisfactionImportView(RoleRequiredMixin, FormView):
 class SurveyTemplateView(RoleRequiredMixin, View):
     """The empty survey workbook to fill in."""
 
-    required_roles = rule(SatisfactionScore, CHANGE).roles
+    required_roles = access_rule(SatisfactionScore, CHANGE).roles
 
     def get(self, request):
         response = HttpResponse(survey_template(), content_type=XLSX_CONTENT_TYPE)
@@ -677,7 +675,7 @@ class ReportListView(ListPageMixin, ReadPageMixin, FilterView):
         return super().get_queryset().select_related("requested_by")
 
     def get_context_data(self, **kwargs):
-        if rule(SupervisionReport, CHANGE).qualifies(self.request.user):
+        if access_rule(SupervisionReport, CHANGE).qualifies(self.request.user):
             kwargs.setdefault("latest_month", timezone.localdate().strftime("%Y-%m"))
             kwargs.setdefault(
                 "request_form",
@@ -691,7 +689,7 @@ class ReportListView(ListPageMixin, ReadPageMixin, FilterView):
 class ReportRequestView(RoleRequiredMixin, View):
     """Queue a report for a month; a second request joins the one already running."""
 
-    required_roles = rule(SupervisionReport, CHANGE).roles
+    required_roles = access_rule(SupervisionReport, CHANGE).roles
     http_method_names = ["post"]
 
     def post(self, request):
