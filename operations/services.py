@@ -36,7 +36,6 @@ from .models import (
 )
 from .permissions import (
     ASSESSMENT_WRITERS,
-    CONTRACT_WRITERS,
     REPORT_WRITERS,
     SATISFACTION_WRITERS,
 )
@@ -63,8 +62,9 @@ def _ensure_period_begun(period: str) -> None:
 @transaction.atomic
 def operator_create(*, actor, fields: dict[str, Any]) -> Operator:
     """Register an operating organisation with a checked unified social credit code."""
-    ensure_role(actor, *CONTRACT_WRITERS)
-    return save_checked(Operator(), actor=actor, fields=fields)
+    operator = Operator()
+    ensure(actor, CHANGE, operator)
+    return save_checked(operator, actor=actor, fields=fields)
 
 
 @transaction.atomic

@@ -197,7 +197,7 @@ class OperatorDetailView(ReadPageMixin, DetailView):
 
 
 class OperatorFormMixin(RoleRequiredMixin, ServiceFormMixin):
-    required_roles = access_rule(OperatingContract, CHANGE).roles
+    required_roles = access_rule(Operator, CHANGE).roles
     model = Operator
     form_class = OperatorForm
     template_name = "operations/form.html"
