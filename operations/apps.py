@@ -3,7 +3,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
+from .permissions import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
 
 
 class OperationsConfig(AppConfig):

@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.choices import FacilityType
-from communities.filtersets import SubdistrictFilterMixin as SubdistrictStaffFilterMixin
+from communities.filtersets import SubdistrictFilterMixin, subdistricts_for
 from communities.listing import TextSearchFilter
-from communities.models import Community, Subdistrict
+from communities.models import Community
 from communities.widgets import SearchSelect
 
 from .choices import AssessmentState, ContractState, Grade, ReportState, ServiceLevel
@@ -44,12 +44,12 @@ def communities_in_scope(request):
     return Community.objects.restrict(request.user).order_by("subdistrict__code", "code")
 
 
-class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
+class ContractFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
     """Contracts by text, subdistrict, operator, level, state and the day they cover."""
 
     q = TextSearchFilter(fields=("title", "operator__name", "subdistrict__name"))
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+        label=_("Subdistrict"), queryset=subdistricts_for
     )
     operator = django_filters.ModelChoiceFilter(
         label=_("Operator"),
@@ -83,14 +83,14 @@ class ContractFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
         )
 
 
-class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
+class AssessmentFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
     """Assessments by text, subdistrict, period, state and grade."""
 
     q = TextSearchFilter(
         fields=("project__community__name", "contract__title", "contract__operator__name")
     )
     subdistrict = django_filters.ModelChoiceFilter(
-        label=_("Subdistrict"), queryset=Subdistrict.objects.all()
+        label=_("Subdistrict"), queryset=subdistricts_for
     )
     period = django_filters.CharFilter(label=_("Period"), lookup_expr="startswith")
     state = django_filters.ChoiceFilter(label=_("State"), choices=AssessmentState.choices)
@@ -101,13 +101,13 @@ class AssessmentFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet)
         fields = ["q", "subdistrict", "period", "state", "grade"]
 
 
-class SatisfactionFilterSet(SubdistrictStaffFilterMixin, django_filters.FilterSet):
+class SatisfactionFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
     """Satisfaction scores by text, subdistrict, community, period and a ceiling."""
 
     q = TextSearchFilter(fields=("community__name", "community__code"))
     subdistrict = django_filters.ModelChoiceFilter(
         label=_("Subdistrict"),
-        queryset=Subdistrict.objects.all(),
+        queryset=subdistricts_for,
         field_name="community__subdistrict",
     )
     community = django_filters.ModelChoiceFilter(

@@ -37,7 +37,9 @@ class OperatorForm(forms.ModelForm):
 class ContractForm(forms.ModelForm):
     """A contract's operator, facilities, term and fee; staff sign for their own subdistrict."""
 
-    subdistrict = forms.ModelChoiceField(label=_("Subdistrict"), queryset=Subdistrict.objects.all())
+    subdistrict = forms.ModelChoiceField(
+        label=_("Subdistrict"), queryset=Subdistrict.objects.none()
+    )
     facilities = forms.ModelMultipleChoiceField(
         label=_("Facilities"),
         queryset=Facility.objects.none(),
@@ -68,6 +70,12 @@ class ContractForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only those who may sign contracts open this form: the subdistricts they see are the
+        # ones they sign for (their own, or any for an assessor).
+        subdistricts = Subdistrict.objects.restrict(user)
+        self.fields["subdistrict"].queryset = subdistricts
+        if len(subdistricts) == 1:
+            self.fields["subdistrict"].initial = subdistricts[0].pk
         self.fields["facilities"].queryset = (
             Facility.objects.restrict(user)
             .select_related("community__subdistrict")
@@ -76,9 +84,6 @@ class ContractForm(forms.ModelForm):
         self.fields["facilities"].label_from_instance = lambda f: (
             f"{f.community.subdistrict} · {f.community} · {f.name}"
         )
-        if user.subdistrict_id and not user.is_superuser:
-            self.fields["subdistrict"].queryset = Subdistrict.objects.filter(pk=user.subdistrict_id)
-            self.fields["subdistrict"].initial = user.subdistrict_id
         if self.instance.pk:
             self.fields["subdistrict"].disabled = True
             self.fields["subdistrict"].initial = self.instance.subdistrict_id

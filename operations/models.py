@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from communities.access import ScopedQuerySet
 from communities.choices import FacilityType
 
+from . import permissions
 from .choices import (
     ACTIVE_REPORT_STATES,
     AssessmentState,
@@ -47,12 +48,11 @@ def _score_field(kind: OperationKind):
     )
 
 
-class OperatorQuerySet(models.QuerySet):
+class OperatorQuerySet(ScopedQuerySet):
     """Operators form one city-wide register that every signed-in user may read."""
 
-    def restrict(self, user):
-        """All operators for a signed-in user, none for anyone else."""
-        return self if getattr(user, "is_authenticated", False) else self.none()
+    subdistrict_path = None
+    rules = permissions.OPERATOR_RULES
 
 
 class Operator(models.Model):
@@ -104,6 +104,7 @@ class OperatingContractQuerySet(ScopedQuerySet):
     """Contracts, scoped by the subdistrict that signed them."""
 
     subdistrict_path = "subdistrict"
+    rules = permissions.CONTRACT_RULES
 
 
 class OperatingContract(models.Model):
@@ -163,6 +164,14 @@ class OperatingContract(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(annual_fee__gte=0), name="contract_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ContractState.values), name="contract_state_valid"
+            ),
+            # Only a terminated contract has the day it was ended.
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(state=ContractState.TERMINATED),
+                name="contract_terminated_on_when_terminated",
             ),
         ]
 
@@ -270,6 +279,7 @@ class OperationsAssessmentQuerySet(ScopedQuerySet):
     """Assessments, scoped by the subdistrict of the assessed community or contract."""
 
     subdistrict_path = "subdistrict"
+    rules = permissions.ASSESSMENT_RULES
 
 
 class OperationsAssessment(models.Model):
@@ -371,6 +381,21 @@ class OperationsAssessment(models.Model):
                 & Q(score_digital__gte=0, score_digital__lte=100),
                 name="assessment_scores_0_100",
             ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0, total__lte=100), name="assessment_total_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AssessmentState.values), name="assessment_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=Grade.values), name="assessment_grade_valid"
+            ),
+            # A confirmed assessment records who confirmed it and when.
+            models.CheckConstraint(
+                condition=~Q(state=AssessmentState.CONFIRMED)
+                | Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="assessment_confirmation_recorded",
+            ),
             models.UniqueConstraint(
                 fields=["project", "period"],
                 condition=Q(project__isnull=False),
@@ -408,6 +433,7 @@ class SatisfactionScoreQuerySet(ScopedQuerySet):
     """Satisfaction scores, scoped by the community's subdistrict."""
 
     subdistrict_path = "community__subdistrict"
+    rules = permissions.SATISFACTION_RULES
 
 
 class SatisfactionScore(models.Model):
@@ -494,6 +520,11 @@ class SupervisionRules(models.Model):
             models.UniqueConstraint(
                 fields=["is_active"], condition=Q(is_active=True), name="rules_one_active"
             ),
+            models.CheckConstraint(
+                condition=Q(low_satisfaction_below__gte=0, low_satisfaction_below__lte=100)
+                & Q(praise_satisfaction_from__gte=0, praise_satisfaction_from__lte=100),
+                name="rules_satisfaction_0_100",
+            ),
         ]
 
     def __str__(self):
@@ -511,16 +542,15 @@ class SupervisionRules(models.Model):
             )
 
 
-class SupervisionReportQuerySet(models.QuerySet):
+class SupervisionReportQuerySet(ScopedQuerySet):
     """Supervision reports; city-wide, read by supervisors and the task force."""
 
-    def restrict(self, user):
-        """Reports are city-wide: any signed-in user outside a subdistrict may read them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_superuser or user.subdistrict_id is None:
-            return self
-        return self.none()
+    subdistrict_path = None
+    rules = permissions.REPORT_RULES
+
+    def active(self):
+        """Reports queued or being built."""
+        return self.filter(state__in=ACTIVE_REPORT_STATES)
 
 
 class SupervisionReport(models.Model):
@@ -562,7 +592,12 @@ class SupervisionReport(models.Model):
                 condition=Q(state__in=ACTIVE_REPORT_STATES),
                 name="report_one_active_per_period",
             ),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_le_100"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReportState.values), name="report_state_valid"
+            ),
         ]
 
     def __str__(self):

@@ -1,19 +1,25 @@
-"""Reads of the operations app that need joins: the 1+N chains and the community panel."""
+"""Reads of the operations app: who may change what, the scheme in use, the 1+N chains and
+the community panel. Nothing here changes a row."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import CHANGE, VIEW, Rule, may
 from communities.choices import FacilityType
 from communities.models import Community
-from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
+from funding.choices import TrancheStage
+from funding.models import Tranche
+from projects.choices import FutureStage
 
 from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
+from .lifecycles import ASSESSMENT, SUPERVISION_REPORT
 from .models import (
     AssessmentScheme,
     OperatingContract,
@@ -23,7 +29,63 @@ from .models import (
     SupervisionReport,
 )
 from .report import Rules
-from .roles import ASSESSMENT_READERS, CONTRACT_READERS, CONTRACT_WRITERS, SATISFACTION_READERS
+
+
+def access_rule(model, action: str) -> Rule:
+    """The access table's rule for an action on a model (``permissions.py``)."""
+    return model._default_manager.get_queryset().rule_for(action)
+
+
+def contract_writable_by(user, contract: OperatingContract) -> bool:
+    """Whether the user may change or end the contract: its own subdistrict's staff, or an
+    assessor."""
+    return bool(may(user, CHANGE, contract))
+
+
+def editable_operators(user):
+    """The operators the user may change: assessors any; subdistrict staff only those that
+    work for no subdistrict outside their reach, so one subdistrict never rewrites another's
+    contract partner."""
+    beyond_reach = OperatingContract.objects.exclude(
+        pk__in=OperatingContract.objects.restrict(user, CHANGE).values("pk")
+    )
+    return Operator.objects.restrict(user, CHANGE).exclude(
+        Exists(beyond_reach.filter(operator=OuterRef("pk")))
+    )
+
+
+def operator_editable_by(user, operator: Operator) -> bool:
+    """Whether the user may change this operator's details (see ``editable_operators``)."""
+    return editable_operators(user).filter(pk=operator.pk).exists()
+
+
+def active_scheme() -> AssessmentScheme:
+    """The assessment scheme in use."""
+    scheme = AssessmentScheme.objects.filter(is_active=True).first()
+    if scheme is None:
+        raise ValidationError(_("No assessment scheme is in use; ask the administrator."))
+    return scheme
+
+
+def reward_awaits_release(assessment: OperationsAssessment) -> bool:
+    """A confirmed, passed assessment of a future community that was provincially named after
+    the confirmation, whose 600,000 reward has not been made due yet."""
+    project = assessment.project
+    return (
+        project is not None
+        and assessment.state == AssessmentState.CONFIRMED
+        and assessment.is_passed
+        and project.stage == FutureStage.NAMED
+        and not Tranche.objects.filter(
+            project=project, stage=TrancheStage.OPERATIONS_REWARD
+        ).exists()
+    )
+
+
+def previous_month(today: date) -> str:
+    """The month before the given day, written 2025-06."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
 
 
 def active_scheme_weights() -> dict[str, int]:
@@ -50,8 +112,6 @@ def operator_contracts(*, operator: Operator, user):
 
 def contract_assessments(*, user, **filters):
     """Assessments of operating contracts that the user may see, newest period first."""
-    if not has_role(user, *ASSESSMENT_READERS):
-        return OperationsAssessment.objects.none()
     return (
         OperationsAssessment.objects.restrict(user)
         .filter(contract__isnull=False, **filters)
@@ -91,15 +151,15 @@ def community_panel(community: Community, user=None) -> dict:
     Given the user, each part is left out (None) unless the user's roles may read it.
     """
 
-    def readable(roles) -> bool:
-        return user is None or has_role(user, *roles)
+    def readable(model) -> bool:
+        return user is None or access_rule(model, VIEW).qualifies(user)
 
     today = timezone.localdate()
     scores = None
-    if readable(SATISFACTION_READERS):
+    if readable(SatisfactionScore):
         scores = list(SatisfactionScore.objects.filter(community=community).order_by("-period")[:6])
     contracts = None
-    if readable(CONTRACT_READERS):
+    if readable(OperatingContract):
         contracts = list(
             OperatingContract.objects.filter(
                 facilities__community=community,
@@ -112,7 +172,7 @@ def community_panel(community: Community, user=None) -> dict:
             .order_by("starts_on")
         )
     assessments = None
-    if readable(ASSESSMENT_READERS):
+    if readable(OperationsAssessment):
         assessments = list(
             OperationsAssessment.objects.filter(
                 project__community=community, state=AssessmentState.CONFIRMED
@@ -148,28 +208,30 @@ def worklist_for(user) -> list[WorkItem]:
     """Contracts running out soon for those who sign them; assessments waiting for the
     assessor's confirmation; failed reports for supervisors."""
     items = []
-    if has_role(user, *CONTRACT_WRITERS):
+    if access_rule(OperatingContract, CHANGE).qualifies(user):
         today = timezone.localdate()
         ends_by = today + CONTRACT_RENEWAL_NOTICE
         items.append(
             WorkItem(
                 _("Operating contracts ending within 60 days"),
-                OperatingContract.objects.restrict(user)
+                OperatingContract.objects.restrict(user, CHANGE)
                 .filter(state=ContractState.ACTIVE, ends_on__gte=today, ends_on__lte=ends_by)
                 .count(),
                 f"{reverse('operations:contract_list')}?state=active"
                 f"&active_on={today:%Y-%m-%d}&ends_by={ends_by:%Y-%m-%d}",
             )
         )
-    if has_role(user, Role.OPERATIONS_ASSESSOR):
+    if Rule(ASSESSMENT["confirm"].roles).qualifies(user):
         items.append(
             WorkItem(
                 _("Submitted assessments to confirm"),
-                OperationsAssessment.objects.filter(state=AssessmentState.SUBMITTED).count(),
+                OperationsAssessment.objects.restrict(user, CHANGE)
+                .filter(state__in=ASSESSMENT.sources("confirm"))
+                .count(),
                 f"{reverse('operations:assessment_list')}?state=submitted",
             )
         )
-    if has_role(user, Role.SUPERVISOR):
+    if Rule(SUPERVISION_REPORT["retry"].roles).qualifies(user):
         items.append(
             WorkItem(
                 _("Supervision reports that failed"),

@@ -2,70 +2,50 @@
 
 import logging
 import uuid
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
+from communities.access import CHANGE, ensure, ensure_role
 from communities.constraints import full_clean_explained, integrity_error_message
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_users
-from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
-from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
+from communities.roles import Role, subdistrict_staff_of, users_with_roles
 from communities.texts import Text
-from funding.choices import TrancheStage
-from funding.models import Tranche
+from communities.writes import locked, portal_language, save_checked
 from funding.services import operations_reward_make_due
 from projects.choices import FutureStage
 
-from .choices import (
-    ACTIVE_REPORT_STATES,
-    AssessmentState,
-    ContractState,
-    Grade,
-    ReportState,
-    SatisfactionSource,
-)
+from .choices import ContractState, Grade, ReportState, SatisfactionSource
 from .grading import grade_for, weighted_total
+from .lifecycles import ASSESSMENT, CONTRACT, SUPERVISION_REPORT
 from .models import (
     KIND_FIELDS,
-    AssessmentScheme,
     OperatingContract,
     OperationsAssessment,
     Operator,
     SatisfactionScore,
     SupervisionReport,
 )
+from .permissions import (
+    ASSESSMENT_WRITERS,
+    REPORT_WRITERS,
+    SATISFACTION_WRITERS,
+)
 from .report import build_report
-from .roles import CONTRACT_WRITERS
+from .selectors import active_scheme, operator_editable_by
 from .survey import read_survey
 from .validators import validate_period_begun
 from .workbook import report_workbook
 
 logger = logging.getLogger(__name__)
-
-
-def _portal_language():
-    """Text that others read later (e-mails, recorded errors) is written in the portal's
-    language, whatever language the actor's page was in."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
-def _save(instance, *, actor, fields: dict[str, Any] | None = None):
-    """Apply the fields, validate the whole row, record who changed it, save."""
-    for name, value in (fields or {}).items():
-        setattr(instance, name, value)
-    full_clean_explained(instance)
-    instance._history_user = actor
-    instance.save()
-    return instance
 
 
 def _ensure_period_begun(period: str) -> None:
@@ -76,59 +56,30 @@ def _ensure_period_begun(period: str) -> None:
         raise ValidationError({"period": error.messages}) from error
 
 
-def contract_writable_by(actor, contract: OperatingContract) -> bool:
-    """Whether the actor may change or end the contract: its own subdistrict's staff, or an
-    assessor."""
-    return has_role(actor, *CONTRACT_WRITERS) and (
-        actor.is_superuser or actor.subdistrict_id in (None, contract.subdistrict_id)
-    )
-
-
-def _ensure_contract_writer(actor, subdistrict_id: int) -> None:
-    """Subdistrict staff write their own subdistrict's contracts; assessors write any."""
-    ensure_role(actor, *CONTRACT_WRITERS)
-    ensure_in_scope(actor, subdistrict_id)
-    if actor.subdistrict_id is not None:
-        ensure_subdistrict_writer(actor, subdistrict_id)
-
-
 # Operators -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def operator_create(*, actor, fields: dict[str, Any]) -> Operator:
     """Register an operating organisation with a checked unified social credit code."""
-    ensure_role(actor, *CONTRACT_WRITERS)
-    return _save(Operator(), actor=actor, fields=fields)
-
-
-def operator_editable_by(actor, operator: Operator) -> bool:
-    """Assessors change any operator; subdistrict staff only one that works for no other
-    subdistrict, so one subdistrict never rewrites another's contract partner."""
-    if not has_role(actor, *CONTRACT_WRITERS):
-        return False
-    if actor.is_superuser or actor.subdistrict_id is None:
-        return True
-    return not (
-        OperatingContract.objects.filter(operator=operator)
-        .exclude(subdistrict_id=actor.subdistrict_id)
-        .exists()
-    )
+    operator = Operator()
+    ensure(actor, CHANGE, operator)
+    return save_checked(operator, actor=actor, fields=fields)
 
 
 @transaction.atomic
 def operator_update(*, actor, operator: Operator, fields: dict[str, Any]) -> Operator:
     """Change an operator's details."""
-    ensure_role(actor, *CONTRACT_WRITERS)
-    locked = Operator.objects.select_for_update().get(pk=operator.pk)
-    if not operator_editable_by(actor, locked):
+    operator = locked(Operator, operator.pk)
+    ensure(actor, CHANGE, operator)
+    if not operator_editable_by(actor, operator):
         raise PermissionDenied(
             _(
                 "This operator also works for other subdistricts; ask the operations assessor "
                 "to change its details."
             )
         )
-    return _save(locked, actor=actor, fields=fields)
+    return save_checked(operator, actor=actor, fields=fields)
 
 
 # Contracts -------------------------------------------------------------------------------
@@ -139,13 +90,13 @@ def _check_facilities(*, subdistrict: Subdistrict, facilities, starts_on, ends_o
     ids = sorted({facility.pk for facility in facilities})
     if not ids:
         raise ValidationError({"facilities": _("Choose at least one facility.")})
-    locked = list(
+    rows = list(
         Facility.objects.select_for_update(of=("self",))
         .select_related("community")
         .filter(pk__in=ids)
         .order_by("pk")
     )
-    foreign = [f.name for f in locked if f.community.subdistrict_id != subdistrict.pk]
+    foreign = [f.name for f in rows if f.community.subdistrict_id != subdistrict.pk]
     if foreign:
         raise ValidationError(
             {
@@ -183,7 +134,7 @@ def _check_facilities(*, subdistrict: Subdistrict, facilities, starts_on, ends_o
         )
     if problems:
         raise ValidationError({"facilities": problems})
-    return locked
+    return rows
 
 
 @transaction.atomic
@@ -191,12 +142,12 @@ def contract_create(
     *, actor, subdistrict: Subdistrict, facilities, fields: dict[str, Any]
 ) -> OperatingContract:
     """Sign a contract for some facilities; a facility never has two overlapping contracts."""
-    _ensure_contract_writer(actor, subdistrict.pk)
     contract = OperatingContract(subdistrict=subdistrict, created_by=actor)
+    ensure(actor, CHANGE, contract)
     for name, value in fields.items():
         setattr(contract, name, value)
     full_clean_explained(contract, exclude=["created_by"])
-    locked = _check_facilities(
+    rows = _check_facilities(
         subdistrict=subdistrict,
         facilities=facilities,
         starts_on=contract.starts_on,
@@ -205,7 +156,7 @@ def contract_create(
     )
     contract._history_user = actor
     contract.save()
-    contract.facilities.set(locked)
+    contract.facilities.set(rows)
     return contract
 
 
@@ -214,53 +165,37 @@ def contract_update(
     *, actor, contract: OperatingContract, facilities, fields: dict[str, Any]
 ) -> OperatingContract:
     """Change a contract's term, fee or facilities, with the same overlap check."""
-    locked_contract = (
-        OperatingContract.objects.select_for_update(of=("self",))
-        .select_related("subdistrict")
-        .get(pk=contract.pk)
-    )
-    _ensure_contract_writer(actor, locked_contract.subdistrict_id)
-    if locked_contract.state != ContractState.ACTIVE:
-        raise ValidationError(_("This contract has ended; record a new one instead."))
+    contract = locked(OperatingContract, contract.pk, "subdistrict")
+    CONTRACT.check(actor, "edit", contract)
     for name, value in fields.items():
-        setattr(locked_contract, name, value)
-    full_clean_explained(locked_contract)
-    locked = _check_facilities(
-        subdistrict=locked_contract.subdistrict,
+        setattr(contract, name, value)
+    full_clean_explained(contract)
+    rows = _check_facilities(
+        subdistrict=contract.subdistrict,
         facilities=facilities,
-        starts_on=locked_contract.starts_on,
-        ends_on=locked_contract.ends_on,
-        exclude_pk=locked_contract.pk,
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        exclude_pk=contract.pk,
     )
-    locked_contract._history_user = actor
-    locked_contract.save()
-    locked_contract.facilities.set(locked)
-    return locked_contract
+    contract._history_user = actor
+    contract.save()
+    contract.facilities.set(rows)
+    return contract
 
 
 @transaction.atomic
 def contract_terminate(*, actor, contract: OperatingContract) -> OperatingContract:
     """End a contract early; its facilities are free for another contract."""
-    locked = OperatingContract.objects.select_for_update(of=("self",)).get(pk=contract.pk)
-    _ensure_contract_writer(actor, locked.subdistrict_id)
-    if locked.state != ContractState.ACTIVE:
-        raise ValidationError(_("This contract has already ended."))
-    return _save(
-        locked,
+    contract = locked(OperatingContract, contract.pk)
+    CONTRACT.check(actor, "terminate", contract)
+    return save_checked(
+        contract,
         actor=actor,
-        fields={"state": ContractState.TERMINATED, "terminated_on": timezone.localdate()},
+        fields={"state": CONTRACT["terminate"].target, "terminated_on": timezone.localdate()},
     )
 
 
 # Assessments -----------------------------------------------------------------------------
-
-
-def active_scheme() -> AssessmentScheme:
-    """The assessment scheme in use."""
-    scheme = AssessmentScheme.objects.filter(is_active=True).first()
-    if scheme is None:
-        raise ValidationError(_("No assessment scheme is in use; ask the administrator."))
-    return scheme
 
 
 def _grade(assessment: OperationsAssessment) -> None:
@@ -280,7 +215,7 @@ def assessment_create(
     *, actor, period: str, scores: dict[str, Any], project=None, contract=None, comments: str = ""
 ) -> OperationsAssessment:
     """Draft an assessment of a future-community project or a contract for a period."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
+    ensure_role(actor, *ASSESSMENT_WRITERS)
     if (project is None) == (contract is None):
         raise ValidationError(_("Assess either a future community or an operating contract."))
     _ensure_period_begun(period)
@@ -295,25 +230,22 @@ def assessment_create(
         comments=comments,
         **_score_fields(scores),
     )
+    ensure(actor, CHANGE, assessment)
     _grade(assessment)
     try:
         with transaction.atomic():
-            return _save(assessment, actor=actor)
+            return save_checked(assessment, actor=actor)
     except IntegrityError as error:
         raise integrity_error_message(
             error, _("This subject already has an assessment for the period.")
         ) from error
 
 
-def _locked_assessment(
-    assessment, *, actor, required_state: str, refusal: str
-) -> OperationsAssessment:
-    """Check the assessor's role, lock the row and refuse unless it is in the required state."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    locked = OperationsAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if locked.state != required_state:
-        raise ValidationError(refusal)
-    return locked
+def _assessment_step(assessment, *, actor, step: str) -> OperationsAssessment:
+    """Lock the assessment, read it again and refuse unless the step may be taken now."""
+    row = locked(OperationsAssessment, assessment.pk)
+    ASSESSMENT.check(actor, step, row)
+    return row
 
 
 @transaction.atomic
@@ -321,115 +253,68 @@ def assessment_update(
     *, actor, assessment: OperationsAssessment, scores: dict[str, Any], comments: str
 ) -> OperationsAssessment:
     """Change the scores of a draft assessment; the total and grade follow."""
-    locked = _locked_assessment(
-        assessment,
-        actor=actor,
-        required_state=AssessmentState.DRAFT,
-        refusal=_("Only a draft assessment can be changed."),
-    )
+    row = _assessment_step(assessment, actor=actor, step="edit")
     for name, value in _score_fields(scores).items():
-        setattr(locked, name, value)
-    locked.comments = comments
-    locked.scheme = active_scheme()
-    _grade(locked)
-    return _save(locked, actor=actor)
+        setattr(row, name, value)
+    row.comments = comments
+    row.scheme = active_scheme()
+    _grade(row)
+    return save_checked(row, actor=actor)
 
 
 @transaction.atomic
 def assessment_submit(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Submit a draft assessment for confirmation."""
-    locked = _locked_assessment(
-        assessment,
-        actor=actor,
-        required_state=AssessmentState.DRAFT,
-        refusal=_("Only a draft assessment can be submitted."),
-    )
-    return _save(locked, actor=actor, fields={"state": AssessmentState.SUBMITTED})
+    row = _assessment_step(assessment, actor=actor, step="submit")
+    return save_checked(row, actor=actor, fields={"state": ASSESSMENT["submit"].target})
 
 
 @transaction.atomic
 def assessment_return(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Send a submitted assessment back to draft for correction."""
-    locked = _locked_assessment(
-        assessment,
-        actor=actor,
-        required_state=AssessmentState.SUBMITTED,
-        refusal=_("Only a submitted assessment can be returned."),
-    )
-    return _save(locked, actor=actor, fields={"state": AssessmentState.DRAFT})
-
-
-def reward_awaits_release(assessment: OperationsAssessment) -> bool:
-    """A confirmed, passed assessment of a future community that was provincially named after
-    the confirmation, whose 600,000 reward has not been made due yet."""
-    project = assessment.project
-    return (
-        project is not None
-        and assessment.state == AssessmentState.CONFIRMED
-        and assessment.is_passed
-        and project.stage == FutureStage.NAMED
-        and not Tranche.objects.filter(
-            project=project, stage=TrancheStage.OPERATIONS_REWARD
-        ).exists()
-    )
+    row = _assessment_step(assessment, actor=actor, step="return")
+    return save_checked(row, actor=actor, fields={"state": ASSESSMENT["return"].target})
 
 
 @transaction.atomic
 def assessment_release_reward(*, actor, assessment: OperationsAssessment):
     """Make the operations reward due for a community named after its passed assessment was
     confirmed (the usual order is named first, then assessed, when confirming does it)."""
-    locked = _locked_assessment(
-        assessment,
-        actor=actor,
-        required_state=AssessmentState.CONFIRMED,
-        refusal=_("Only a confirmed assessment releases the operations reward."),
-    )
-    if not reward_awaits_release(locked):
-        raise ValidationError(
-            _(
-                "The reward is released for a passed assessment of a provincially named future "
-                "community, once."
-            )
-        )
-    operations_reward_make_due(project=locked.project, actor=actor)
-    return locked
+    row = _assessment_step(assessment, actor=actor, step="reward")
+    operations_reward_make_due(project=row.project, actor=actor)
+    return row
 
 
 @transaction.atomic
 def assessment_confirm(*, actor, assessment: OperationsAssessment) -> OperationsAssessment:
     """Confirm a submitted assessment; a passed one of a named future community makes the
     600,000 operations reward due, in the same transaction."""
-    locked = _locked_assessment(
-        assessment,
-        actor=actor,
-        required_state=AssessmentState.SUBMITTED,
-        refusal=_("Only a submitted assessment can be confirmed."),
-    )
-    _save(
-        locked,
+    row = _assessment_step(assessment, actor=actor, step="confirm")
+    save_checked(
+        row,
         actor=actor,
         fields={
-            "state": AssessmentState.CONFIRMED,
+            "state": ASSESSMENT["confirm"].target,
             "confirmed_by": actor,
             "confirmed_at": timezone.now(),
         },
     )
-    project = locked.project
-    if project is not None and locked.is_passed and project.stage == FutureStage.NAMED:
+    project = row.project
+    if project is not None and row.is_passed and project.stage == FutureStage.NAMED:
         operations_reward_make_due(project=project, actor=actor)
     notify_users(
-        recipients=subdistrict_staff_of(locked.subdistrict_id),
+        recipients=subdistrict_staff_of(row.subdistrict_id),
         subject=Text(
-            gettext_noop("Operations assessment confirmed: %(subject)s"), subject=str(locked)
+            gettext_noop("Operations assessment confirmed: %(subject)s"), subject=str(row)
         ),
         body=Text(
             gettext_noop("Total %(total)s, grade %(grade)s."),
-            total=locked.total,
-            grade=Text.choice(Grade, locked.grade),
+            total=row.total,
+            grade=Text.choice(Grade, row.grade),
         ),
-        link=locked.get_absolute_url(),
+        link=row.get_absolute_url(),
     )
-    return locked
+    return row
 
 
 # Satisfaction ----------------------------------------------------------------------------
@@ -451,7 +336,9 @@ def _store_score(*, actor, community: Community, period: str, values: dict, sour
     _ensure_period_begun(period)
     existing = SatisfactionScore.objects.filter(community=community, period=period)
     score = existing.first() or SatisfactionScore(community=community, period=period)
-    return _save(score, actor=actor, fields={**values, "source": source, "recorded_by": actor})
+    return save_checked(
+        score, actor=actor, fields={**values, "source": source, "recorded_by": actor}
+    )
 
 
 @transaction.atomic
@@ -459,7 +346,7 @@ def satisfaction_record(
     *, actor, community: Community, period: str, score, respondents: int | None = None
 ) -> SatisfactionScore:
     """Enter (or correct) a community's satisfaction score for a period."""
-    ensure_subdistrict_writer(actor, community.subdistrict_id)
+    ensure(actor, CHANGE, SatisfactionScore(community=community))
     _lock_communities([community.pk])
     return _store_score(
         actor=actor,
@@ -476,7 +363,7 @@ def satisfaction_import(*, actor, file) -> int:
 
     Raises ValidationError listing every bad row by number when the file is not clean.
     """
-    ensure_role(actor, Role.SUBDISTRICT_STAFF)
+    ensure_role(actor, *SATISFACTION_WRITERS)
     reading = read_survey(file, actor=actor)
     if reading.errors:
         raise ValidationError(reading.errors)
@@ -493,12 +380,6 @@ def satisfaction_import(*, actor, file) -> int:
 
 
 # Supervision reports ---------------------------------------------------------------------
-
-
-def previous_month(today: date) -> str:
-    """The month before the given day, written 2025-06."""
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year}-{month:02d}"
 
 
 def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
@@ -518,8 +399,7 @@ def _reserve_report(*, actor, period: str) -> tuple[SupervisionReport, bool]:
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        active = SupervisionReport.objects.filter(period=period, state__in=ACTIVE_REPORT_STATES)
-        return active.get(), False
+        return SupervisionReport.objects.filter(period=period).active().get(), False
     return report, True
 
 
@@ -530,7 +410,7 @@ def supervision_report_request(*, actor, period: str) -> tuple[SupervisionReport
     ``actor`` is None when the monthly schedule asks. Returns (report, created).
     """
     if actor is not None:
-        ensure_role(actor, Role.SUPERVISOR)
+        ensure_role(actor, *REPORT_WRITERS)
     report, created = _reserve_report(actor=actor, period=period)
     if created:
         from .tasks import build_supervision_report
@@ -558,9 +438,8 @@ def supervision_report_build_now(*, period: str) -> SupervisionReport:
 @transaction.atomic
 def supervision_report_retry(*, actor, report: SupervisionReport) -> tuple[SupervisionReport, bool]:
     """Ask again for the month of a failed report; the failed record stays with its error."""
-    ensure_role(actor, Role.SUPERVISOR)
-    if report.state != ReportState.FAILED:
-        raise ValidationError(_("Only a failed report can be retried."))
+    report = locked(SupervisionReport, report.pk)
+    SUPERVISION_REPORT.check(actor, "retry", report)
     return supervision_report_request(actor=actor, period=report.period)
 
 
@@ -577,19 +456,21 @@ def _report_progress(report_id: int, percent: int) -> None:
 
 def supervision_report_requeue(*, report_id: int) -> None:
     """Put a report whose worker died (or that staff retry) back in the queue."""
-    SupervisionReport.objects.filter(
-        pk=report_id, state__in=[ReportState.RUNNING, ReportState.FAILED]
-    ).update(state=ReportState.QUEUED, progress=0, started_at=None, finished_at=None, error="")
+    step = SUPERVISION_REPORT["requeue"]
+    SupervisionReport.objects.filter(pk=report_id, state__in=step.sources).update(
+        state=step.target, progress=0, started_at=None, finished_at=None, error=""
+    )
 
 
 def supervision_report_give_up(*, report_id: int, error: str) -> None:
     """Record that a report could not be built after the last try; it can be retried."""
-    with _portal_language():
+    with portal_language():
         reason = _("The report could not be built after several tries: %(error)s") % {
             "error": error
         }
-    changed = SupervisionReport.objects.filter(pk=report_id, state__in=ACTIVE_REPORT_STATES).update(
-        state=ReportState.FAILED, error=reason, finished_at=timezone.now()
+    step = SUPERVISION_REPORT["give_up"]
+    changed = SupervisionReport.objects.filter(pk=report_id, state__in=step.sources).update(
+        state=step.target, error=reason, finished_at=timezone.now()
     )
     if changed:
         _notify_requester(
@@ -603,15 +484,16 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
     Each step commits on its own, so the progress is visible while the build runs.
     """
     with transaction.atomic():
-        report = SupervisionReport.objects.select_for_update().get(pk=report_id)
-        if report.state != ReportState.QUEUED:
+        report = locked(SupervisionReport, report_id)
+        start = SUPERVISION_REPORT["start"]
+        if report.state not in start.sources:
             return None
-        report.state = ReportState.RUNNING
+        report.state = start.target
         report.started_at = timezone.now()
         report.progress = 5
         report.save(update_fields=["state", "started_at", "progress"])
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with portal_language():
             summary = build_report(
                 period=report.period,
                 progress=lambda percent: _report_progress(report_id, percent),
@@ -626,10 +508,13 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
         target.write_bytes(content)
     except Exception as error:  # noqa: BLE001 — any failure must be recorded on the report
         logger.exception("Supervision report %s failed", report_id)
-        outcome = {"state": ReportState.FAILED, "error": f"{type(error).__name__}: {error}"}
+        outcome = {
+            "state": SUPERVISION_REPORT["fail"].target,
+            "error": f"{type(error).__name__}: {error}",
+        }
     else:
         outcome = {
-            "state": ReportState.DONE,
+            "state": SUPERVISION_REPORT["finish"].target,
             "progress": 100,
             "summary": summary,
             "file_name": file_name,
@@ -639,7 +524,9 @@ def supervision_report_build(*, report_id: int) -> SupervisionReport | None:
         logger.warning("Supervision report %s: a newer run replaced this one", report_id)
         return None
     SupervisionReport.objects.filter(
-        pk=report_id, state=ReportState.RUNNING, started_at=report.started_at
+        pk=report_id,
+        state__in=SUPERVISION_REPORT.sources("finish"),
+        started_at=report.started_at,
     ).update(**outcome, finished_at=timezone.now())
     report = SupervisionReport.objects.select_related("requested_by").get(pk=report_id)
     _notify_requester(report)

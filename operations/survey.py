@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.styles import Font
 
+from communities.access import CHANGE, may
 from communities.models import Community
 from communities.printing import apply_print_setup
 from communities.spreadsheets import first_sheet_rows
 from communities.workbooks import PortalWorkbook, workbook_bytes
 
+from .models import SatisfactionScore
 from .validators import validate_period_begun
 
 COLUMNS = [
@@ -104,7 +106,7 @@ def _check_row(values: dict, communities: dict, actor) -> tuple[dict, list[str]]
         problems.append(_("the community code is missing"))
     elif community is None:
         problems.append(_("unknown community “%(code)s”") % {"code": code})
-    elif not actor.is_superuser and community.subdistrict_id != actor.subdistrict_id:
+    elif not may(actor, CHANGE, SatisfactionScore(community=community)):
         problems.append(_("community %(code)s is not in your subdistrict") % {"code": code})
     row["community"] = community
     period = _text(values.get("period"))

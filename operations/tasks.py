@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from communities import outbox
 
-from . import services
+from . import selectors, services
 
 
 @outbox.job(
@@ -20,6 +20,6 @@ def build_supervision_report(*, report_id: int) -> str | None:
 @shared_task
 def request_monthly_supervision_report() -> int:
     """Queue the report of the month that just ended (run by beat on the 1st of each month)."""
-    period = services.previous_month(timezone.localdate())
+    period = selectors.previous_month(timezone.localdate())
     report, _created = services.supervision_report_request(actor=None, period=period)
     return report.pk

@@ -2,7 +2,7 @@
 
 from rest_framework import permissions, viewsets
 
-from communities.roles import has_role
+from communities.access import VIEW, Rule
 
 from ..filtersets import (
     AssessmentFilterSet,
@@ -18,7 +18,8 @@ from ..models import (
     SatisfactionScore,
     SupervisionReport,
 )
-from ..roles import ASSESSMENT_READERS, CONTRACT_READERS, REPORT_READERS, SATISFACTION_READERS
+from ..permissions import CONTRACT_READERS
+from ..selectors import access_rule
 from .serializers import (
     AssessmentSerializer,
     ContractSerializer,
@@ -29,10 +30,13 @@ from .serializers import (
 
 
 class HoldsReadingRole(permissions.BasePermission):
-    """Only users holding one of the view's ``reading_roles``."""
+    """Only users the access table lets read the model (or holding one of the view's
+    ``reading_roles``)."""
 
     def has_permission(self, request, view):
-        return has_role(request.user, *view.reading_roles)
+        if view.reading_roles:
+            return Rule(view.reading_roles).qualifies(request.user)
+        return access_rule(view.queryset.model, VIEW).qualifies(request.user)
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -60,7 +64,6 @@ class ContractViewSet(RestrictedReadOnlyViewSet):
     queryset = OperatingContract.objects.prefetch_related("facilities")
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
-    reading_roles = CONTRACT_READERS
 
 
 class AssessmentViewSet(RestrictedReadOnlyViewSet):
@@ -69,7 +72,6 @@ class AssessmentViewSet(RestrictedReadOnlyViewSet):
     queryset = OperationsAssessment.objects.all()
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
-    reading_roles = ASSESSMENT_READERS
 
 
 class SatisfactionViewSet(RestrictedReadOnlyViewSet):
@@ -78,7 +80,6 @@ class SatisfactionViewSet(RestrictedReadOnlyViewSet):
     queryset = SatisfactionScore.objects.all()
     serializer_class = SatisfactionSerializer
     filterset_class = SatisfactionFilterSet
-    reading_roles = SATISFACTION_READERS
 
 
 class ReportViewSet(RestrictedReadOnlyViewSet):
@@ -87,4 +88,3 @@ class ReportViewSet(RestrictedReadOnlyViewSet):
     queryset = SupervisionReport.objects.all()
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
-    reading_roles = REPORT_READERS

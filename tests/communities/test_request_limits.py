@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from operations.views.satisfaction import SatisfactionImportView
+from operations.views import SatisfactionImportView
 from tests.hostile_files import real_workbook, upload
 
 pytestmark = pytest.mark.django_db

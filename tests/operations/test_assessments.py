@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from communities.roles import Role
 from funding.choices import TrancheStage, TrancheState
 from funding.models import Tranche
-from operations import services
+from operations import selectors, services
 from operations.choices import AssessmentState, Grade, OperationKind
 from operations.grading import grade_for, weighted_total
 from operations.models import AssessmentScheme, OperationsAssessment
@@ -262,11 +262,11 @@ def test_a_community_named_after_its_assessment_gets_the_reward_released_once(as
     assessment = services.assessment_confirm(
         actor=assessor, assessment=submitted(assessor, project, 85)
     )
-    assert not services.reward_awaits_release(assessment)
+    assert not selectors.reward_awaits_release(assessment)
     project.stage = "named"  # the task force names it afterwards
     project.save()
     assessment.refresh_from_db()
-    assert services.reward_awaits_release(assessment)
+    assert selectors.reward_awaits_release(assessment)
 
     client.force_login(assessor)
     page = client.get(assessment.get_absolute_url()).content.decode()
@@ -274,7 +274,7 @@ def test_a_community_named_after_its_assessment_gets_the_reward_released_once(as
     client.post(f"/operations/assessments/{assessment.pk}/reward/")
     assert reward(project).get().state == TrancheState.DUE
 
-    assert not services.reward_awaits_release(assessment)
+    assert not selectors.reward_awaits_release(assessment)
     with pytest.raises(ValidationError):
         services.assessment_release_reward(actor=assessor, assessment=assessment)
     assert reward(project).count() == 1

@@ -15,7 +15,7 @@ from communities.roles import Role
 from operations import services, tasks
 from operations.choices import ReportState
 from operations.models import SupervisionReport
-from operations.selectors import worklist_for
+from operations.selectors import previous_month, worklist_for
 
 
 def test_a_requested_report_is_built_after_commit(
@@ -124,8 +124,8 @@ def test_the_monthly_task_asks_for_the_month_before(
 
 
 def test_previous_month():
-    assert services.previous_month(date(2025, 7, 1)) == "2025-06"
-    assert services.previous_month(date(2025, 1, 31)) == "2024-12"
+    assert previous_month(date(2025, 7, 1)) == "2025-06"
+    assert previous_month(date(2025, 1, 31)) == "2024-12"
 
 
 def test_beat_runs_the_report_monthly(settings):

@@ -1,1 +1,0 @@
-"""Pages of the operations app, one module per area."""
