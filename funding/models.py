@@ -298,6 +298,25 @@ class Tranche(models.Model):
                 condition=~Q(state=TrancheState.PAID) | ~Q(voucher_number=""),
                 name="tranche_paid_has_voucher",
             ),
+            models.CheckConstraint(
+                condition=~Q(state=TrancheState.PAID) | Q(paid_on__isnull=False),
+                name="tranche_paid_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=PAYABLE_OR_PAID) | Q(due_on__isnull=False),
+                name="tranche_payable_has_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(subsidy_total__gte=0), name="tranche_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(base__isnull=True) | Q(base__gte=0), name="tranche_base_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100),
+                name="tranche_rate_0_100",
+            ),
+            _year_between("tranche_fiscal_year_in_range", TRANCHE_YEARS),
         ]
         indexes = [models.Index(fields=["fiscal_year", "source"])]
 
@@ -391,6 +410,11 @@ class TrancheEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("tranche event")
         verbose_name_plural = _("tranche events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="tranche_event_amount_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.from_label} → {self.to_label}"
@@ -468,6 +492,7 @@ class BudgetEnvelope(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "source"], name="envelope_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_not_negative"),
+            _year_between("envelope_fiscal_year_in_range", ENVELOPE_YEARS),
         ]
 
     def __str__(self):
@@ -513,6 +538,12 @@ class DisbursementExport(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("disbursement sheet export")
         verbose_name_plural = _("disbursement sheet exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=ExportState.DONE) | ~Q(file_name=""),
+                name="export_done_has_file",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
