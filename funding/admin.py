@@ -8,12 +8,13 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from communities.access import CHANGE
 from communities.admin import PortalHistoryAdmin, ScopedModelAdmin, WritersOnlyMixin
-from communities.roles import Role
 
 from . import services
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche
 from .money import format_yuan
+from .permissions import BUDGET_ENVELOPE_RULES
 from .selectors import envelope_amount_refusal
 
 
@@ -65,7 +66,7 @@ class BudgetEnvelopeForm(forms.ModelForm):
 class BudgetEnvelopeAdmin(WritersOnlyMixin, PortalHistoryAdmin):
     """Finance keeps the envelopes; committed, paid and remaining come from one query."""
 
-    writer_roles = (Role.FINANCE_OFFICER,)
+    writer_roles = BUDGET_ENVELOPE_RULES[CHANGE].roles
 
     form = BudgetEnvelopeForm
     list_display = [

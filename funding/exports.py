@@ -11,6 +11,7 @@ from communities import outbox
 
 from .choices import ExportState
 from .filtersets import TrancheFilterSet
+from .lifecycles import EXPORT
 from .models import DisbursementExport, Tranche
 from .sheets import write_disbursement_sheet
 
@@ -33,12 +34,12 @@ def build_export(export_id: int) -> DisbursementExport | None:
         export = (
             DisbursementExport.objects.select_for_update()
             .select_related("requested_by")
-            .filter(pk=export_id, state=ExportState.PENDING)
+            .filter(pk=export_id, state__in=EXPORT.sources("build"))
             .first()
         )
         if export is None:
             return None
-        export.state = ExportState.RUNNING
+        export.state = EXPORT["build"].target
         export.file_name = f"disbursements-{export.pk}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
         export.save(update_fields=["state", "file_name"])
     rows = DisbursementExport.objects.filter(pk=export.pk)
@@ -67,20 +68,20 @@ def build_export(export_id: int) -> DisbursementExport | None:
     # A worker the sweeper took for dead leaves the result to the run that replaced it.
     if not outbox.run_is_current():
         return None
-    rows.filter(state=ExportState.RUNNING).update(**outcome, finished_at=timezone.now())
+    rows.filter(state__in=EXPORT.sources("finish")).update(**outcome, finished_at=timezone.now())
     export.refresh_from_db()
     return export
 
 
 def export_requeue(*, export_id: int) -> None:
     """Put an export whose worker died (or that staff retry) back in the queue."""
-    DisbursementExport.objects.filter(
-        pk=export_id, state__in=[ExportState.RUNNING, ExportState.FAILED]
-    ).update(state=ExportState.PENDING, rows_written=0, error="", finished_at=None)
+    DisbursementExport.objects.filter(pk=export_id, state__in=EXPORT.sources("requeue")).update(
+        state=EXPORT["requeue"].target, rows_written=0, error="", finished_at=None
+    )
 
 
 def export_give_up(*, export_id: int, error: str) -> None:
     """Record that an export could not be written after the last try; finance can ask again."""
-    DisbursementExport.objects.filter(
-        pk=export_id, state__in=[ExportState.PENDING, ExportState.RUNNING]
-    ).update(state=ExportState.FAILED, error=error, finished_at=timezone.now())
+    DisbursementExport.objects.filter(pk=export_id, state__in=EXPORT.sources("give_up")).update(
+        state=EXPORT["give_up"].target, error=error, finished_at=timezone.now()
+    )

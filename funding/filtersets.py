@@ -4,20 +4,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.filtersets import subdistricts_for
 from communities.listing import TextSearchFilter
-from communities.models import Subdistrict
 
 from .choices import BudgetSource, ExportState, PolicyRoute, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche
-
-
-def subdistricts_for(request):
-    """The subdistricts a user may choose: subdistrict staff only their own."""
-    user = getattr(request, "user", None)
-    subdistricts = Subdistrict.objects.all()
-    if user is not None and not user.is_superuser and getattr(user, "subdistrict_id", None):
-        return subdistricts.filter(pk=user.subdistrict_id)
-    return subdistricts
 
 
 class TrancheFilterSet(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -30,9 +31,29 @@ from .choices import (
     TrancheState,
 )
 from .money import HUNDRED, ZERO, format_yuan_unit
+from .permissions import BUDGET_ENVELOPE_RULES, EXPORT_RULES, POLICY_RULES, TRANCHE_RULES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 MONEY_OUTPUT = DecimalField(**MONEY)
+# The fiscal years a tranche and an envelope may carry (the validators say the same to forms):
+# tranches of the provincial batches' original model go back to the first batch (2019).
+TRANCHE_YEARS = (2019, 2035)
+ENVELOPE_YEARS = (2023, 2035)
+PAYABLE_OR_PAID = (TrancheState.DUE, TrancheState.APPROVED, TrancheState.PAID)
+
+
+def _year_between(name: str, years: tuple[int, int]) -> models.CheckConstraint:
+    first, last = years
+    return models.CheckConstraint(
+        condition=Q(fiscal_year__gte=first, fiscal_year__lte=last), name=name
+    )
+
+
+class SubsidyPolicyQuerySet(ScopedQuerySet):
+    """Policies: a city-wide register."""
+
+    subdistrict_path = None
+    rules = POLICY_RULES
 
 
 class SubsidyPolicy(models.Model):
@@ -67,6 +88,7 @@ class SubsidyPolicy(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     source = models.CharField(_("source in the policy"), max_length=200, blank=True)
 
+    objects = SubsidyPolicyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -164,6 +186,7 @@ class TrancheQuerySet(ScopedQuerySet):
     """Tranches, scoped by their payee subdistrict."""
 
     subdistrict_path = "subdistrict"
+    rules = TRANCHE_RULES
 
     def holding_budget(self):
         """Tranches that still hold budget (not cancelled or returned)."""
@@ -220,9 +243,9 @@ class Tranche(models.Model):
     source = models.CharField(
         _("budget source"), max_length=16, choices=BudgetSource, default=BudgetSource.CITY
     )
-    # Tranches of the provincial batches' original model go back to the first batch (2019).
     fiscal_year = models.PositiveSmallIntegerField(
-        _("fiscal year"), validators=[MinValueValidator(2019), MaxValueValidator(2035)]
+        _("fiscal year"),
+        validators=[MinValueValidator(TRANCHE_YEARS[0]), MaxValueValidator(TRANCHE_YEARS[1])],
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
@@ -275,11 +298,33 @@ class Tranche(models.Model):
                 condition=~Q(state=TrancheState.PAID) | ~Q(voucher_number=""),
                 name="tranche_paid_has_voucher",
             ),
+            models.CheckConstraint(
+                condition=~Q(state=TrancheState.PAID) | Q(paid_on__isnull=False),
+                name="tranche_paid_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=PAYABLE_OR_PAID) | Q(due_on__isnull=False),
+                name="tranche_payable_has_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(subsidy_total__gte=0), name="tranche_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(base__isnull=True) | Q(base__gte=0), name="tranche_base_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100),
+                name="tranche_rate_0_100",
+            ),
+            _year_between("tranche_fiscal_year_in_range", TRANCHE_YEARS),
         ]
         indexes = [models.Index(fields=["fiscal_year", "source"])]
 
     def __str__(self):
         return f"{self.subject} · {self.get_stage_display()}"
+
+    def get_absolute_url(self):
+        return reverse("funding:tranche_detail", args=[self.pk])
 
     @property
     def subject(self):
@@ -365,6 +410,11 @@ class TrancheEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("tranche event")
         verbose_name_plural = _("tranche events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="tranche_event_amount_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.from_label} → {self.to_label}"
@@ -391,8 +441,12 @@ class TrancheEvent(models.Model):
         return self.comment
 
 
-class BudgetEnvelopeQuerySet(models.QuerySet):
-    """Envelopes with committed, paid and remaining computed in the same query."""
+class BudgetEnvelopeQuerySet(ScopedQuerySet):
+    """Envelopes (a city-wide register) with committed, paid and remaining computed in the same
+    query."""
+
+    subdistrict_path = None
+    rules = BUDGET_ENVELOPE_RULES
 
     def with_figures(self):
         """Annotate committed (tranches holding budget), paid and remaining."""
@@ -421,7 +475,8 @@ class BudgetEnvelope(models.Model):
     """The money available for one fiscal year from one source."""
 
     fiscal_year = models.PositiveSmallIntegerField(
-        _("fiscal year"), validators=[MinValueValidator(2023), MaxValueValidator(2035)]
+        _("fiscal year"),
+        validators=[MinValueValidator(ENVELOPE_YEARS[0]), MaxValueValidator(ENVELOPE_YEARS[1])],
     )
     source = models.CharField(_("funding source"), max_length=16, choices=BudgetSource)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY, validators=[MinValueValidator(ZERO)])
@@ -437,10 +492,23 @@ class BudgetEnvelope(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "source"], name="envelope_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="envelope_not_negative"),
+            _year_between("envelope_fiscal_year_in_range", ENVELOPE_YEARS),
         ]
 
     def __str__(self):
         return f"{self.fiscal_year} {self.get_source_display()}"
+
+
+class DisbursementExportQuerySet(ScopedQuerySet):
+    """Disbursement-sheet exports: a city-wide register."""
+
+    subdistrict_path = None
+    rules = EXPORT_RULES
+
+    def visible_to(self, user):
+        """The exports ``restrict`` lets the user see, and those the user asked for."""
+        own = self.filter(requested_by_id=getattr(user, "pk", None))
+        return self.restrict(user) | own
 
 
 class DisbursementExport(models.Model):
@@ -464,13 +532,24 @@ class DisbursementExport(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = DisbursementExportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("disbursement sheet export")
         verbose_name_plural = _("disbursement sheet exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=ExportState.DONE) | ~Q(file_name=""),
+                name="export_done_has_file",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
+
+    def get_absolute_url(self):
+        return reverse("funding:export_detail", args=[self.pk])
 
     @property
     def percent(self) -> int:

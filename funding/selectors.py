@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from communities.roles import Role, has_role
 from communities.worklist import WorkItem, counted
 
-from .calculator import calculate
+from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import (
     PAYABLE_STATES,
     RELEASED_STATES,
@@ -49,11 +49,50 @@ def policy_in_force(*, case: str, on: date) -> SubsidyPolicy:
     return policy
 
 
+def subsidy_for(rule: PolicyRule, inputs: dict, entered_amount=None) -> SubsidyResult:
+    """Run the calculator on a plan's or project's inputs; its input errors become
+    ValidationErrors."""
+    try:
+        return calculate(rule, entered_amount=entered_amount, **inputs)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+def tranche_of(*, stage: str, plan=None, project=None) -> Tranche | None:
+    """The tranche of a plan or project for one stage, if there is one (there is at most one)."""
+    subject = {"plan": plan} if plan is not None else {"project": project}
+    return Tranche.objects.filter(stage=stage, **subject).first()
+
+
+def tranches_of_project(project) -> list[Tranche]:
+    """A project's tranches, in the order they were committed."""
+    return list(Tranche.objects.filter(project=project).order_by("pk"))
+
+
 def envelope_with_figures(*, fiscal_year: int, source: str) -> BudgetEnvelope | None:
     """The envelope of a fiscal year and source with committed, paid and remaining."""
     return (
         BudgetEnvelope.objects.with_figures().filter(fiscal_year=fiscal_year, source=source).first()
     )
+
+
+def budget_shortfall(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> str:
+    """Why the envelope of a fiscal year and source cannot hold ``amount`` more (``releasing``:
+    what the tranche held before, given back), naming the envelope and the shortfall; "" when
+    it can. Exactly what remains can still be committed."""
+    figures = envelope_with_figures(fiscal_year=fiscal_year, source=source)
+    available = figures.remaining + releasing
+    if amount <= available:
+        return ""
+    return _(
+        "Budget envelope %(envelope)s has %(available)s left but this needs %(amount)s: "
+        "short by %(shortfall)s."
+    ) % {
+        "envelope": figures,
+        "available": format_yuan_unit(available),
+        "amount": format_yuan_unit(amount),
+        "shortfall": format_yuan_unit(amount - available),
+    }
 
 
 def envelope_amount_refusal(*, fiscal_year: int, source: str, amount) -> str:

@@ -1,45 +1,42 @@
 """Writes of the funding app: commitments from the plan and project life cycles, and finance's
-approve / pay / cancel / return. Each runs in a transaction, locks what it changes and records
-an audit event; callers may wrap them in their own transaction."""
+approve / pay / cancel / return. Each runs in a transaction, locks what it changes, checks the
+step against its table in ``funding.lifecycles`` and records an audit event; callers may wrap
+them in their own transaction."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
+from communities.access import CHANGE, ensure
+from communities.choices import FundingMode, FutureCategory, FutureStage, FutureType
 from communities.notifications import notify_users
-from communities.permissions import ensure_role
-from communities.roles import Role, subdistrict_staff_of
+from communities.roles import subdistrict_staff_of
 from communities.texts import Text
-from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
+from communities.writes import locked, save_checked
 
-from .calculator import PolicyRule, SubsidyResult, calculate
-from .choices import (
-    ENTERED_STAGES,
-    BudgetSource,
-    BulkOutcome,
-    EventNote,
-    ExportState,
-    PolicyCase,
-    TrancheStage,
-    TrancheState,
-)
+from .calculator import SubsidyResult
+from .choices import BudgetSource, BulkOutcome, EventNote, PolicyCase, TrancheStage, TrancheState
+from .lifecycles import EXPORT, TRANCHE
 from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
-from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, format_yuan_unit, to_fen
+from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, to_fen
+from .permissions import OPEN_REWARD
 from .selectors import (
+    budget_shortfall,
     envelope_amount_refusal,
-    envelope_with_figures,
     missing_envelope_message,
     policy_in_force,
     policy_in_force_or_none,
+    subsidy_for,
+    tranche_of,
+    tranches_of_project,
 )
 from .tasks import build_disbursement_export
 
@@ -54,6 +51,8 @@ STAGE_TRIGGERS = {
     FutureStage.JOINT_ACCEPTANCE_PASSED: TrancheStage.FUTURE_JOINT_ACCEPTANCE,
     FutureStage.NAMED: TrancheStage.FUTURE_NAMING,
 }
+# Read with the locked tranche: its policy (for the rule as applied) and its payee.
+TRANCHE_RELATED = ("policy", "subdistrict")
 
 
 # ---------------------------------------------------------------- commitments (life cycles)
@@ -61,26 +60,30 @@ STAGE_TRIGGERS = {
 
 @transaction.atomic
 def subsidy_commit_for_plan(*, plan, actor) -> Tranche:
-    """At plan approval: commit the gap-filling subsidy from the policy in force that day."""
+    """At plan approval: commit the gap-filling subsidy from the policy in force that day. A plan
+    approved again after its subsidy was cancelled gets the same tranche back, recomputed."""
     on = plan.approval_date or timezone.localdate()
     existing = _locked_tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
-    if existing is not None and existing.state != TrancheState.CANCELLED:
-        return existing
+    if existing is not None:
+        if existing.state not in TRANCHE.sources("recommit"):
+            return existing
+        TRANCHE.check(actor, "recommit", existing)
     policy = policy_in_force(case=PolicyCase.GAP_FILLING, on=on)
     inputs = {"investment": plan.total_investment, "policy_fee": plan.policy_fee}
-    result = _calculate(policy.as_rule(), inputs)
+    result = subsidy_for(policy.as_rule(), inputs)
     unbudgeted = _ensure_budget(
         fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
     )
     tranche = existing or Tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
-    from_state = tranche.state if existing else ""
     _fill(tranche, policy=policy, inputs=inputs, result=result, amount=result.subsidy)
     _warn(tranche, unbudgeted)
     tranche.subdistrict_id = plan.subdistrict_id
     tranche.fiscal_year = on.year
-    tranche.state = TrancheState.SCHEDULED
     tranche.due_on = None
-    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.COMMITTED_AT_PLAN_APPROVAL)
+    if existing is not None:
+        _move(tranche, "recommit", actor=actor, comment=EventNote.COMMITTED_AT_PLAN_APPROVAL)
+    else:
+        _save_with_event(tranche, actor=actor, comment=EventNote.COMMITTED_AT_PLAN_APPROVAL)
     return tranche
 
 
@@ -91,17 +94,13 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
     tranche = _locked_tranche(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE)
     if tranche is None or tranche.state == TrancheState.CANCELLED:
         raise ValidationError(_("This plan has no committed subsidy to settle."))
-    if tranche.state not in (TrancheState.SCHEDULED, TrancheState.DUE):
-        raise ValidationError(
-            _("The subsidy is already %(state)s and can no longer be recomputed.")
-            % {"state": tranche.get_state_display()}
-        )
+    TRANCHE.check(actor, "settle", tranche)
     inputs = {
         "investment": plan.total_investment,
         "policy_fee": plan.policy_fee,
         "settled": plan.settled_investment,
     }
-    result = _calculate(tranche.applied_rule(), inputs)
+    result = subsidy_for(tranche.applied_rule(), inputs)
     unbudgeted = ""
     if result.subsidy > tranche.amount:
         unbudgeted = _ensure_budget(
@@ -110,7 +109,6 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
             amount=result.subsidy,
             releasing=tranche.amount,
         )
-    from_state = tranche.state
     _fill(
         tranche,
         policy=tranche.policy,
@@ -120,36 +118,36 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         amount=result.subsidy,
     )
     _warn(tranche, unbudgeted)
-    tranche.state = TrancheState.DUE
     tranche.due_on = plan.acceptance_date or timezone.localdate()
-    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.SETTLED_AT_ACCEPTANCE)
+    _move(tranche, "settle", actor=actor, comment=EventNote.SETTLED_AT_ACCEPTANCE)
     return tranche
 
 
 @transaction.atomic
 def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
     """At 立项: optimised model → three tranches (the first due now); original model → one
-    tranche whose amount finance enters; new build or self-funded → none."""
+    tranche whose amount finance enters; new build or self-funded → none. The caller holds the
+    project's lock, so two commitments of one project never run side by side."""
     on = project.approval_date or timezone.localdate()
     if (
         project.category == FutureCategory.NEW_BUILD
         or project.funding_mode == FundingMode.SELF_FUNDED
     ):
         return []
-    existing = list(Tranche.objects.select_for_update(of=("self",)).filter(project=project))
+    existing = tranches_of_project(project)
     if existing:
         return existing
     fields = {"project": project, "subdistrict_id": project.community.subdistrict_id}
     if project.funding_mode == FundingMode.ORIGINAL:
         policy = policy_in_force(case=PolicyCase.FUTURE_ORIGINAL, on=on)
-        result = _calculate(policy.as_rule(), {})
+        result = subsidy_for(policy.as_rule(), {})
         tranche = Tranche(stage=TrancheStage.ORIGINAL_MODEL, fiscal_year=on.year, **fields)
         _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
-        _save(tranche, actor=actor, comment=EventNote.AWAITING_FINANCE_AMOUNT)
+        _save_with_event(tranche, actor=actor, comment=EventNote.AWAITING_FINANCE_AMOUNT)
         return [tranche]
     policy = policy_in_force(case=PolicyCase.FUTURE_OPTIMISED, on=on)
     inputs = {"investment": project.creation_investment}
-    result = _calculate(policy.as_rule(), inputs)
+    result = subsidy_for(policy.as_rule(), inputs)
     unbudgeted = _ensure_budget(
         fiscal_year=on.year, source=BudgetSource.CITY, amount=result.subsidy
     )
@@ -158,9 +156,9 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
         tranche = Tranche(stage=stage, fiscal_year=on.year, **fields)
         _fill(tranche, policy=policy, inputs=inputs, result=result, amount=amount)
         _warn(tranche, unbudgeted)
-        if index == 0:
+        if index == 0:  # the approval's own tranche is due from the day of approval
             tranche.state, tranche.due_on = TrancheState.DUE, on
-        _save(tranche, actor=actor, comment=EventNote.COMMITTED_AT_PROJECT_APPROVAL)
+        _save_with_event(tranche, actor=actor, comment=EventNote.COMMITTED_AT_PROJECT_APPROVAL)
         tranches.append(tranche)
     return tranches
 
@@ -169,16 +167,18 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
 def project_stage_reached(*, project, stage: str, actor, on: date | None = None) -> list[Tranche]:
     """Joint acceptance and naming make their tranches due from the day the stage was reached
     (``on``; the naming date or today when not given); naming a leading project opens its
-    Ningbo pass-through tranche. Other stages change nothing."""
+    Ningbo pass-through tranche. Other stages change nothing, nor does a stage whose tranche
+    is no longer scheduled."""
     changed = []
     if on is None and stage == FutureStage.NAMED:
         on = project.named_date
     on = on or timezone.localdate()
     trigger = STAGE_TRIGGERS.get(stage)
     tranche = _locked_tranche(project=project, stage=trigger) if trigger else None
-    if tranche is not None and tranche.state == TrancheState.SCHEDULED:
-        tranche.state, tranche.due_on = TrancheState.DUE, on
-        _save(tranche, actor=actor, from_state=TrancheState.SCHEDULED, comment=trigger)
+    if tranche is not None and tranche.state in TRANCHE.sources("reach_stage"):
+        TRANCHE.check(actor, "reach_stage", tranche)
+        tranche.due_on = on
+        _move(tranche, "reach_stage", actor=actor, comment=trigger)
         changed.append(tranche)
     leading = project.project_type == FutureType.LEADING
     if stage == FutureStage.NAMED and leading:
@@ -191,7 +191,6 @@ def project_stage_reached(*, project, stage: str, actor, on: date | None = None)
 @transaction.atomic
 def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
     """Finance records the Ningbo subsidy received for a named leading project; it becomes due."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
     tranche = _locked_tranche(project=project, stage=TrancheStage.NINGBO_PASSTHROUGH)
     if tranche is None:
         raise ValidationError(
@@ -204,20 +203,7 @@ def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
 def operations_reward_make_due(*, project, actor) -> Tranche:
     """After a passed operations assessment of a named project: the 600,000 reward, due.
     Confirmed by the operations assessor (DESIGN §1: 融媒体中心 confirms operating rewards)."""
-    ensure_role(actor, Role.OPERATIONS_ASSESSOR)
-    if project.stage != FutureStage.NAMED:
-        raise ValidationError(
-            _("The operations reward needs a provincially named future community.")
-        )
-    existing = _locked_tranche(project=project, stage=TrancheStage.OPERATIONS_REWARD)
-    if existing is not None:
-        return existing
     today = timezone.localdate()
-    policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
-    result = _calculate(policy.as_rule(), {})
-    unbudgeted = _ensure_budget(
-        fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy
-    )
     tranche = Tranche(
         project=project,
         subdistrict_id=project.community.subdistrict_id,
@@ -226,9 +212,22 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
         state=TrancheState.DUE,
         due_on=today,
     )
+    ensure(actor, OPEN_REWARD, tranche)
+    if project.stage != FutureStage.NAMED:
+        raise ValidationError(
+            _("The operations reward needs a provincially named future community.")
+        )
+    existing = _locked_tranche(project=project, stage=TrancheStage.OPERATIONS_REWARD)
+    if existing is not None:
+        return existing
+    policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
+    result = subsidy_for(policy.as_rule(), {})
+    unbudgeted = _ensure_budget(
+        fiscal_year=today.year, source=BudgetSource.CITY, amount=result.subsidy
+    )
     _fill(tranche, policy=policy, inputs={}, result=result, amount=result.subsidy)
     _warn(tranche, unbudgeted)
-    _save(tranche, actor=actor, comment=EventNote.OPERATIONS_ASSESSMENT_PASSED)
+    _save_with_event(tranche, actor=actor, comment=EventNote.OPERATIONS_ASSESSMENT_PASSED)
     return tranche
 
 
@@ -238,42 +237,154 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
 @transaction.atomic
 def tranche_set_amount(*, tranche: Tranche, amount: Decimal, actor) -> Tranche:
     """Finance enters the amount of an original-model or pass-through tranche; it becomes due."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    return _enter_amount(_lock(tranche), amount=amount, actor=actor)
+    tranche = locked(Tranche, tranche.pk, *TRANCHE_RELATED)
+    return _enter_amount(tranche, amount=amount, actor=actor)
 
 
 @transaction.atomic
 def tranche_approve(*, tranche: Tranche, actor, comment: str = "") -> Tranche:
     """Finance approves a due tranche for payment; approving it again changes nothing."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    tranche = _lock(tranche)
-    if tranche.state == TrancheState.APPROVED:
-        return tranche
-    _require_state(tranche, TrancheState.DUE)
-    tranche.state = TrancheState.APPROVED
-    _save(tranche, actor=actor, from_state=TrancheState.DUE, comment=comment)
-    return tranche
+    return _approve(tranche, actor=actor, comment=comment)[0]
 
 
 @transaction.atomic
 def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: date) -> Tranche:
     """Finance records the payment of an approved tranche. Paying it again with the same
     voucher changes nothing; with another voucher it is refused."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
+    return _pay(tranche, actor=actor, voucher_number=voucher_number, paid_on=paid_on)[0]
+
+
+@transaction.atomic
+def tranche_cancel(*, tranche: Tranche, actor, reason: str) -> Tranche:
+    """Finance cancels an unpaid tranche, with a reason; its budget is released."""
+    return _close(tranche, "cancel", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
+    """Finance records that a paid tranche's money came back, with a reason."""
+    return _close(tranche, "return", actor=actor, reason=reason)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What a bulk action did to one tranche: done, unchanged (already so) or refused, why."""
+
+    tranche: Tranche
+    outcome: str
+    reason: str = ""
+
+
+def tranches_approve(*, tranches, actor, comment: str = "") -> list[RowResult]:
+    """Approve several tranches, each as tranche_approve does, with the same checks, in its own
+    transaction (in key order, so two finance officers never lock the same rows the other way
+    round); a refusal of one leaves the others done."""
+    return _each(tranches, lambda tranche: _approve(tranche, actor=actor, comment=comment)[1])
+
+
+def tranches_mark_paid(
+    *, tranches, actor, vouchers: dict[int, str], paid_on: date
+) -> list[RowResult]:
+    """Record the payment of several tranches on one date, each with its own voucher number,
+    each as tranche_mark_paid does, in its own transaction; a tranche already paid with the
+    same voucher is reported unchanged (a second click of the same form changes nothing)."""
+
+    def pay(tranche) -> bool:
+        voucher = vouchers.get(tranche.pk) or ""
+        return _pay(tranche, actor=actor, voucher_number=voucher, paid_on=paid_on)[1]
+
+    return _each(tranches, pay)
+
+
+def _each(tranches, action) -> list[RowResult]:
+    """Run ``action`` (True: it changed the row) on each tranche in key order, each in its own
+    transaction; a refusal is kept as that row's reason."""
+    results = []
+    for tranche in sorted(tranches, key=lambda row: row.pk):
+        try:
+            with transaction.atomic():
+                changed = action(tranche)
+        except ValidationError as error:
+            results.append(RowResult(tranche, BulkOutcome.REFUSED, " ".join(error.messages)))
+        except PermissionDenied as error:
+            results.append(RowResult(tranche, BulkOutcome.REFUSED, str(error)))
+        else:
+            tranche.refresh_from_db(fields=["state", "voucher_number", "paid_on", "updated_at"])
+            outcome = BulkOutcome.DONE if changed else BulkOutcome.UNCHANGED
+            results.append(RowResult(tranche, outcome))
+    return results
+
+
+@transaction.atomic
+def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
+    """Finance creates or changes a budget envelope; it may not drop below what is committed."""
+    ensure(actor, CHANGE, envelope)
+    if envelope.pk:
+        locked(BudgetEnvelope, envelope.pk)
+        refusal = envelope_amount_refusal(
+            fiscal_year=envelope.fiscal_year, source=envelope.source, amount=envelope.amount
+        )
+        if refusal:
+            raise ValidationError({"amount": refusal})
+    return save_checked(envelope, actor=actor)
+
+
+@transaction.atomic
+def disbursement_export_request(*, actor, filters: dict, filter_summary: str) -> DisbursementExport:
+    """Finance asks for the disbursement sheet of what it sees; a task writes it after commit."""
+    export = DisbursementExport(
+        requested_by=actor, filters=filters, filter_summary=filter_summary[:500]
+    )
+    ensure(actor, CHANGE, export)
+    save_checked(export, actor=actor)
+    outbox.enqueue(
+        build_disbursement_export, label=gettext_lazy("the disbursement sheet"), export_id=export.pk
+    )
+    return export
+
+
+@transaction.atomic
+def disbursement_export_retry(*, actor, export: DisbursementExport) -> DisbursementExport:
+    """Ask again, with the same filters, for a sheet whose export failed; the failed one stays."""
+    export = locked(DisbursementExport, export.pk)
+    EXPORT.check(actor, "retry", export)
+    return disbursement_export_request(
+        actor=actor, filters=export.filters, filter_summary=export.filter_summary
+    )
+
+
+# ---------------------------------------------------------------- steps and helpers
+
+
+def _approve(tranche: Tranche, *, actor, comment: str) -> tuple[Tranche, bool]:
+    """Approve a due tranche; one approved already is left as it is (False: nothing changed)."""
+    tranche = locked(Tranche, tranche.pk, *TRANCHE_RELATED)
+    if tranche.state == TRANCHE["approve"].target:
+        ensure(actor, CHANGE, tranche)
+        return tranche, False
+    TRANCHE.check(actor, "approve", tranche)
+    _move(tranche, "approve", actor=actor, comment=comment)
+    return tranche, True
+
+
+def _pay(tranche: Tranche, *, actor, voucher_number: str, paid_on: date) -> tuple[Tranche, bool]:
+    """Record the payment of an approved tranche and tell its subdistrict; one paid already
+    with the same voucher is left as it is (False: nothing changed)."""
     voucher_number = (voucher_number or "").strip()
-    if not voucher_number:
-        raise ValidationError({"voucher_number": _("Enter the payment voucher number.")})
-    if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
-    tranche = _lock(tranche)
-    if tranche.state == TrancheState.PAID:
+    tranche = locked(Tranche, tranche.pk, *TRANCHE_RELATED)
+    if tranche.state == TRANCHE["pay"].target:
+        ensure(actor, CHANGE, tranche)
         if tranche.voucher_number == voucher_number:
-            return tranche
+            return tranche, False
         raise ValidationError(
             _("This tranche was already paid with voucher %(voucher)s.")
             % {"voucher": tranche.voucher_number}
         )
-    _require_state(tranche, TrancheState.APPROVED)
+    TRANCHE.check(actor, "pay", tranche)
+    if not voucher_number:
+        raise ValidationError({"voucher_number": _("Enter the payment voucher number.")})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
     if tranche.due_on is not None and paid_on < tranche.due_on:
         raise ValidationError(
             {
@@ -281,9 +392,8 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
                 % {"due": tranche.due_on.isoformat()}
             }
         )
-    tranche.state = TrancheState.PAID
     tranche.voucher_number, tranche.paid_on = voucher_number, paid_on
-    _save(tranche, actor=actor, from_state=TrancheState.APPROVED, comment=voucher_number)
+    _move(tranche, "pay", actor=actor, comment=voucher_number)
     # The subdistrict reads it in the portal's language, whatever finance's page was in.
     notify_users(
         recipients=subdistrict_staff_of(tranche.subdistrict_id),
@@ -301,125 +411,52 @@ def tranche_mark_paid(*, tranche: Tranche, actor, voucher_number: str, paid_on: 
             date=paid_on,
             voucher=voucher_number,
         ),
-        link=reverse("funding:tranche_detail", args=[tranche.pk]),
+        link=tranche.get_absolute_url(),
     )
+    return tranche, True
+
+
+def _close(tranche: Tranche, step: str, *, actor, reason: str) -> Tranche:
+    """Cancel or return a tranche (``step``), with the reason kept in its note."""
+    tranche = locked(Tranche, tranche.pk, *TRANCHE_RELATED)
+    TRANCHE.check(actor, step, tranche)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    tranche.note = "\n".join(filter(None, [tranche.note, reason]))
+    _move(tranche, step, actor=actor, comment=reason)
     return tranche
 
 
-@transaction.atomic
-def tranche_cancel(*, tranche: Tranche, actor, reason: str) -> Tranche:
-    """Finance cancels an unpaid tranche, with a reason; its budget is released."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    tranche = _lock(tranche)
-    _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE, TrancheState.APPROVED)
-    return _close(tranche, to_state=TrancheState.CANCELLED, actor=actor, reason=reason)
-
-
-@transaction.atomic
-def tranche_return(*, tranche: Tranche, actor, reason: str) -> Tranche:
-    """Finance records that a paid tranche's money came back, with a reason."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    tranche = _lock(tranche)
-    _require_state(tranche, TrancheState.PAID)
-    return _close(tranche, to_state=TrancheState.RETURNED, actor=actor, reason=reason)
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """What a bulk action did to one tranche: done, unchanged (already so) or refused, why."""
-
-    tranche: Tranche
-    outcome: str
-    reason: str = ""
-
-
-def tranches_approve(*, tranches, actor, comment: str = "") -> list[RowResult]:
-    """Approve several tranches, each through tranche_approve in its own transaction (in key
-    order, so two finance officers never lock the same rows the other way round); a refusal
-    of one leaves the others done."""
-
-    def approve(tranche):
-        if tranche.state == TrancheState.APPROVED:
-            return BulkOutcome.UNCHANGED
-        tranche_approve(tranche=tranche, actor=actor, comment=comment)
-        return BulkOutcome.DONE
-
-    return _each(tranches, approve)
-
-
-def tranches_mark_paid(
-    *, tranches, actor, vouchers: dict[int, str], paid_on: date
-) -> list[RowResult]:
-    """Record the payment of several tranches on one date, each with its own voucher number,
-    each through tranche_mark_paid in its own transaction; a tranche already paid with the
-    same voucher is reported unchanged (a second click of the same form changes nothing)."""
-
-    def pay(tranche):
-        voucher = (vouchers.get(tranche.pk) or "").strip()
-        if tranche.state == TrancheState.PAID and tranche.voucher_number == voucher:
-            return BulkOutcome.UNCHANGED
-        tranche_mark_paid(tranche=tranche, actor=actor, voucher_number=voucher, paid_on=paid_on)
-        return BulkOutcome.DONE
-
-    return _each(tranches, pay)
-
-
-def _each(tranches, action) -> list[RowResult]:
-    """Run ``action`` on each tranche in key order; a refusal is kept as that row's reason."""
-    results = []
-    for tranche in sorted(tranches, key=lambda row: row.pk):
-        try:
-            outcome = action(tranche)
-        except ValidationError as error:
-            results.append(RowResult(tranche, BulkOutcome.REFUSED, " ".join(error.messages)))
-        else:
-            tranche.refresh_from_db(fields=["state", "voucher_number", "paid_on", "updated_at"])
-            results.append(RowResult(tranche, outcome))
-    return results
-
-
-@transaction.atomic
-def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
-    """Finance creates or changes a budget envelope; it may not drop below what is committed."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    envelope.full_clean()
-    if envelope.pk:
-        BudgetEnvelope.objects.select_for_update().get(pk=envelope.pk)
-        refusal = envelope_amount_refusal(
-            fiscal_year=envelope.fiscal_year, source=envelope.source, amount=envelope.amount
+def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
+    """Set the amount of a (locked) tranche finance enters by hand and make it due."""
+    TRANCHE.check(actor, "amount", tranche)
+    amount = to_fen(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": str(AMOUNT_NOT_POSITIVE)})
+    if amount > MAX_TRANCHE_AMOUNT:
+        raise ValidationError({"amount": str(AMOUNT_IMPLAUSIBLE)})
+    unbudgeted = ""
+    if tranche.source != BudgetSource.NINGBO:
+        unbudgeted = _ensure_budget(
+            fiscal_year=tranche.fiscal_year,
+            source=tranche.source,
+            amount=amount,
+            releasing=tranche.amount,
         )
-        if refusal:
-            raise ValidationError({"amount": refusal})
-    envelope._history_user = actor
-    envelope.save()
-    return envelope
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _calculate(rule: PolicyRule, inputs: dict, entered_amount=None) -> SubsidyResult:
-    """Run the calculator; its input errors become ValidationErrors."""
-    try:
-        return calculate(rule, entered_amount=entered_amount, **inputs)
-    except ValueError as error:
-        raise ValidationError(str(error)) from error
-
-
-def _fill(
-    tranche: Tranche, *, policy, inputs: dict, result: SubsidyResult, amount, rule=None
-) -> None:
-    """Copy the calculation, the policy version and the rule as applied onto the tranche."""
-    rule = rule or policy.as_rule()
-    tranche.policy = policy
-    tranche.policy_version = rule.label
-    tranche.policy_snapshot = rule.as_snapshot()
-    tranche.inputs = {key: str(value) for key, value in inputs.items() if value is not None}
-    tranche.base, tranche.rate = result.base, result.rate
-    tranche.subsidy_total = result.subsidy
-    tranche.amount = amount
-    tranche.explanation = [str(line) for line in result.explanation]
-    tranche.warnings = [str(line) for line in result.warnings]
+    result = subsidy_for(tranche.applied_rule(), {}, entered_amount=amount)
+    _fill(
+        tranche,
+        policy=tranche.policy,
+        rule=tranche.applied_rule(),
+        inputs={"entered": amount},
+        result=result,
+        amount=amount,
+    )
+    _warn(tranche, unbudgeted)
+    tranche.due_on = tranche.due_on or timezone.localdate()
+    _move(tranche, "amount", actor=actor, comment=EventNote.AMOUNT_ENTERED)
+    return tranche
 
 
 def _open_passthrough(*, project, actor) -> Tranche | None:
@@ -438,77 +475,50 @@ def _open_passthrough(*, project, actor) -> Tranche | None:
         source=BudgetSource.NINGBO,
         fiscal_year=on.year,
     )
-    _fill(tranche, policy=policy, inputs={}, result=_calculate(policy.as_rule(), {}), amount=ZERO)
-    _save(tranche, actor=actor, comment=EventNote.AWAITING_NINGBO)
-    return tranche
-
-
-def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
-    """Set the amount of a tranche finance enters by hand and make it due."""
-    if tranche.stage not in ENTERED_STAGES:
-        raise ValidationError(_("This tranche's amount is computed by the policy."))
-    _require_state(tranche, TrancheState.SCHEDULED, TrancheState.DUE)
-    amount = to_fen(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": str(AMOUNT_NOT_POSITIVE)})
-    if amount > MAX_TRANCHE_AMOUNT:
-        raise ValidationError({"amount": str(AMOUNT_IMPLAUSIBLE)})
-    unbudgeted = ""
-    if tranche.source != BudgetSource.NINGBO:
-        unbudgeted = _ensure_budget(
-            fiscal_year=tranche.fiscal_year,
-            source=tranche.source,
-            amount=amount,
-            releasing=tranche.amount,
-        )
-    from_state = tranche.state
-    result = _calculate(tranche.applied_rule(), {}, entered_amount=amount)
-    _fill(
-        tranche,
-        policy=tranche.policy,
-        rule=tranche.applied_rule(),
-        inputs={"entered": amount},
-        result=result,
-        amount=amount,
-    )
-    _warn(tranche, unbudgeted)
-    tranche.state, tranche.due_on = TrancheState.DUE, tranche.due_on or timezone.localdate()
-    _save(tranche, actor=actor, from_state=from_state, comment=EventNote.AMOUNT_ENTERED)
+    result = subsidy_for(policy.as_rule(), {})
+    _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
+    _save_with_event(tranche, actor=actor, comment=EventNote.AWAITING_NINGBO)
     return tranche
 
 
 def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> str:
-    """Refuse a commitment the envelope cannot hold, naming the envelope and the shortfall.
+    """Lock the envelope and refuse a commitment it cannot hold, naming the envelope and the
+    shortfall.
 
     Without any envelope for the year and source the commitment goes ahead with a warning that
     is kept on the tranche, unless settings.FUNDING_REQUIRE_BUDGET_ENVELOPE refuses it too.
     """
     if amount <= 0:
         return ""
-    envelope = BudgetEnvelope.objects.select_for_update().filter(
-        fiscal_year=fiscal_year, source=source
-    )
-    if not envelope.exists():
+    envelope = BudgetEnvelope.objects.filter(fiscal_year=fiscal_year, source=source).first()
+    if envelope is None:
         message = missing_envelope_message(fiscal_year, source)
         if getattr(settings, "FUNDING_REQUIRE_BUDGET_ENVELOPE", False):
             raise ValidationError(message)
         return message
-    figures = envelope_with_figures(fiscal_year=fiscal_year, source=source)
-    available = figures.remaining + releasing
-    if amount > available:
-        raise ValidationError(
-            _(
-                "Budget envelope %(envelope)s has %(available)s left but this needs %(amount)s: "
-                "short by %(shortfall)s."
-            )
-            % {
-                "envelope": figures,
-                "available": format_yuan_unit(available),
-                "amount": format_yuan_unit(amount),
-                "shortfall": format_yuan_unit(amount - available),
-            }
-        )
+    locked(BudgetEnvelope, envelope.pk)
+    refusal = budget_shortfall(
+        fiscal_year=fiscal_year, source=source, amount=amount, releasing=releasing
+    )
+    if refusal:
+        raise ValidationError(refusal)
     return ""
+
+
+def _fill(
+    tranche: Tranche, *, policy, inputs: dict, result: SubsidyResult, amount, rule=None
+) -> None:
+    """Copy the calculation, the policy version and the rule as applied onto the tranche."""
+    rule = rule or policy.as_rule()
+    tranche.policy = policy
+    tranche.policy_version = rule.label
+    tranche.policy_snapshot = rule.as_snapshot()
+    tranche.inputs = {key: str(value) for key, value in inputs.items() if value is not None}
+    tranche.base, tranche.rate = result.base, result.rate
+    tranche.subsidy_total = result.subsidy
+    tranche.amount = amount
+    tranche.explanation = [str(line) for line in result.explanation]
+    tranche.warnings = [str(line) for line in result.warnings]
 
 
 def _warn(tranche: Tranche, warning: str) -> None:
@@ -517,49 +527,23 @@ def _warn(tranche: Tranche, warning: str) -> None:
         tranche.warnings = [*tranche.warnings, str(warning)]
 
 
-def _lock(tranche: Tranche) -> Tranche:
-    """Lock the tranche row and read it afresh."""
-    return (
-        Tranche.objects.select_for_update(of=("self",))
-        .select_related("policy", "subdistrict")
-        .get(pk=tranche.pk)
-    )
-
-
 def _locked_tranche(*, stage, plan=None, project=None) -> Tranche | None:
-    subject = {"plan": plan} if plan is not None else {"project": project}
-    return (
-        Tranche.objects.select_for_update(of=("self",))
-        .select_related("policy")
-        .filter(stage=stage, **subject)
-        .first()
-    )
+    """The plan's or project's tranche of one stage, locked, if there is one."""
+    found = tranche_of(stage=stage, plan=plan, project=project)
+    return None if found is None else locked(Tranche, found.pk, *TRANCHE_RELATED)
 
 
-def _require_state(tranche: Tranche, *states: str) -> None:
-    if tranche.state not in states:
-        raise ValidationError(
-            _("This tranche is %(state)s; that is not possible now.")
-            % {"state": tranche.get_state_display()}
-        )
-
-
-def _close(tranche: Tranche, *, to_state: str, actor, reason: str) -> Tranche:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
+def _move(tranche: Tranche, step: str, *, actor, comment: str = "") -> None:
+    """Take a step the table allowed: the tranche goes to the step's state, saved with its
+    audit event."""
     from_state = tranche.state
-    tranche.state = to_state
-    tranche.note = "\n".join(filter(None, [tranche.note, reason]))
-    _save(tranche, actor=actor, from_state=from_state, comment=reason)
-    return tranche
+    tranche.state = TRANCHE[step].target
+    _save_with_event(tranche, actor=actor, from_state=from_state, comment=comment)
 
 
-def _save(tranche: Tranche, *, actor, from_state: str = "", comment: str = "") -> None:
-    """Validate, save with the actor in the history and write the audit event."""
-    tranche.full_clean()
-    tranche._history_user = actor
-    tranche.save()
+def _save_with_event(tranche: Tranche, *, actor, from_state: str = "", comment: str = "") -> None:
+    """Save the tranche with its history (``save_checked``) and write the audit event."""
+    save_checked(tranche, actor=actor)
     TrancheEvent.objects.create(
         tranche=tranche,
         from_state=from_state,
@@ -567,28 +551,4 @@ def _save(tranche: Tranche, *, actor, from_state: str = "", comment: str = "") -
         amount=tranche.amount,
         actor=actor,
         comment=comment,
-    )
-
-
-@transaction.atomic
-def disbursement_export_request(*, actor, filters: dict, filter_summary: str) -> DisbursementExport:
-    """Finance asks for the disbursement sheet of what it sees; a task writes it after commit."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    export = DisbursementExport.objects.create(
-        requested_by=actor, filters=filters, filter_summary=filter_summary[:500]
-    )
-    outbox.enqueue(
-        build_disbursement_export, label=gettext_lazy("the disbursement sheet"), export_id=export.pk
-    )
-    return export
-
-
-@transaction.atomic
-def disbursement_export_retry(*, actor, export: DisbursementExport) -> DisbursementExport:
-    """Ask again, with the same filters, for a sheet whose export failed; the failed one stays."""
-    ensure_role(actor, Role.FINANCE_OFFICER)
-    if export.state != ExportState.FAILED:
-        raise ValidationError(_("Only a failed export can be asked for again."))
-    return disbursement_export_request(
-        actor=actor, filters=export.filters, filter_summary=export.filter_summary
     )

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -13,19 +12,26 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from communities.access import CHANGE, VIEW
+from communities.lifecycle import PAGE
 from communities.listing import Column, ListPageMixin
-from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin
-from communities.roles import Role, has_role
+from communities.mixins import RestrictedQuerysetMixin, RoleRequiredMixin, ServiceActionView
+from communities.roles import has_role
 
 from . import services
-from .choices import ENTERED_STAGES, PAYABLE_STATES, SIGNATURE_ROLES, BulkOutcome, TrancheState
+from .choices import SIGNATURE_ROLES, BulkOutcome
 from .exports import export_path
 from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
-from .forms import AmountForm, ApproveForm, BulkPayForm, PayForm, ReasonForm
+from .forms import BulkPayForm
+from .lifecycles import EXPORT, TRANCHE
 from .models import BudgetEnvelope, DisbursementExport, Tranche
 from .money import ZERO
-from .permissions import SUBSIDY_READERS
+from .permissions import BUDGET_ENVELOPE_RULES, EXPORT_RULES, TRANCHE_RULES
 from .selectors import subject_url, tranche_explanation
+
+# The roles the access table lets read tranches, and change them (finance).
+TRANCHE_READERS = TRANCHE_RULES[VIEW].roles
+TRANCHE_WRITERS = TRANCHE_RULES[CHANGE].roles
 
 
 def overdue_label(tranche) -> str:
@@ -39,7 +45,7 @@ class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin,
     """Tranches the user may see, filtered by the one TrancheFilterSet, sorted by any column,
     searched by text and exported as filtered; finance ticks rows to approve or pay them."""
 
-    required_roles = SUBSIDY_READERS
+    required_roles = TRANCHE_READERS
     model = Tranche
     filterset_class = TrancheFilterSet
     template_name = "funding/tranche_list.html"
@@ -75,7 +81,7 @@ class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        finance = has_role(self.request.user, Role.FINANCE_OFFICER)
+        finance = has_role(self.request.user, *TRANCHE_WRITERS)
         context["totals"] = self.object_list.aggregate(count=Count("pk"), amount=Sum("amount"))
         context["can_export"] = context["can_act"] = finance
         context["query"] = self.request.GET.urlencode()
@@ -84,9 +90,10 @@ class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin,
 
 
 class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
-    """One tranche with its explanation, history of events and finance's actions."""
+    """One tranche with its explanation, history of events and the buttons of the steps the
+    user may take now (``TRANCHE.available``), each as ``<step>_form``."""
 
-    required_roles = SUBSIDY_READERS
+    required_roles = TRANCHE_READERS
     model = Tranche
     template_name = "funding/tranche_detail.html"
 
@@ -95,38 +102,36 @@ class TrancheDetailView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         tranche = self.object
-        finance = has_role(self.request.user, Role.FINANCE_OFFICER)
-        state = tranche.state
-        editable = state in (TrancheState.SCHEDULED, TrancheState.DUE)
-        forms = {
-            "approve_form": ApproveForm() if finance and state == TrancheState.DUE else None,
-            "pay_form": PayForm() if finance and state == TrancheState.APPROVED else None,
-            "cancel_form": (
-                ReasonForm() if finance and (editable or state in PAYABLE_STATES) else None
-            ),
-            "return_form": ReasonForm() if finance and state == TrancheState.PAID else None,
-            "amount_form": (
-                AmountForm(initial={"amount": tranche.amount or None})
-                if finance and editable and tranche.stage in ENTERED_STAGES
-                else None
-            ),
-        }
-        # A refused action comes back with its form as filled in.
-        forms.update(kwargs.pop("bound_forms", {}))
+        user = self.request.user
+        forms = {f"{step.name}_form": None for step in TRANCHE if step.where == PAGE}
+        for step in TRANCHE.available(user, tranche, where=PAGE):
+            forms[f"{step.name}_form"] = TRANCHE.form_class(step.name)(
+                initial=step_initial(step.name, tranche)
+            )
+        # A refused step comes back with its form as filled in.
+        for name, form in kwargs.pop("bound_forms", {}).items():
+            forms[f"{name}_form"] = form
         kwargs.update(
             forms,
             explanation=tranche_explanation(tranche),
             subject_url=subject_url(tranche),
             events=tranche.events.select_related("actor"),
-            can_print=finance,
+            can_print=has_role(user, *TRANCHE_WRITERS),
         )
         return super().get_context_data(**kwargs)
+
+
+def step_initial(step: str, tranche) -> dict:
+    """What a step's form starts with: the amount finance entered before, if any."""
+    if step == "amount":
+        return {"amount": tranche.amount or None}
+    return {}
 
 
 class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
     """The payment record of a tranche, printed on A4 from the browser and signed by finance."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
+    required_roles = TRANCHE_WRITERS
     model = Tranche
     template_name = "funding/tranche_print.html"
 
@@ -139,75 +144,28 @@ class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-class TrancheActionView(RoleRequiredMixin, View):
-    """Base of the POST-only finance actions: parse the form and call the service, then go back
-    to the tranche; a refusal shows the tranche again with the form as filled in and the reason."""
+class TrancheStepView(RoleRequiredMixin, ServiceActionView):
+    """A finance button on the tranche page: the URL names the step of ``TRANCHE``, whose form
+    parses the post and whose service takes it; a refusal shows the tranche page again with
+    the reason and the form as filled in."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
-    form_class = ApproveForm
-    form_name = "approve_form"
-    success_message = ""
-
-    def post(self, request, pk):
-        tranche = get_object_or_404(Tranche.objects.restrict(request.user), pk=pk)
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.call_service(tranche, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(reverse("funding:tranche_detail", args=[pk]))
-        messages.error(request, _("Nothing was changed: see the reason by the form."))
-        detail = TrancheDetailView(request=request, kwargs={"pk": pk})
-        detail.object = detail.get_object()
-        context = detail.get_context_data(bound_forms={self.form_name: form})
-        return detail.render_to_response(context)
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """A service's refusal onto the form: by field where it names one the form has."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class TrancheApproveView(TrancheActionView):
-    """Approve a due tranche."""
-
-    success_message = _("The tranche was approved for payment.")
-
-    def call_service(self, tranche, *, comment):
-        services.tranche_approve(tranche=tranche, actor=self.request.user, comment=comment)
-
-
-class TranchePayView(TrancheActionView):
-    """Mark an approved tranche paid; a second identical request changes nothing."""
-
-    form_class = PayForm
-    form_name = "pay_form"
-    success_message = _("The payment was recorded.")
-
-    def call_service(self, tranche, *, voucher_number, paid_on):
-        services.tranche_mark_paid(
-            tranche=tranche, actor=self.request.user, voucher_number=voucher_number, paid_on=paid_on
-        )
+    required_roles = TRANCHE_WRITERS
+    model = Tranche
+    lifecycle = TRANCHE
+    page_view = TrancheDetailView
 
 
 class TrancheBulkView(RoleRequiredMixin, View):
     """Base of finance's actions on the tranches ticked on the list: each row goes through the
-    same service as the single action, and a page reports each row's result."""
+    same step and checks as the single action, and a page reports each row's result."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
+    required_roles = TRANCHE_WRITERS
     http_method_names = ["post"]
     title = ""
 
     def chosen(self) -> list[Tranche]:
         keys = [key for key in self.request.POST.getlist("tranche") if key.isdigit()]
-        tranches = Tranche.objects.restrict(self.request.user).with_related()
+        tranches = Tranche.objects.restrict(self.request.user, CHANGE).with_related()
         return list(tranches.select_related("policy").filter(pk__in=keys).order_by("pk"))
 
     def results_page(self, results):
@@ -254,43 +212,10 @@ class TrancheBulkPayView(TrancheBulkView):
         return render(self.request, "funding/tranche_bulk_pay.html", {"form": form})
 
 
-class TrancheCancelView(TrancheActionView):
-    """Cancel an unpaid tranche."""
-
-    form_class = ReasonForm
-    form_name = "cancel_form"
-    success_message = _("The tranche was cancelled.")
-
-    def call_service(self, tranche, *, reason):
-        services.tranche_cancel(tranche=tranche, actor=self.request.user, reason=reason)
-
-
-class TrancheReturnView(TrancheActionView):
-    """Record that a paid tranche's money came back."""
-
-    form_class = ReasonForm
-    form_name = "return_form"
-    success_message = _("The return was recorded.")
-
-    def call_service(self, tranche, *, reason):
-        services.tranche_return(tranche=tranche, actor=self.request.user, reason=reason)
-
-
-class TrancheAmountView(TrancheActionView):
-    """Enter the amount of an original-model or pass-through tranche."""
-
-    form_class = AmountForm
-    form_name = "amount_form"
-    success_message = _("The amount was recorded.")
-
-    def call_service(self, tranche, *, amount):
-        services.tranche_set_amount(tranche=tranche, actor=self.request.user, amount=amount)
-
-
 class ExportCreateView(RoleRequiredMixin, View):
     """Ask for the disbursement sheet of the list as filtered ("export what I see")."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
+    required_roles = EXPORT_RULES[CHANGE].roles
 
     def post(self, request):
         data = QueryDict(request.POST.get("query", ""))
@@ -309,17 +234,14 @@ class ExportAccessMixin:
     """An export is visible to whoever asked for it and to finance; to others it is a 404."""
 
     def get_export(self) -> DisbursementExport:
-        export = get_object_or_404(DisbursementExport, pk=self.kwargs["pk"])
-        user = self.request.user
-        if export.requested_by_id != user.pk and not has_role(user, Role.FINANCE_OFFICER):
-            raise Http404
-        return export
+        exports = DisbursementExport.objects.visible_to(self.request.user)
+        return get_object_or_404(exports, pk=self.kwargs["pk"])
 
 
 class ExportListView(ListPageMixin, RoleRequiredMixin, FilterView):
     """The user's disbursement-sheet exports, sorted, searched and listed to Excel as filtered."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
+    required_roles = EXPORT_RULES[VIEW].roles
     filterset_class = ExportFilterSet
     template_name = "funding/export_list.html"
     paginate_by = 25
@@ -333,14 +255,16 @@ class ExportListView(ListPageMixin, RoleRequiredMixin, FilterView):
     export_filename = _("disbursement sheets")
 
     def get_queryset(self):
-        return DisbursementExport.objects.filter(requested_by=self.request.user)
+        return DisbursementExport.objects.restrict(self.request.user).filter(
+            requested_by=self.request.user
+        )
 
 
 class BudgetListView(ListPageMixin, RoleRequiredMixin, FilterView):
     """Budget envelopes with what is committed, paid and remaining; read-only (the task force
     and finance change them in the administration)."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
+    required_roles = BUDGET_ENVELOPE_RULES[VIEW].roles
     filterset_class = BudgetEnvelopeFilterSet
     template_name = "funding/budget_list.html"
     columns = (
@@ -356,7 +280,8 @@ class BudgetListView(ListPageMixin, RoleRequiredMixin, FilterView):
     export_filename = _("budget envelopes")
 
     def get_queryset(self):
-        return BudgetEnvelope.objects.with_figures().order_by("-fiscal_year", "source")
+        envelopes = BudgetEnvelope.objects.restrict(self.request.user)
+        return envelopes.with_figures().order_by("-fiscal_year", "source")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -379,25 +304,20 @@ class ExportDetailView(ExportAccessMixin, DetailView):
         return self.get_export()
 
     def get_context_data(self, **kwargs):
-        kwargs["can_retry"] = has_role(self.request.user, Role.FINANCE_OFFICER)
+        kwargs["can_retry"] = bool(EXPORT.decide(self.request.user, "retry", self.object))
         return super().get_context_data(**kwargs)
 
 
-class ExportRetryView(ExportAccessMixin, RoleRequiredMixin, View):
-    """Ask again, with the same filters, for a sheet whose export failed."""
+class ExportRetryView(RoleRequiredMixin, ServiceActionView):
+    """Ask again, with the same filters, for a sheet whose export failed; then the new export's
+    page (a refusal: the failed one's page, with the reason)."""
 
-    required_roles = (Role.FINANCE_OFFICER,)
-    http_method_names = ["post"]
+    required_roles = EXPORT_RULES[CHANGE].roles
+    model = DisbursementExport
+    lifecycle = EXPORT
 
-    def post(self, request, pk):
-        try:
-            export = services.disbursement_export_retry(
-                actor=request.user, export=self.get_export()
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            return HttpResponseRedirect(reverse("funding:export_detail", args=[pk]))
-        return HttpResponseRedirect(reverse("funding:export_detail", args=[export.pk]))
+    def get_success_url(self, obj, result):
+        return result.get_absolute_url()
 
 
 class ExportStatusView(ExportAccessMixin, View):

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The future-community vocabularies money also needs live in the base app.
+from communities.choices import FundingMode, FutureCategory, FutureStage, FutureType  # noqa: F401
+
 
 class PlanState(models.TextChoices):
     """Life cycle of a gap-filling plan (DESIGN §2, policy §七(三))."""
@@ -25,40 +28,6 @@ class OperatingMode(models.TextChoices):
 
     SELF_RUN = "self_run", _("Self-run")
     THIRD_PARTY = "third_party", _("Third-party operator")
-
-
-class FutureCategory(models.TextChoices):
-    """旧改类 or 新建类 future community."""
-
-    RENOVATION = "renovation", _("Renovation")
-    NEW_BUILD = "new_build", _("New build")
-
-
-class FutureType(models.TextChoices):
-    """普惠型 or 引领型 future community."""
-
-    INCLUSIVE = "inclusive", _("Inclusive")
-    LEADING = "leading", _("Leading")
-
-
-class FundingMode(models.TextChoices):
-    """How a future community's creation is funded (policy §五(一))."""
-
-    ORIGINAL = "original", _("Original model (provincial batches 1–7)")
-    OPTIMISED = "optimised", _("Optimised model (tiered city subsidy)")
-    SELF_FUNDED = "self_funded", _("Funded by the implementing body")
-
-
-class FutureStage(models.TextChoices):
-    """Stages of a future-community project, in order (policy §七(一))."""
-
-    PLANNING = "planning", _("Planning")
-    PLAN_REVIEWED = "plan_reviewed", _("Implementation plan reviewed")
-    APPROVED = "approved", _("Project approved")
-    CONSTRUCTION_COMPLETE = "construction_complete", _("Construction complete")
-    JOINT_ACCEPTANCE_PASSED = "joint_acceptance_passed", _("Joint acceptance passed")
-    ASSESSMENT_PASSED = "assessment_passed", _("Assessment passed")
-    NAMED = "named", _("Provincially named")
 
 
 FUTURE_STAGE_ORDER = list(FutureStage.values)

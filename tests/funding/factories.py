@@ -40,6 +40,10 @@ class TrancheFactory(factory.django.DjangoModelFactory):
     state = TrancheState.DUE
     fiscal_year = 2024
     due_on = date(2024, 6, 1)
+    # The database refuses a paid tranche without its payment date: paid the day it fell due.
+    paid_on = factory.LazyAttribute(
+        lambda t: (t.due_on or date(2024, 6, 1)) if t.state == TrancheState.PAID else None
+    )
     policy = factory.LazyFunction(lambda: SubsidyPolicy.objects.get(code="gap-filling"))
     policy_version = "gap-filling v1"
     inputs = factory.LazyFunction(lambda: {"investment": "1260000.00", "policy_fee": "60000.00"})

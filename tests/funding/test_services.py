@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import translation
 
 from communities.roles import Role
@@ -95,7 +96,7 @@ def test_envelope_figures_come_from_tranches_of_its_year_and_source(budget, appr
     TrancheFactory(fiscal_year=TODAY.year, state=TrancheState.CANCELLED, amount=D("999.00"))
     TrancheFactory(fiscal_year=TODAY.year, source=BudgetSource.NINGBO, amount=D("777.00"))
     Tranche.objects.filter(pk=tranche.pk).update(
-        state=TrancheState.PAID, voucher_number="V1", paid_on=TODAY
+        state=TrancheState.PAID, voucher_number="V1", paid_on=TODAY, due_on=TODAY
     )
 
     figures = envelope_with_figures(fiscal_year=TODAY.year, source=BudgetSource.CITY)
@@ -277,10 +278,15 @@ def test_payment_date_in_the_future_and_missing_voucher_are_refused(finance):
 
 
 def test_only_finance_approves_and_pays(approver, staff_hushan):
-    tranche = TrancheFactory()
+    tranche = TrancheFactory(plan__community__subdistrict=staff_hushan.subdistrict)
     for actor in (approver, staff_hushan):
         with pytest.raises(PermissionDenied):
             services.tranche_approve(tranche=tranche, actor=actor)
+    # Another subdistrict's tranche does not exist for its staff, as on every page.
+    with pytest.raises(Http404):
+        services.tranche_approve(tranche=TrancheFactory(), actor=staff_hushan)
+    tranche.refresh_from_db()
+    assert tranche.state == TrancheState.DUE
 
 
 def test_cancel_and_return_need_a_reason_and_release_budget(finance):
