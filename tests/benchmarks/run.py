@@ -106,7 +106,7 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=2)
-    parser.add_argument("--time-bound", type=float, default=12.0)
+    parser.add_argument("--time-bound", type=float, default=10.0)
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     info = machine()

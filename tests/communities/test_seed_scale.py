@@ -3,9 +3,11 @@ tranche per plan and stage, tranche sums, and full_clean() on a sample of every 
 
 from collections import Counter
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from communities.models import Community, Facility, GapAssessment, Subdistrict, User
@@ -38,13 +40,16 @@ SIZES = {
 
 @pytest.fixture(scope="module")
 def province(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_scale", *[f"--{k.replace('_', '-')}={v}" for k, v in SIZES.items()])
+    """The province at a small size, built once for the module and rolled back after it, so
+    the data the migrations wrote (policies, roles) stays as it was for later tests."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command(
+            "seed_scale",
+            *[f"--{k.replace('_', '-')}={v}" for k, v in SIZES.items()],
+            stdout=StringIO(),
+        )
         yield
-        # The module's data is removed again so later tests see only the demo-free database.
-        from django.core.management import call_command as run
-
-        run("flush", "--noinput", verbosity=0)
+        transaction.set_rollback(True)
 
 
 def test_counts_reach_the_sizes(province):
