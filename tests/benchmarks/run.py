@@ -191,7 +191,8 @@ def render(info, data, load, jobs) -> str:
         "",
         "The baseline is the Django admin changelist of the same model, read by the superuser. "
         "req/s is requests over the time this side spent, times the concurrency. Queries: the "
-        "median `X-Query-Count`. Ratio: page p50 / admin p50.",
+        "median `X-Query-Count`. Ratio: page p50 / admin p50. "
+        "With about ten samples a side, p95 and p99 are both the slowest request.",
         "",
         "| endpoint | role | p50 ms | p95 ms | p99 ms | req/s | KiB | queries | admin p50 | "
         "admin p95 | admin p99 | admin req/s | admin KiB | admin queries | ratio | status |",
