@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark backup restore
+.PHONY: run test install install-dev install-production migrate messages catalogues demo lint clean benchmark bench backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-production: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[production]'
+	touch $@
+
 install: $(VENV)/.installed
+
+install-production: $(VENV)/.installed-production
 
 install-dev: $(VENV)/.installed-dev
 
@@ -62,6 +68,25 @@ catalogues: install
 # Export 50,000 tranches to the disbursement sheet and print the time and peak memory.
 benchmark: install-dev
 	$(PY) -m tests.benchmarks.export_disbursements --rows 50000
+
+# Province-scale load measurements (under 10 minutes on 2 cores): fills the bench database with
+# seed_scale once (5,600 communities, 20,000 plans, 60,000 tranches; skipped when it already holds
+# them), serves it with gunicorn (2 workers, production settings, DEBUG off) on 127.0.0.1, drives
+# every list page and API list against its admin changelist, measures the big jobs in-process and
+# writes docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://cixi:cixi@127.0.0.1:5432/cixi_bench
+BENCH_PORT ?= 8765
+BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=cixi_portal.settings.bench \
+	SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=127.0.0.1 QUERY_COUNT=1 REDIS_URL= \
+	AXES_FAILURE_LIMIT=1000
+bench: install-production
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
+	@communities=$$($(BENCH_ENV) $(PY) -c "import django; django.setup(); \
+		from communities.models import Community; print(Community.objects.count())"); \
+	if [ "$$communities" -lt 5600 ]; then $(BENCH_ENV) $(PY) manage.py seed_scale; \
+	else echo "The bench database already holds $$communities communities."; fi
+	$(BENCH_ENV) $(PY) manage.py axes_reset -v 0 >/dev/null
+	$(BENCH_ENV) $(PY) -m tests.benchmarks.run --port $(BENCH_PORT)
 
 # One archive of the database (DATABASE_URL) and the private media (PRIVATE_MEDIA_ROOT):
 #   make backup [BACKUP_DIR=/var/backups/cixi]

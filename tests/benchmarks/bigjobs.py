@@ -1,0 +1,188 @@
+"""Big jobs measured in-process (not a test): each runs in its own Python process so its peak
+RSS (getrusage) is its own; tracemalloc gives the Python heap's peak beside it.
+
+    python -m tests.benchmarks.bigjobs            # every job, one process each, JSON lines
+    python -m tests.benchmarks.bigjobs --job sheet
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+JOBS = ["sheet", "bare_openpyxl", "supervision", "three_year", "register_import", "dashboard"]
+
+
+def job_sheet(folder: Path) -> dict:
+    from funding.models import Tranche
+    from funding.sheets import write_disbursement_sheet
+
+    target = folder / "sheet.xlsx"
+    rows = write_disbursement_sheet(Tranche.objects.all(), target, filter_summary="benchmark")
+    return {"rows": rows, "bytes": target.stat().st_size}
+
+
+def job_bare_openpyxl(folder: Path) -> dict:
+    """The same rows, straight from values_list into a write-only workbook, no styling."""
+    from openpyxl import Workbook
+
+    from funding.models import Tranche
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("tranches")
+    rows = 0
+    for values in Tranche.objects.values_list(
+        "pk",
+        "subdistrict__name",
+        "plan__community__name",
+        "project__community__name",
+        "plan__title",
+        "plan__total_investment",
+        "plan__policy_fee",
+        "base",
+        "rate",
+        "subsidy_total",
+        "stage",
+        "amount",
+        "plan__approval_number",
+        "plan__acceptance_date",
+        "note",
+    ).iterator(chunk_size=2000):
+        sheet.append(list(values))
+        rows += 1
+    target = folder / "bare.xlsx"
+    book.save(target)
+    return {"rows": rows, "bytes": target.stat().st_size}
+
+
+def job_supervision(folder: Path) -> dict:
+    from operations.report import build_report
+    from operations.workbook import report_workbook
+
+    summary = build_report(period="2026-11")
+    content = report_workbook(summary)
+    return {"sections": len(summary.get("sections", [])), "bytes": len(content)}
+
+
+def job_three_year(folder: Path) -> dict:
+    from projects.export import three_year_plan_workbook
+    from projects.models import FutureCommunityProject
+
+    projects = FutureCommunityProject.objects.select_related("community__subdistrict")
+    content = three_year_plan_workbook(projects)
+    return {"rows": projects.count(), "bytes": len(content)}
+
+
+def job_register_import(folder: Path) -> dict:
+    """5,600 rows written into the register template, then read as the import reads them."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from communities.models import Community
+    from communities.register import COLUMNS, read_register, template_workbook
+
+    book = load_workbook(BytesIO(template_workbook()))
+    sheet = book.worksheets[0]
+    fields = [name for name, _h, _k in COLUMNS]
+    communities = Community.objects.select_related("subdistrict").order_by("pk")[:5600]
+    for community in communities:
+        row = []
+        for name in fields:
+            value = getattr(community, name)
+            row.append(community.subdistrict.name if name == "subdistrict" else value)
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    reading = read_register(buffer)
+    return {
+        "rows_in_file": sheet.max_row - 1,
+        "valid_rows": len(reading.rows),
+        "errors": len(reading.errors),
+        "first_error": reading.errors[0] if reading.errors else "",
+        "bytes": len(buffer.getvalue()),
+    }
+
+
+def job_dashboard(folder: Path) -> dict:
+    from communities.models import User
+    from dashboard.selectors import Filters, dashboard
+
+    user = User.objects.get(username="supervisor")
+    data = dashboard(user, Filters(), city_wide=True)
+    return {"figures": len(data["figures"])}
+
+
+def run_one(name: str) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cixi_portal.settings.bench")
+    import django
+
+    django.setup()
+    from django.db import connection, reset_queries
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    queries = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    reset_queries()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder, connection.execute_wrapper(counting):
+        started = time.perf_counter()
+        outcome = globals()[f"job_{name}"](Path(folder))
+        elapsed = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "job": name,
+        "seconds": round(elapsed, 2),
+        "peak_rss_mib": round(rss_after, 1),
+        "rss_growth_mib": round(rss_after - rss_before, 1),
+        "queries": queries,
+        **outcome,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--job", choices=JOBS)
+    parser.add_argument("--trace", action="store_true", help="also tracemalloc's peak (slower)")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    if args.job:
+        if args.trace:
+            tracemalloc.start()
+        result = run_one(args.job)
+        if args.trace:
+            result["python_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        return
+    results = []
+    for job in JOBS:
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.bigjobs", "--job", job],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            result = {"job": job, "error": done.stderr.strip().splitlines()[-1:]}
+        else:
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        results.append(result)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
