@@ -611,7 +611,7 @@ class _Builder:
         """Each fiscal year's envelope covers what is committed in it, with room to spare."""
         from django.db.models import Sum
 
-        from funding.models import BudgetEnvelope, Tranche
+        from funding.models import ENVELOPE_YEARS, BudgetEnvelope, Tranche
 
         committed = (
             Tranche.objects.exclude(state__in=["cancelled", "returned"])
@@ -619,6 +619,8 @@ class _Builder:
             .annotate(total=Sum("amount"))
         )
         for year, source, total in committed:
+            if not ENVELOPE_YEARS[0] <= year <= ENVELOPE_YEARS[1]:
+                continue  # envelopes begin with the programme; older projects' money had none
             amount = (total * Decimal("1.2")).quantize(Decimal("1"))
             envelope, created = BudgetEnvelope.objects.get_or_create(
                 fiscal_year=year, source=source, defaults={"amount": amount}

@@ -39,9 +39,9 @@ class GapFillingPlanQuerySet(ScopedQuerySet):
     rules = permissions.PLAN_RULES
 
 
-# A community has one plan at a time: every plan but a withdrawn one holds it
-# (projects.selectors.live_plan_of).
-LIVE_PLAN = ~Q(state=PlanState.WITHDRAWN)
+# A community has one plan at a time: every plan but a withdrawn or a closed one holds it
+# (projects.selectors.live_plan_of); once a plan is closed, the next round may begin.
+LIVE_PLAN = ~Q(state__in=[PlanState.WITHDRAWN, PlanState.CLOSED])
 
 
 def follow_community(row) -> None:

@@ -60,7 +60,8 @@ def drafting_subdistrict(user) -> Subdistrict | None:
 
 
 def live_plan_of(community: Community) -> GapFillingPlan | None:
-    """The community's plan that is not withdrawn, if any: a community has one plan at a time."""
+    """The community's plan that is neither withdrawn nor closed, if any: a community has one
+    plan at a time."""
     return GapFillingPlan.objects.filter(LIVE_PLAN, community=community).order_by("pk").first()
 
 

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='gapfillingplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'withdrawn'), _negated=True), fields=('community',), name='plan_one_live_per_community', violation_error_code='one_live_plan', violation_error_message='This community already has a plan under way; revise that plan or withdraw it before drafting another.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['withdrawn', 'closed']), _negated=True), fields=('community',), name='plan_one_live_per_community', violation_error_code='one_live_plan', violation_error_message='This community already has a plan under way; revise that plan or withdraw it before drafting another.'),
         ),
         migrations.AddConstraint(
             model_name='reviewopinion',
