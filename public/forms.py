@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import GapFillingPlan
@@ -24,10 +25,6 @@ class SuggestionForm(forms.Form):
         min_length=TEXT_MIN_LENGTH,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX_LENGTH}),
-        help_text=_(
-            "At most %(count)s characters. Do not write names, phone numbers or ID numbers here."
-        )
-        % {"count": TEXT_MAX_LENGTH},
     )
     phone = forms.CharField(
         label=_("Phone for a reply (optional)"),
@@ -43,6 +40,13 @@ class SuggestionForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the reader's language, not once when the module is loaded.
+        self.fields["text"].help_text = gettext(
+            "At most %(count)s characters. Do not write names, phone numbers or ID numbers here."
+        ) % {"count": TEXT_MAX_LENGTH}
 
     def clean_phone(self):
         return self.cleaned_data["phone"].replace("-", "").strip()

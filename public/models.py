@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.access import ScopedQuerySet
 
 from . import permissions
-from .choices import PUBLISHED_STATES, SuggestionCategory, SuggestionState
+from .choices import PUBLISHED_STATES, HoldReason, SuggestionCategory, SuggestionState
 
 TEXT_MAX_LENGTH = 500
 TEXT_MIN_LENGTH = 5
@@ -95,6 +95,10 @@ class Suggestion(models.Model):
 
     def get_absolute_url(self):
         return reverse("suggestions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def hold_reason_labels(self) -> list[str]:
+        return [str(HoldReason(code).label) for code in self.hold_reasons]
 
     @property
     def is_published(self) -> bool:

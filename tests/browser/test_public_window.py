@@ -49,6 +49,7 @@ def test_a_resident_suggests_and_sees_the_answer_published(
     page.locator("#id_category").select_option("elderly_care")
     page.locator("#id_text").fill(text)
     page.locator("#id_phone").fill(PHONE)
+    assert_one_language(page, language, (*names, text, PHONE))
     screenshot(f"public-suggest-{language}-390")
     page.get_by_test_id("suggestion-form").locator("button[type=submit]").click()
     expect(page.get_by_test_id("suggestion-sent")).to_be_visible()
