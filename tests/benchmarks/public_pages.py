@@ -96,7 +96,10 @@ def main() -> None:
             paths += [f"/public/communities/{code}/" for code in codes]
             targets = [(base + p, lang) for p in paths for lang in ("zh-hans", "en")]
             for url, language in targets:  # fill the cache
-                fetch(url, language)
+                try:
+                    fetch(url, language)
+                except OSError as error:
+                    raise SystemExit(f"{url}: {error}") from error
             timings: list[float] = []
             errors: list[str] = []
             lock = threading.Lock()

@@ -150,10 +150,7 @@ def test_only_the_communitys_subdistrict_staff_answer(
     supervisor = Client()
     supervisor.force_login(user_with_role(Role.SUPERVISOR))
     refused = supervisor.post(url, {"answer": "答复"})
-    assert (
-        refused.status_code == 200
-        and "答复" not in Client().get("/public/suggestions/").content.decode()
-    )
+    assert refused.status_code == 200
     suggestion.refresh_from_db()
     assert suggestion.state == SuggestionState.RECEIVED
 
@@ -186,10 +183,11 @@ def test_a_held_suggestion_is_released_only_without_personal_data(community, sta
         community=community, category="other", text="电话13812345678", phone="", address=None
     )
     assert suggestion.state == SuggestionState.HELD
-    with pytest.raises(ValidationError, match="phone"):
+    with pytest.raises(ValidationError) as refusal:
         services.suggestion_release(
             actor=staff_hushan, suggestion=suggestion, text="电话13812345678"
         )
+    assert "text" in refusal.value.error_dict
     with pytest.raises(ValidationError):
         services.suggestion_answer(actor=staff_hushan, suggestion=suggestion, answer="答复")
     services.suggestion_release(actor=staff_hushan, suggestion=suggestion, text="请电话联系我")
