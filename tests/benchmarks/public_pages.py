@@ -74,14 +74,14 @@ def main() -> None:
                 "shell",
                 "-c",
                 "from communities.models import Community;"
-                "print(' '.join(Community.objects.values_list('code', flat=True)))",
+                "print('CODES', *Community.objects.values_list('code', flat=True))",
             ],
             env=env,
             check=True,
             capture_output=True,
             text=True,
-        ).stdout.split()
-        codes = [code for code in codes if code.replace("-", "").isalnum() and "-" in code]
+        ).stdout
+        codes = next(line for line in codes.splitlines() if line.startswith("CODES")).split()[1:]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(

@@ -84,3 +84,9 @@ def test_a_resident_suggests_and_sees_the_answer_published(
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= 390
     screenshot(f"public-suggestions-{language}-390")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for name, path in (("index", "/public/"), ("community", "/public/communities/jinshan/")):
+        page.goto(live_server.url + path)
+        assert_one_language(page, language, (*names, text, answer))
+        screenshot(f"public-{name}-{language}-1366")
