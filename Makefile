@@ -60,8 +60,8 @@ clean:
 # project's templates and settings use locale/. Fill in every msgstr, then run make messages.
 catalogues: install
 	mkdir -p locale
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'communities/*' -i 'projects/*' -i 'funding/*' -i 'operations/*' -i 'tests/*'
-	for app in communities projects funding operations; do \
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i '.venv/*' -i 'communities/*' -i 'projects/*' -i 'funding/*' -i 'operations/*' -i 'public/*' -i 'tests/*'
+	for app in communities projects funding operations public; do \
 		mkdir -p $$app/locale && (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
 

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from communities.urls import inbox_urlpatterns
 from communities.views import HealthView
+from public.urls import staff_urlpatterns as suggestion_urlpatterns
 
 from .views import HomeView
 
@@ -39,6 +40,8 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("operations/", include("operations.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("public/", include("public.urls")),
+    path("suggestions/", include((suggestion_urlpatterns, "suggestions"))),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

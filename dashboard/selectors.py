@@ -29,6 +29,7 @@ from operations.report import STARTED_STATES, Rules
 from projects.choices import FutureStage, PlanState
 from projects.filtersets import entered_state_at
 from projects.models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
+from public.figures import dashboard_figure as suggestions_figure
 
 # The policy's targets (§四(一)): gap-filling starts per year, future communities, blocks.
 START_TARGETS = {2023: 10, 2024: 8, 2025: 8}
@@ -719,6 +720,7 @@ def dashboard(user, filters: Filters, *, city_wide: bool) -> dict:
         overdue_by_subdistrict(user, filters),
         trend_by_month(user, filters),
     ]
+    figures.append(suggestions_figure(user, filters, _subdistricts(user, filters)))
     if city_wide:
         figures.append(subdistrict_ranking(user, filters))
     return {"goal": goal_2025(user, filters), "figures": figures}

@@ -23,6 +23,7 @@ from communities.choices import Route
 from communities.models import Community, Subdistrict
 from projects.choices import FutureStage, PlanState
 from projects.models import FutureCommunityProject, GapFillingPlan, StatusChange
+from public.figures import report_section as suggestion_section
 
 from .choices import AssessmentState, Grade
 from .models import OperationsAssessment, SatisfactionScore, SupervisionRules
@@ -558,6 +559,8 @@ def build_report(
     sections.append(builder.assessments())
     report(65)
     sections.append(builder.satisfaction())
+    first_day = date(builder.year, int(period[5:7]), 1)
+    sections.append(suggestion_section(start=first_day, end=builder.as_of, table=_table))
     sections.extend(builder.lists())
     report(75)
     translations = {}

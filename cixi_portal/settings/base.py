@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "funding",
     "operations",
     "dashboard",
+    "public",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -199,10 +200,35 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep that waited longer than its interval is superseded by the next one.
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
+    "public-erase-expired-phones": {
+        "task": "public.tasks.erase_expired_phones",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "operations-monthly-supervision-report": {
         "task": "operations.tasks.request_monthly_supervision_report",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+}
+
+# Residents' suggestions (public/): a phone left for a reply is erased this many days after the
+# suggestion came in; an answer within SUGGESTION_ANSWER_LIMIT_DAYS counts as on time in the
+# supervision report. One address may send SUGGESTION_LIMIT_PER_ADDRESS suggestions an hour,
+# one phone number SUGGESTION_LIMIT_PER_PHONE a day. The public pages are cached for at most
+# PUBLIC_CACHE_SECONDS (and dropped sooner when what they show changes).
+SUGGESTION_PHONE_RETENTION_DAYS = int(os.environ.get("SUGGESTION_PHONE_RETENTION_DAYS", "180"))
+SUGGESTION_ANSWER_LIMIT_DAYS = int(os.environ.get("SUGGESTION_ANSWER_LIMIT_DAYS", "15"))
+SUGGESTION_LIMIT_PER_ADDRESS = int(os.environ.get("SUGGESTION_LIMIT_PER_ADDRESS", "5"))
+SUGGESTION_LIMIT_PER_PHONE = int(os.environ.get("SUGGESTION_LIMIT_PER_PHONE", "3"))
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+# The cache that rate limits and the public pages share across processes: Redis when
+# CACHE_REDIS_URL is set, else each process's memory.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+        if CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")

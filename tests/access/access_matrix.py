@@ -79,6 +79,11 @@ def pk(name: str) -> Callable:
     return lambda rows: {"pk": getattr(rows, name).pk}
 
 
+def code(name: str) -> Callable:
+    """The URL takes the public code of one row: ``code("community")``."""
+    return lambda rows: {"code": getattr(rows, name).code}
+
+
 def child(parent: str, name: str | None = None) -> Callable:
     """A page under a parent row (``parent_pk``), and of one of its children (``pk``)."""
 
@@ -210,6 +215,30 @@ MATRIX: list[Row] = [
     Row("inbox:read_all", EVERYONE, post={}),
     Row("inbox:open", (STAFF,), pk("notification"), city=True, denied=NOT_FOUND),
     Row("inbox:read", (STAFF,), pk("notification"), city=True, denied=NOT_FOUND, post={}),
+    # The public window: anyone, signed in or not, reads every community's pages
+    Row("public:index", EVERYONE, anonymous=OK),
+    Row("public:notices", EVERYONE, anonymous=OK),
+    Row("public:community", EVERYONE, code("community"), anonymous=OK, other=OK),
+    Row("public:suggest", EVERYONE, code("community"), anonymous=OK, other=OK),
+    Row("public:suggestions", EVERYONE, anonymous=OK),
+    Row("public:sent", EVERYONE, anonymous=OK),
+    Row(
+        "public:language",
+        EVERYONE,
+        lambda rows: {"code": "en"},
+        anonymous=OK,
+        other=OK,
+    ),
+    # Residents' suggestions: read by everyone signed in, answered by the subdistrict's staff
+    Row("suggestions:list", EVERYONE),
+    Row("suggestions:detail", EVERYONE, pk("suggestion")),
+    Row(
+        "suggestions:step",
+        (STAFF,),
+        lambda rows: {"pk": rows.suggestion.pk, "step": "answer"},
+        post={"answer": "已答复"},
+        denied=REFUSED,
+    ),
     # The load balancer's health check needs no login
     Row("health", EVERYONE, anonymous=OK),
     # The API: anonymous callers get 401/403 (LOGIN)

@@ -35,17 +35,13 @@ def outcome(response, *, anonymous: bool, api: bool) -> str:
     """What the answer means, in the matrix's terms."""
     status = response.status_code
     if status == 200:
-        return OK
+        # A button's service refused: its page again, with the reason as an error message.
+        return REFUSED if _errors(response) else OK
     if status in (301, 302):
         location = response["Location"]
         if location.startswith(resolve_url(settings.LOGIN_URL) + "?next="):
             return LOGIN
-        errors = [
-            message
-            for message in messages.get_messages(response.wsgi_request)
-            if message.level == messages.ERROR
-        ]
-        return REFUSED if errors else OK
+        return REFUSED if _errors(response) else OK
     if status == 401 or (status == 403 and anonymous and api):
         return LOGIN
     if status == 403:
@@ -53,6 +49,14 @@ def outcome(response, *, anonymous: bool, api: bool) -> str:
     if status == 404:
         return NOT_FOUND
     return str(status)
+
+
+def _errors(response) -> list:
+    return [
+        message
+        for message in messages.get_messages(response.wsgi_request)
+        if message.level == messages.ERROR
+    ]
 
 
 class Requester:

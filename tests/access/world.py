@@ -26,6 +26,7 @@ from operations.choices import OperationKind, ReportState
 from operations.models import AssessmentScheme, SupervisionReport, SupervisionRules
 from projects import services as plan_services
 from projects.models import BlockUnit, DevelopmentBlock, GapFillingPlan
+from public.models import Suggestion
 from tests.factories import (
     CommunityFactory,
     FacilityFactory,
@@ -169,6 +170,9 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         actor=assessor, project=None, contract=contract, period="2025", scores=SCORES, comments=""
     )
     satisfaction = SatisfactionScoreFactory(community=community, recorded_by=staff)
+    suggestion = Suggestion.objects.create(
+        community=community, category="elderly_care", text="希望增加老年食堂", phone="13912345678"
+    )
     return SimpleNamespace(
         subdistrict=subdistrict,
         community=community,
@@ -189,6 +193,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         contract=contract,
         assessment=assessment,
         satisfaction=satisfaction,
+        suggestion=suggestion,
     )
 
 

@@ -34,12 +34,13 @@ NOT_PAGES = {
     "operations:report_file",
     "operations:report_status",
     "health",
+    "public:language",
     "logout",
     "login",
 }
 # Stored text the system writes, not people: never a proper name.
 SYSTEM_FIELDS = {"comment", "note", "error", "label", "explanation", "reason_code"}
-APPS = ("communities", "projects", "funding", "operations")
+APPS = ("communities", "projects", "funding", "operations", "public")
 
 
 def pages():

@@ -149,7 +149,7 @@ def test_the_summary_workbook_has_a_native_chart_per_figure(client, user_with_ro
     response = client.get(reverse("dashboard:index") + "?export=xlsx")
     workbook = load_workbook(BytesIO(response.content))
     figures = workbook.worksheets[1:]
-    assert len(figures) == 9
+    assert len(figures) == 10  # the ninth: residents' suggestions
     # openpyxl reads charts back only from the drawing parts: count them in the package.
     from zipfile import ZipFile
 
