@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark backup restore
+.PHONY: run test install install-dev migrate messages catalogues demo lint clean benchmark backup restore mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,27 @@ backup: install
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/cixi-backup-YYYYMMDD-HHMM.tar [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
+
+# Mutation testing (docs/mutation.md): each file with the tests that exercise it, on SQLite.
+# mutmut 2 changes the file in place, so it runs in a scratch copy of the tree (MUTATION_DIR):
+# nothing mutated can be left in the checkout. One file: make mutation MUTATE=funding/money.py
+MUTATION_DIR ?= /tmp/cixi-mutation
+MUTMUT_ARGS ?= --no-progress -m 5
+MUTANTS_RUNNER := -m pytest -x -q -p no:cacheprovider
+MUTATION_TARGETS := \
+	communities/access.py=tests/access/test_access_mutants.py,tests/communities/test_scope.py \
+	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py \
+	funding/calculator.py=tests/funding/test_calculator_mutants.py,tests/funding/test_calculator.py,tests/funding/test_capitals.py \
+	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py
+mutation: install-dev
+	$(PY) -m pip install --quiet -e '.[mutation]'
+	@set -e; for target in $(MUTATION_TARGETS); do \
+		file=$${target%%=*}; tests=$$(echo $${target#*=} | tr , ' '); \
+		if [ -n "$(MUTATE)" ] && [ "$(MUTATE)" != "$$file" ]; then continue; fi; \
+		rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR); \
+		tar --exclude=./.venv --exclude=./.git --exclude=./test-artifacts -cf - . | tar -xf - -C $(MUTATION_DIR); \
+		echo "== $$file ($$tests)"; \
+		(cd $(MUTATION_DIR) && $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$file \
+			--tests-dir tests --runner "$(CURDIR)/$(PY) $(MUTANTS_RUNNER) $$tests" $(MUTMUT_ARGS); \
+			$(CURDIR)/$(VENV)/bin/mutmut results) || true; \
+	done
