@@ -77,10 +77,12 @@ restore: install
 
 # Mutation testing (docs/mutation.md): each file with the tests that exercise it, on SQLite.
 # mutmut 2 changes the file in place, so it runs in a scratch copy of the tree (MUTATION_DIR):
-# nothing mutated can be left in the checkout. One file: make mutation MUTATE=funding/money.py
+# nothing mutated can be left in the checkout. Each mutant's pytest is forked from a warm server
+# (tests/mutation_server.py) that has imported the libraries once, never the portal's modules.
+# One file: make mutation MUTATE=funding/money.py
 MUTATION_DIR ?= /tmp/cixi-mutation
+MUTATION_SOCKET ?= /tmp/cixi-mutation.sock
 MUTMUT_ARGS ?= --no-progress -m 5
-MUTANTS_RUNNER := -m pytest -x -q -p no:cacheprovider
 MUTATION_TARGETS := \
 	communities/access.py=tests/access/test_access_mutants.py,tests/communities/test_scope.py \
 	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py \
@@ -88,13 +90,15 @@ MUTATION_TARGETS := \
 	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py
 mutation: install-dev
 	$(PY) -m pip install --quiet -e '.[mutation]'
-	@set -e; for target in $(MUTATION_TARGETS); do \
+	@$(PY) tests/mutation_server.py serve $(MUTATION_SOCKET) & server=$$!; \
+	trap 'kill $$server' EXIT; sleep 5; \
+	for target in $(MUTATION_TARGETS); do \
 		file=$${target%%=*}; tests=$$(echo $${target#*=} | tr , ' '); \
 		if [ -n "$(MUTATE)" ] && [ "$(MUTATE)" != "$$file" ]; then continue; fi; \
 		rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR); \
 		tar --exclude=./.venv --exclude=./.git --exclude=./test-artifacts -cf - . | tar -xf - -C $(MUTATION_DIR); \
 		echo "== $$file ($$tests)"; \
-		(cd $(MUTATION_DIR) && $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$file \
-			--tests-dir tests --runner "$(CURDIR)/$(PY) $(MUTANTS_RUNNER) $$tests" $(MUTMUT_ARGS); \
-			$(CURDIR)/$(VENV)/bin/mutmut results) || true; \
+		(cd $(MUTATION_DIR) && $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$file --tests-dir tests \
+			--runner "$(CURDIR)/$(PY) tests/mutation_server.py run $(MUTATION_SOCKET) -x -q -p no:cacheprovider $$tests" \
+			$(MUTMUT_ARGS); $(CURDIR)/$(VENV)/bin/mutmut results) || true; \
 	done
