@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run test install install-dev install-production migrate messages catalogues demo lint clean benchmark bench backup restore
+.PHONY: run test install install-dev install-production migrate messages catalogues demo lint clean benchmark bench backup restore mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,3 +99,31 @@ backup: install
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/cixi-backup-YYYYMMDD-HHMM.tar [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
+
+# Mutation testing (docs/mutation.md): each file with the tests that exercise it, on SQLite.
+# mutmut 2 changes the file in place, so it runs in a scratch copy of the tree (MUTATION_DIR):
+# nothing mutated can be left in the checkout. Each mutant's pytest is forked from a warm server
+# (tests/mutation_server.py) that has imported the libraries once, never the portal's modules.
+# One file: make mutation MUTATE=funding/money.py
+MUTATION_DIR ?= /tmp/cixi-mutation
+MUTATION_SOCKET ?= /tmp/cixi-mutation.sock
+MUTMUT_ARGS ?= --no-progress -m 5
+MUTATION_TARGETS := \
+	communities/access.py=tests/access/test_access_mutants.py,tests/communities/test_scope.py \
+	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py \
+	funding/calculator.py=tests/funding/test_calculator_mutants.py,tests/funding/test_calculator.py,tests/funding/test_capitals.py \
+	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py
+mutation: install-dev
+	$(PY) -m pip install --quiet -e '.[mutation]'
+	@$(PY) tests/mutation_server.py serve $(MUTATION_SOCKET) & server=$$!; \
+	trap 'kill $$server' EXIT; sleep 5; \
+	for target in $(MUTATION_TARGETS); do \
+		file=$${target%%=*}; tests=$$(echo $${target#*=} | tr , ' '); \
+		if [ -n "$(MUTATE)" ] && [ "$(MUTATE)" != "$$file" ]; then continue; fi; \
+		rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR); \
+		tar --exclude=./.venv --exclude=./.git --exclude=./test-artifacts -cf - . | tar -xf - -C $(MUTATION_DIR); \
+		echo "== $$file ($$tests)"; \
+		(cd $(MUTATION_DIR) && $(CURDIR)/$(VENV)/bin/mutmut run --paths-to-mutate $$file --tests-dir tests \
+			--runner "$(CURDIR)/$(PY) tests/mutation_server.py run $(MUTATION_SOCKET) -x -q -p no:cacheprovider $$tests" \
+			$(MUTMUT_ARGS); $(CURDIR)/$(VENV)/bin/mutmut results) || true; \
+	done

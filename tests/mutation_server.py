@@ -1,0 +1,92 @@
+"""A warm pytest for mutation testing: mutmut 2 starts its runner once per mutant, and most of
+that start is importing pytest's plugins and the libraries (hypothesis, faker, playwright,
+Django), not running the tests. ``serve`` imports those once, then forks a child per request;
+the child imports the portal's own modules afresh from the requesting directory (where mutmut
+has just written the mutant) and runs pytest there.
+
+    python tests/mutation_server.py serve /tmp/cixi-mutation.sock &
+    mutmut run --runner "python tests/mutation_server.py run /tmp/cixi-mutation.sock -x tests/..."
+
+The server never imports a module of the portal, so no child sees a stale copy of one.
+"""
+
+import json
+import os
+import signal
+import socket
+import sys
+
+WARM = (
+    "hypothesis",
+    "faker",
+    "factory",
+    "pytest",
+    "_pytest.python",
+    "_pytest.assertion.rewrite",
+    "pytest_django",
+    "pytest_django.plugin",
+    "playwright.sync_api",
+    "pytest_playwright.pytest_playwright",
+    "django.test",
+    "django.db.models",
+    "django.contrib.auth.base_user",
+    "openpyxl",
+    "defusedxml",
+)
+
+
+def serve(path: str) -> None:
+    for name in WARM:
+        try:
+            __import__(name)
+        except Exception as error:  # a library that needs settings at import stays cold
+            print(f"not warmed: {name}: {error}", file=sys.stderr)
+    if os.path.exists(path):
+        os.unlink(path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(8)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    while True:
+        connection, _address = server.accept()
+        if os.fork() == 0:
+            server.close()
+            _child(connection)
+        connection.close()
+
+
+def _child(connection) -> None:
+    request = json.loads(connection.makefile("r").readline())
+    code = 3
+    try:
+        os.chdir(request["cwd"])
+        sys.path.insert(0, request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        import pytest
+
+        code = int(pytest.main(request["args"]))
+    finally:
+        connection.sendall(f"{code}\n".encode())
+        connection.close()
+        os._exit(0)
+
+
+def run(path: str, args: list[str]) -> int:
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(path)
+    request = {"cwd": os.getcwd(), "env": dict(os.environ), "args": args}
+    client.sendall((json.dumps(request) + "\n").encode())
+    answer = client.makefile("r").readline().strip()
+    return int(answer or 3)
+
+
+if __name__ == "__main__":
+    command, path, *rest = sys.argv[1:]
+    if command == "serve":
+        serve(path)
+    else:
+        sys.exit(run(path, rest))
