@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
+from communities.access import ensure_role
 from communities.notifications import notify_users
-from communities.permissions import ensure_role
 from communities.roles import Role, subdistrict_staff_of
 from communities.texts import Text
 from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType

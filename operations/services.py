@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
+from communities.access import ensure_role
+from communities.compat import ensure_in_scope, ensure_subdistrict_writer
 from communities.constraints import full_clean_explained, integrity_error_message
 from communities.models import Community, Facility, Subdistrict
 from communities.notifications import notify_users
-from communities.permissions import ensure_in_scope, ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, has_role, subdistrict_staff_of, users_with_roles
 from communities.texts import Text
 from funding.choices import TrancheStage

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from communities.permissions import ensure_role
+from communities.access import ensure_role
 from communities.roles import Role
 
 from ..models import BlockUnit, DevelopmentBlock

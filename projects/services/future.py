@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from communities.access import ensure_role
 from communities.choices import Route
 from communities.models import Community
-from communities.permissions import ensure_role
 from communities.roles import Role, subdistrict_staff_of
 from communities.texts import Text
 from funding import services as funding_services

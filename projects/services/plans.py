@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from communities.access import ensure_role
 from communities.choices import Route, SpaceAvailability
+from communities.compat import ensure_subdistrict_writer
 from communities.models import Community, Department, SpaceResource
-from communities.permissions import ensure_role, ensure_subdistrict_writer
 from communities.roles import Role, subdistrict_staff_of, users_with_roles
 from communities.texts import Text
 from funding import selectors as funding_selectors
