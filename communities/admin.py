@@ -129,7 +129,8 @@ class ScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model._default_manager.get_queryset()
         if hasattr(related, "restrict"):
-            kwargs.setdefault("queryset", related.restrict(request.user, self.choice_action))
+            action = () if self.choice_action == VIEW else (self.choice_action,)
+            kwargs.setdefault("queryset", related.restrict(request.user, *action))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
