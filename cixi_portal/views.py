@@ -3,6 +3,7 @@
 from django.views.generic import TemplateView
 
 from communities.selectors import community_counts
+from communities.worklist import worklist_for
 from funding.selectors import worklist_for as funding_worklist
 from operations.selectors import worklist_for as operations_worklist
 from projects.selectors import worklist_for as projects_worklist
@@ -15,10 +16,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        kwargs["worklist"] = [
-            *projects_worklist(user),
-            *funding_worklist(user),
-            *operations_worklist(user),
-        ]
+        kwargs["worklist"] = worklist_for(
+            user, [projects_worklist, funding_worklist, operations_worklist]
+        )
         kwargs["counts"] = community_counts(user=user)
         return super().get_context_data(**kwargs)

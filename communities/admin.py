@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import outbox, services
+from .access import CHANGE, VIEW
 from .choices import OutboxState
 from .models import (
     Community,
@@ -107,7 +108,14 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
 
 
 class ScopedAdminMixin:
-    """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404."""
+    """Admin that lists and opens only the rows ``restrict(user)`` allows; others are a 404.
+
+    A choice of a related scoped row offers the rows ``restrict(user, choice_action)`` allows:
+    the ones the user may see, or, where the choice says what a new row is written to, those
+    the user may change.
+    """
+
+    choice_action = VIEW
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
@@ -121,7 +129,8 @@ class ScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model._default_manager.get_queryset()
         if hasattr(related, "restrict"):
-            kwargs.setdefault("queryset", related.restrict(request.user))
+            action = () if self.choice_action == VIEW else (self.choice_action,)
+            kwargs.setdefault("queryset", related.restrict(request.user, *action))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -132,6 +141,7 @@ class ScopedModelAdmin(ScopedAdminMixin, PortalHistoryAdmin):
 class ServiceSavingAdmin(ScopedModelAdmin):
     """Admin whose saves go through the app's services, so role and scope are checked."""
 
+    choice_action = CHANGE  # the community a new row is added to
     create_service = None
     update_service = None
     parent_field = "community"

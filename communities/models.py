@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import permissions
 from .access import ScopedQuerySet
 from .choices import (
     SUPERVISING_DEPARTMENT,
@@ -34,12 +35,16 @@ from .texts import render
 MAX_FLOOR_AREA = Decimal("50000")
 MAX_WALKING_MINUTES = 120
 MAX_POPULATION = 200_000
+MAX_COMMUNITY_HECTARES = Decimal("10000")
+MAX_PLACES = 5000
+FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2015, 2035
 
 
 class SubdistrictQuerySet(ScopedQuerySet):
     """Subdistricts themselves, scoped like their rows: staff see and choose only their own."""
 
     subdistrict_path = "pk"
+    rules = permissions.SUBDISTRICT_RULES
 
 
 class Subdistrict(models.Model):
@@ -112,7 +117,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(subdistrict__isnull=True) | Q(department__isnull=True),
                 name="user_one_organisation_unit",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=True)
+                | Q(subdistrict__isnull=False)
+                | Q(department__isnull=False),
+                name="user_has_organisation_unit",
+            ),
         ]
 
     def __str__(self):
@@ -142,11 +153,17 @@ class User(AbstractUser):
         if not self.is_superuser and not (self.subdistrict_id or self.department_id):
             raise ValidationError(_("Choose the subdistrict or department this user works for."))
 
+    def validate_constraints(self, exclude=None):
+        # clean() says in words what the two organisation-unit constraints refuse; they are the
+        # database's guard against writes that skip it.
+        super().validate_constraints(exclude={*(exclude or ()), "subdistrict", "department"})
+
 
 class CommunityQuerySet(ScopedQuerySet):
     """Communities, scoped by their subdistrict."""
 
     subdistrict_path = "subdistrict"
+    rules = permissions.COMMUNITY_RULES
 
     def annotate_facility_count(self):
         """Add ``facility_count`` (existing facilities) without a query per row."""
@@ -180,7 +197,10 @@ class Community(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10000"))],
+        validators=[
+            MinValueValidator(Decimal("0.01")),
+            MaxValueValidator(MAX_COMMUNITY_HECTARES),
+        ],
     )
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -193,7 +213,7 @@ class Community(models.Model):
         _("plan year"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(2015), MaxValueValidator(2035)],
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
     )
     provincial_batch = models.PositiveSmallIntegerField(
         _("provincial batch"),
@@ -233,6 +253,21 @@ class Community(models.Model):
                 | Q(provincial_batch__gte=1, provincial_batch__lte=7),
                 name="community_batch_1_7",
             ),
+            models.CheckConstraint(
+                condition=Q(population__gte=0, population__lte=MAX_POPULATION)
+                & Q(households__gte=0, households__lte=MAX_POPULATION),
+                name="community_population_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_hectares__isnull=True)
+                | Q(area_hectares__gt=0, area_hectares__lte=MAX_COMMUNITY_HECTARES),
+                name="community_area_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_year__isnull=True)
+                | Q(plan_year__gte=FIRST_PLAN_YEAR, plan_year__lte=LAST_PLAN_YEAR),
+                name="community_plan_year_sane",
+            ),
         ]
 
     def __str__(self):
@@ -252,6 +287,7 @@ class FacilityQuerySet(ScopedQuerySet):
     """Facilities, scoped by their community's subdistrict."""
 
     subdistrict_path = "community__subdistrict"
+    rules = permissions.FACILITY_RULES
 
 
 class Facility(models.Model):
@@ -275,7 +311,7 @@ class Facility(models.Model):
         _("places"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(5000)],
+        validators=[MaxValueValidator(MAX_PLACES)],
         help_text=_("Beds or childcare places, where the type has them."),
     )
     walking_minutes = models.PositiveSmallIntegerField(
@@ -305,6 +341,10 @@ class Facility(models.Model):
                 condition=Q(walking_minutes__isnull=True)
                 | Q(walking_minutes__lte=MAX_WALKING_MINUTES),
                 name="facility_walking_minutes_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__isnull=True) | Q(places__gte=0, places__lte=MAX_PLACES),
+                name="facility_places_sane",
             ),
         ]
 
@@ -351,6 +391,14 @@ class FacilityStandard(models.Model):
                 condition=Q(kind=StandardKind.MUST_EXIST) | Q(minimum__isnull=False),
                 name="facility_standard_minimum_given",
             ),
+            models.CheckConstraint(
+                condition=Q(minimum__isnull=True) | Q(minimum__gte=0),
+                name="facility_standard_minimum_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(radius_minutes__gte=1, radius_minutes__lte=60),
+                name="facility_standard_radius_1_60",
+            ),
         ]
 
     def __str__(self):
@@ -366,6 +414,7 @@ class SpaceResourceQuerySet(ScopedQuerySet):
     """Landing spaces, scoped by their community's subdistrict."""
 
     subdistrict_path = "community__subdistrict"
+    rules = permissions.SPACE_RULES
 
 
 class SpaceResource(models.Model):
@@ -517,6 +566,7 @@ class GapAssessmentQuerySet(ScopedQuerySet):
     """Stored assessments, scoped by their community's subdistrict."""
 
     subdistrict_path = "community__subdistrict"
+    rules = permissions.GAP_ASSESSMENT_RULES
 
 
 class GapAssessment(models.Model):
@@ -555,6 +605,12 @@ class GapAssessment(models.Model):
                 fields=["community", "facility_type"], name="gap_assessment_one_per_type"
             ),
             models.CheckConstraint(condition=Q(points__lte=100), name="gap_points_at_most_100"),
+            models.CheckConstraint(
+                condition=(Q(have__isnull=True) | Q(have__gte=0))
+                & (Q(need__isnull=True) | Q(need__gte=0))
+                & (Q(shortfall__isnull=True) | Q(shortfall__gt=0)),
+                name="gap_figures_non_negative",
+            ),
         ]
 
     def __str__(self):

@@ -1,30 +1,31 @@
-"""Role and scope checks that services call before they change anything."""
+"""The communities app's access table: for each scoped model, who may take which action.
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.translation import gettext as _
+Data only. Each model's queryset reads its table (``rules = FACILITY_RULES``); the scope rule
+itself (own subdistrict for its staff, city-wide for a department's users) is applied by
+``communities.access``. An action not listed here does not exist for the model; VIEW not
+listed means any signed-in user within the scope rule.
+"""
 
-from .roles import Role, has_role
+from .access import ANYONE, CHANGE, VIEW, Rule
+from .roles import Role
 
+STAFF = Rule((Role.SUBDISTRICT_STAFF,))
 
-def ensure_role(actor, *roles: str) -> None:
-    """Refuse with a reason the page can show unless the actor holds one of the roles."""
-    if not has_role(actor, *roles):
-        labels = ", ".join(str(Role(role).label) for role in roles)
-        raise PermissionDenied(_("Only these roles may do this: %(roles)s.") % {"roles": labels})
+# A subdistrict's records are changed by its own staff: CHANGE on the subdistrict is what a
+# new row of it (a community's facility, a plan, a contract) needs.
+SUBDISTRICT_RULES = {VIEW: ANYONE, CHANGE: STAFF}
 
+# The communities register is the task force's (the admin's form and the register upload);
+# what is in a community (facilities, landing spaces) is its subdistrict's staff's.
+COMMUNITY_RULES = {
+    VIEW: ANYONE,
+    CHANGE: STAFF,
+    "register": Rule((Role.TASKFORCE_APPROVER,)),
+}
 
-def ensure_in_scope(actor, subdistrict_id: int) -> None:
-    """Act as if the row did not exist when it belongs to another subdistrict."""
-    if actor.is_superuser:
-        return
-    if actor.subdistrict_id is not None and actor.subdistrict_id != subdistrict_id:
-        raise Http404(_("No such record in your subdistrict."))
+FACILITY_RULES = {VIEW: ANYONE, CHANGE: STAFF}
 
+SPACE_RULES = {VIEW: ANYONE, CHANGE: STAFF}
 
-def ensure_subdistrict_writer(actor, subdistrict_id: int) -> None:
-    """Only the subdistrict's own staff may change its inventory and plans."""
-    ensure_in_scope(actor, subdistrict_id)
-    ensure_role(actor, Role.SUBDISTRICT_STAFF)
-    if not actor.is_superuser and actor.subdistrict_id != subdistrict_id:
-        raise PermissionDenied(_("Only the subdistrict's own staff may change its records."))
+# Written by the portal itself (``services.gap_assessments_refresh``), never by a person.
+GAP_ASSESSMENT_RULES = {VIEW: ANYONE}

@@ -7,41 +7,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import CHANGE, ensure, ensure_role
 from .choices import FacilityStatus, FacilityType
-from .constraints import full_clean_explained
 from .gap import GAP_POINTS, assess_type, weight_of
 from .models import Community, Facility, GapAssessment, Notification, SpaceResource
-from .permissions import ensure_role, ensure_subdistrict_writer
 from .register import ZERO_WHEN_BLANK, read_register
 from .roles import Role
+from .writes import locked, save_checked
 
 
-def _save_checked(instance, *, actor, fields: dict[str, Any]):
-    """Apply the fields, validate the whole row, record who changed it, save."""
-    for name, value in fields.items():
-        setattr(instance, name, 0 if value is None and name in ZERO_WHEN_BLANK else value)
-    full_clean_explained(instance)
-    instance._history_user = actor
-    instance.save()
-    return instance
+def _register_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A number the register leaves blank is a zero."""
+    return {
+        name: 0 if value is None and name in ZERO_WHEN_BLANK else value
+        for name, value in fields.items()
+    }
 
 
 def _create_in(community: Community, model, *, actor, fields: dict[str, Any]):
     """Add an inventory row to a community of the actor's own subdistrict."""
-    ensure_subdistrict_writer(actor, community.subdistrict_id)
-    return _save_checked(model(community=community), actor=actor, fields=fields)
+    ensure(actor, CHANGE, community)
+    return save_checked(model(community=community), actor=actor, fields=fields)
 
 
 def _update_locked(instance, *, actor, fields: dict[str, Any]):
     """Lock an inventory row, check it belongs to the actor's subdistrict, change it."""
-    locked = (
-        type(instance)
-        .objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=instance.pk)
-    )
-    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
-    return _save_checked(locked, actor=actor, fields=fields)
+    row = locked(type(instance), instance.pk, "community")
+    ensure(actor, CHANGE, row)
+    return save_checked(row, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -92,7 +85,7 @@ def community_register_import(*, actor, file) -> dict[str, int]:
     for row in reading.rows:
         community = existing.get(row.values["code"]) or Community()
         is_new = community.pk is None
-        _save_checked(community, actor=actor, fields=row.values)
+        save_checked(community, actor=actor, fields=_register_fields(row.values))
         created += is_new
         updated += not is_new
         existing[community.code] = community
@@ -167,11 +160,9 @@ def gap_assessments_refresh(*, community_ids=None, year: int | None = None) -> i
 
 @transaction.atomic
 def community_save(*, actor, community: Community) -> Community:
-    """Save a community changed in the admin (its scope checked there) and reassess it."""
-    ensure_role(actor, Role.TASKFORCE_APPROVER)
-    full_clean_explained(community)
-    community._history_user = actor
-    community.save()
+    """Save a community changed in the admin and reassess it."""
+    ensure(actor, "register", community)
+    save_checked(community, actor=actor)
     gap_assessments_refresh(community_ids=[community.pk])
     return community
 
@@ -179,11 +170,11 @@ def community_save(*, actor, community: Community) -> Community:
 @transaction.atomic
 def facility_delete(*, actor, facility: Facility) -> None:
     """Remove a facility of the actor's own subdistrict and reassess its community."""
-    locked = Facility.objects.select_for_update().select_related("community").get(pk=facility.pk)
-    ensure_subdistrict_writer(actor, locked.community.subdistrict_id)
-    community_id = locked.community_id
-    locked._history_user = actor
-    locked.delete()
+    row = locked(Facility, facility.pk, "community")
+    ensure(actor, CHANGE, row)
+    community_id = row.community_id
+    row._history_user = actor
+    row.delete()
     gap_assessments_refresh(community_ids=[community_id])
 
 
@@ -192,9 +183,7 @@ def facility_standard_save(*, actor, standard) -> Any:
     """Save a facility standard (superuser only) and reassess every community."""
     if not actor.is_superuser:
         raise PermissionDenied(_("Only the system administrator changes facility standards."))
-    full_clean_explained(standard)
-    standard._history_user = actor
-    standard.save()
+    save_checked(standard, actor=actor)
     gap_assessments_refresh()
     return standard
 

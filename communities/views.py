@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
 from . import selectors, services
+from .access import CHANGE, may
 from .choices import Route
 from .filtersets import CommunityFilterSet, NotificationFilterSet
 from .forms import FacilityForm, SpaceResourceForm
@@ -26,7 +27,7 @@ from .mixins import (
     ServiceFormMixin,
 )
 from .models import Community, Facility, Notification, SpaceResource
-from .roles import Role, has_role
+from .roles import Role
 
 
 class CommunityListView(ListPageMixin, RestrictedQuerysetMixin, FilterView):
@@ -168,11 +169,7 @@ class CommunityDetailView(RestrictedQuerysetMixin, DetailView):
             facilities=facilities,
             spaces=community.spaces.order_by("kind", "name"),
             assessment=selectors.stored_gap_assessment(community),
-            can_edit=has_role(self.request.user, Role.SUBDISTRICT_STAFF)
-            and (
-                self.request.user.is_superuser
-                or self.request.user.subdistrict_id == community.subdistrict_id
-            ),
+            can_edit=bool(may(self.request.user, CHANGE, community)),
         )
         return super().get_context_data(**kwargs)
 

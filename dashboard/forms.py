@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communities.access import bound_subdistrict_id
 from communities.choices import Route
 from communities.filtersets import subdistricts_for
 from communities.models import Subdistrict
@@ -34,8 +35,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        user = request.user
-        if getattr(user, "subdistrict_id", None) and not user.is_superuser:
+        if bound_subdistrict_id(request.user) is not None:
             # Subdistrict staff see only their own rows: nothing to choose.
             del self.fields["subdistrict"]
         else:

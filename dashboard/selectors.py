@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from communities.access import ALL, bound_subdistrict_id
 from communities.choices import FacilityType, GapStatus, Route
 from communities.models import Community, GapAssessment, Subdistrict
 from funding.choices import RELEASED_STATES, BudgetSource, TrancheStage, TrancheState
@@ -30,6 +31,8 @@ from projects.choices import FutureStage, PlanState
 from projects.filtersets import entered_state_at
 from projects.models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 from public.figures import dashboard_figure as suggestions_figure
+
+from .permissions import CITY_WIDE
 
 # The policy's targets (§四(一)): gap-filling starts per year, future communities, blocks.
 START_TARGETS = {2023: 10, 2024: 8, 2025: 8}
@@ -144,6 +147,18 @@ class Figure:
         }
 
 
+def is_city_wide(user) -> bool:
+    """Whether the reader reads every subdistrict (and so sees the budget envelopes, the
+    ranking of subdistricts and the subdistrict filters)."""
+    return CITY_WIDE.scope(user) == ALL
+
+
+def reader_subdistrict(user) -> Subdistrict | None:
+    """The one subdistrict whose rows the reader sees; None for a city-wide reader."""
+    bound = bound_subdistrict_id(user)
+    return None if bound is None else Subdistrict.objects.restrict(user).get(pk=bound)
+
+
 def _url(name: str, params: dict) -> str:
     """The list page with its filters; empty ones left out."""
     params = {key: value for key, value in params.items() if value not in (None, "")}
@@ -183,7 +198,7 @@ def starts_by_year(user, filters: Filters) -> Figure:
         .order_by()
     }
     targets = START_TARGETS
-    if filters.subdistrict or (not user.is_superuser and user.subdistrict_id):
+    if filters.subdistrict or bound_subdistrict_id(user) is not None:
         # A subdistrict's share of the targets: its gap-filling communities of each year.
         targets = {
             row["plan_year"]: row["n"]
@@ -551,8 +566,8 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
 def _subdistricts(user, filters: Filters) -> list[Subdistrict]:
     if filters.subdistrict:
         return [filters.subdistrict]
-    if not user.is_superuser and user.subdistrict_id:
-        return [user.subdistrict]
+    if bound_subdistrict_id(user) is not None:
+        return list(Subdistrict.objects.restrict(user))
     return list(Subdistrict.objects.filter(communities__isnull=False).distinct().order_by("code"))
 
 

@@ -9,25 +9,11 @@ from django.views.generic import ListView, TemplateView
 from communities.choices import FacilityType, GapStatus, Route
 from communities.filtersets import subdistricts_for
 from communities.listing import XLSX_CONTENT_TYPE
-from communities.roles import Role, has_role
 
 from . import selectors
 from .coverage import STATUS_FILLS, cells, coverage_rows
 from .forms import DashboardFilterForm
 from .workbook import coverage_workbook, summary_workbook
-
-CITY_ROLES = (
-    Role.DEPARTMENT_REVIEWER,
-    Role.TASKFORCE_APPROVER,
-    Role.FINANCE_OFFICER,
-    Role.OPERATIONS_ASSESSOR,
-    Role.SUPERVISOR,
-)
-
-
-def is_city_wide(user) -> bool:
-    """Whether the reader reads city-wide (a city role without a subdistrict of its own)."""
-    return user.is_superuser or (not user.subdistrict_id and has_role(user, *CITY_ROLES))
 
 
 def xlsx_response(content: bytes, name: str) -> HttpResponse:
@@ -42,7 +28,7 @@ class DashboardMixin:
     def figures(self):
         form = DashboardFilterForm(self.request.GET or None, request=self.request)
         filters = form.filters()
-        city_wide = is_city_wide(self.request.user)
+        city_wide = selectors.is_city_wide(self.request.user)
         return form, filters, selectors.dashboard(self.request.user, filters, city_wide=city_wide)
 
 
@@ -62,7 +48,14 @@ class DashboardView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form, filters, data = self.figures()
-        kwargs.update(form=form, filters=filters, today=timezone.localdate(), **data)
+        kwargs.update(
+            form=form,
+            filters=filters,
+            today=timezone.localdate(),
+            # The one subdistrict whose rows the reader sees, named under the heading.
+            bound_subdistrict=selectors.reader_subdistrict(self.request.user),
+            **data,
+        )
         return super().get_context_data(**kwargs)
 
 
@@ -128,7 +121,9 @@ class CoverageMatrixView(ListView):
             types=FacilityType.choices,
             statuses=[(value, label, STATUS_FILLS[value]) for value, label in GapStatus.choices],
             routes=Route.choices,
-            subdistricts=subdistricts_for(self.request) if is_city_wide(self.request.user) else (),
+            subdistricts=(
+                subdistricts_for(self.request) if selectors.is_city_wide(self.request.user) else ()
+            ),
             chosen=chosen,
             query=query.urlencode(),
         )

@@ -17,6 +17,7 @@ from communities.choices import DepartmentCode, Route
 from communities.models import Department, Subdistrict
 from communities.notifications import notify_users
 from communities.roles import Role
+from communities.services import gap_assessments_refresh
 from funding.choices import ExportState, TrancheStage, TrancheState
 from funding.exports import build_export
 from funding.models import DisbursementExport, SubsidyPolicy
@@ -114,6 +115,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     community = CommunityFactory(subdistrict=subdistrict)
     facility = FacilityFactory(community=community)
     space = SpaceResourceFactory(community=community)
+    gap_assessments_refresh(community_ids=[community.pk])
     plan = _plan(subdistrict, staff)
     attachment = plan_services.attachment_add(
         actor=staff, plan=plan, file=SimpleUploadedFile("site.pdf", PDF)
@@ -178,6 +180,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         community=community,
         facility=facility,
         space=space,
+        gap_assessment=community.gap_assessments.order_by("pk").first(),
         plan=plan,
         attachment=attachment,
         plan_in_review=plan_in_review,
