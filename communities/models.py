@@ -118,12 +118,6 @@ class User(AbstractUser):
                 condition=Q(subdistrict__isnull=True) | Q(department__isnull=True),
                 name="user_one_organisation_unit",
             ),
-            models.CheckConstraint(
-                condition=Q(is_superuser=True)
-                | Q(subdistrict__isnull=False)
-                | Q(department__isnull=False),
-                name="user_has_organisation_unit",
-            ),
         ]
 
     def __str__(self):
@@ -154,7 +148,7 @@ class User(AbstractUser):
             raise ValidationError(_("Choose the subdistrict or department this user works for."))
 
     def validate_constraints(self, exclude=None):
-        # clean() says in words what the two organisation-unit constraints refuse; they are the
+        # clean() says in words what the organisation-unit constraint refuses; it is the
         # database's guard against writes that skip it.
         super().validate_constraints(exclude={*(exclude or ()), "subdistrict", "department"})
 

@@ -28,7 +28,7 @@ from communities.choices import FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, SpaceResource, Subdistrict
 from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
-from communities.worklist import WorkItem, counted
+from communities.worklist import StepItem, WorkItem, counted, step_items
 from funding import selectors as funding_selectors
 
 from .choices import AGREEING_DECISIONS, PlanState
@@ -295,15 +295,9 @@ def worklist_for(user) -> list[WorkItem]:
     """Plans waiting for this user's next step, counted in one query per role."""
     items: list[WorkItem] = []
     plans = GapFillingPlan.objects.restrict(user)
+    page = reverse("projects:plan_list")
+    admin_list = reverse("admin:projects_gapfillingplan_changelist")
     if drafts_plans(user):
-        counts = _count_states(
-            plans,
-            PlanState.DRAFT,
-            PlanState.RETURNED,
-            PlanState.APPROVED,
-            PlanState.UNDER_CONSTRUCTION,
-        )
-        page = reverse("projects:plan_list")
         limits = overdue_limits()
         items.append(
             WorkItem(
@@ -314,23 +308,28 @@ def worklist_for(user) -> list[WorkItem]:
                 overdue=True,
             )
         )
-        items += [
-            WorkItem(_("Draft plans to submit"), counts[PlanState.DRAFT], f"{page}?state=draft"),
-            WorkItem(
-                _("Returned plans to revise"), counts[PlanState.RETURNED], f"{page}?state=returned"
-            ),
-            WorkItem(
-                _("Approved plans to start building"),
-                counts[PlanState.APPROVED],
-                f"{page}?state=approved",
-            ),
-            WorkItem(
-                _("Plans under construction: report progress"),
-                counts[PlanState.UNDER_CONSTRUCTION],
-                f"{page}?state=under_construction",
-            ),
-        ]
-    admin_list = reverse("admin:projects_gapfillingplan_changelist")
+        items += step_items(
+            user,
+            PLAN,
+            [
+                StepItem(
+                    "submit", _("Draft plans to submit"), f"{page}?state=draft", PlanState.DRAFT
+                ),
+                StepItem(
+                    "edit",
+                    _("Returned plans to revise"),
+                    f"{page}?state=returned",
+                    PlanState.RETURNED,
+                ),
+                StepItem("start", _("Approved plans to start building"), f"{page}?state=approved"),
+                StepItem(
+                    "progress",
+                    _("Plans under construction: report progress"),
+                    f"{page}?state=under_construction",
+                ),
+            ],
+            queryset=plans,
+        )
     if has_role(user, Role.DEPARTMENT_REVIEWER) and user.department_id:
         items.append(
             WorkItem(
@@ -350,35 +349,33 @@ def worklist_for(user) -> list[WorkItem]:
                 overdue=True,
             )
         )
-        counts = _count_states(
-            plans,
-            PlanState.SUBMITTED,
-            PlanState.APPROVABLE,
-            PlanState.COMPLETED,
-            PlanState.ACCEPTED,
+        items += step_items(
+            user,
+            PLAN,
+            [
+                StepItem(
+                    "open_review",
+                    _("Submitted plans: open the joint review"),
+                    f"{admin_list}?state__exact=submitted",
+                ),
+                StepItem(
+                    "approve",
+                    _("Plans every department agreed to: approve"),
+                    f"{admin_list}?state__exact=approvable",
+                ),
+                StepItem(
+                    "accept",
+                    _("Completed plans: acceptance"),
+                    f"{admin_list}?state__exact=completed",
+                ),
+                StepItem(
+                    "close",
+                    _("Accepted plans: close once the subsidy is paid"),
+                    f"{admin_list}?state__exact=accepted",
+                ),
+            ],
+            queryset=plans,
         )
-        items += [
-            WorkItem(
-                _("Submitted plans: open the joint review"),
-                counts[PlanState.SUBMITTED],
-                f"{admin_list}?state__exact=submitted",
-            ),
-            WorkItem(
-                _("Plans every department agreed to: approve"),
-                counts[PlanState.APPROVABLE],
-                f"{admin_list}?state__exact=approvable",
-            ),
-            WorkItem(
-                _("Completed plans: acceptance"),
-                counts[PlanState.COMPLETED],
-                f"{admin_list}?state__exact=completed",
-            ),
-            WorkItem(
-                _("Accepted plans: close once the subsidy is paid"),
-                counts[PlanState.ACCEPTED],
-                f"{admin_list}?state__exact=accepted",
-            ),
-        ]
     return counted(items)
 
 
@@ -393,8 +390,3 @@ def waiting_for_department(plans, *, department_id: int):
 def _count_overdue(plans, state: str, limits: dict[str, int]) -> int:
     """How many of the plans are past the limit of this state."""
     return with_overdue(plans.filter(state=state), limits=limits).filter(is_overdue=True).count()
-
-
-def _count_states(plans, *states: str) -> dict[str, int]:
-    """How many of the plans are in each of the states, in one query."""
-    return plans.aggregate(**{state: Count("pk", filter=Q(state=state)) for state in states})

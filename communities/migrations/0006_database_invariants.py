@@ -40,8 +40,4 @@ class Migration(migrations.Migration):
             model_name='gapassessment',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('have__isnull', True), ('have__gte', 0), _connector='OR'), models.Q(('need__isnull', True), ('need__gte', 0), _connector='OR'), models.Q(('shortfall__isnull', True), ('shortfall__gt', 0), _connector='OR')), name='gap_figures_non_negative'),
         ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('is_superuser', True), ('subdistrict__isnull', False), ('department__isnull', False), _connector='OR'), name='user_has_organisation_unit'),
-        ),
     ]

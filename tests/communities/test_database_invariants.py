@@ -45,14 +45,6 @@ def test_a_user_is_in_at_most_one_organisation_unit():
     refused(lambda: User.objects.filter(pk=user.pk).update(subdistrict=subdistrict))
 
 
-def test_a_user_other_than_a_superuser_is_in_some_organisation_unit():
-    user = UserFactory()
-    refused(lambda: User.objects.filter(pk=user.pk).update(department=None))
-    User.objects.filter(pk=user.pk).update(is_superuser=True, department=None)
-    refused(lambda: User.objects.filter(pk=user.pk).update(is_superuser=False))
-    refused(lambda: User.objects.bulk_create([User(username="nobody")]))
-
-
 @pytest.mark.parametrize("units", ["neither", "both"])
 def test_the_model_explains_the_organisation_unit_once_in_words(units):
     user = User(username="someone", password="x")
