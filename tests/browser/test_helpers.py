@@ -17,7 +17,7 @@ def show(page, body: str, lang: str = "zh-Hans") -> None:
 def test_a_usable_form_passes(page):
     show(
         page,
-        '<label for="a">设施类型</label><select id="a" style="width:20rem">'
+        '<label for="a">设施类型</label><select id="a" style="width:20rem;min-height:2rem">'
         '<option value="x" selected>养老服务设施</option></select>'
         '<input type="checkbox" id="b"><label for="b">金山社区闲置用房</label>',
     )

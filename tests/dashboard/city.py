@@ -14,6 +14,7 @@ from communities.services import gap_assessments_refresh
 from funding.choices import BudgetSource, TrancheStage, TrancheState
 from projects.choices import FutureStage, PlanState
 from projects.models import StatusChange
+from public.models import Suggestion
 from tests.factories import (
     CommunityFactory,
     FacilityFactory,
@@ -103,6 +104,8 @@ def build_city() -> SimpleNamespace:
         communities, itertools.cycle(FacilityType.values), strict=False
     ):
         FacilityFactory(community=community, facility_type=facility_type, places=50)
+    for community, category in zip(communities[:6], FacilityType.values, strict=False):
+        Suggestion.objects.create(community=community, category=category, text="希望增加服务时间")
     gap_assessments_refresh()
     return SimpleNamespace(
         subdistricts=subdistricts, plans=plans, projects=projects, tranches=tranches
