@@ -35,6 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from communities.access import VIEW, may
+from communities.choices import FutureStage
 from communities.lifecycle import ILLEGAL, SYSTEM, all_lifecycles
 from communities.models import Notification, OutboxItem
 from communities.roles import Role
@@ -65,7 +66,7 @@ FIRST_ROLE_USER = {Role.SUBDISTRICT_STAFF: "own_staff"} | {
 # model that the side holds.
 WORLD_ROWS: dict[str, str] = {
     "projects.GapFillingPlan": "plan",
-    "funding.Tranche": "tranche",
+    "funding.Tranche": "tranche_entered",
     "operations.OperatingContract": "contract",
     "operations.OperationsAssessment": "assessment",
     "projects.FutureCommunityProject": "project",
@@ -130,10 +131,17 @@ def _committed_subsidy(plan, world):
     return {"acceptance_date": today(), "settled_investment": plan.total_investment}
 
 
-def _next_stage(project, world):
-    from projects.services import next_stage
+def _advance_to(stage: str) -> Callable:
+    return lambda project, world: {"to_stage": stage, "on_date": today(), "comment": ""}
 
-    return {"to_stage": next_stage(project), "on_date": today(), "comment": ""}
+
+def _contract_content(contract, world):
+    """The contract's own content again, as the edit form sends it."""
+    fields = ("operator", "title", "service_level", "starts_on", "ends_on", "annual_fee")
+    return {
+        "facilities": list(contract.facilities.order_by("pk")),
+        "fields": {name: getattr(contract, name) for name in fields},
+    }
 
 
 def _scores(assessment, world):
@@ -163,33 +171,39 @@ SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
     ("projects.GapFillingPlan", "complete"): lambda row, world: {"on_date": today(), "note": ""},
     ("projects.GapFillingPlan", "accept"): _committed_subsidy,
     ("projects.GapFillingPlan", "close"): {"comment": ""},
-    # projects.FutureCommunityProject (projects.services.project_advance)
-    ("projects.FutureCommunityProject", "advance"): _next_stage,
-    # funding.Tranche (funding.services.tranche_*)
-    ("funding.Tranche", "set_amount"): {"amount": Decimal("150000.00")},
-    ("funding.Tranche", "enter_amount"): {"amount": Decimal("150000.00")},
-    ("funding.Tranche", "approve"): {"comment": ""},
-    ("funding.Tranche", "mark_paid"): lambda row, world: {
-        "voucher_number": "PZ-2025-7",
-        "paid_on": today(),
+    # projects.FutureCommunityProject (projects/lifecycles.py FUTURE: one step per stage)
+    **{
+        ("projects.FutureCommunityProject", stage): _advance_to(stage)
+        for stage in FutureStage.values
+        if stage != FutureStage.PLANNING
     },
+    # funding.Tranche (funding/lifecycles.py TRANCHE)
+    ("funding.Tranche", "amount"): {"amount": Decimal("150000.00")},
+    ("funding.Tranche", "approve"): {"comment": ""},
     ("funding.Tranche", "pay"): lambda row, world: {
         "voucher_number": "PZ-2025-7",
         "paid_on": today(),
     },
     ("funding.Tranche", "cancel"): reason("方案撤回"),
     ("funding.Tranche", "return"): reason("资金退回"),
-    # operations.OperationsAssessment (operations.services.assessment_*)
-    ("operations.OperationsAssessment", "update"): _scores,
+    # funding.DisbursementExport (funding/lifecycles.py EXPORT)
+    ("funding.DisbursementExport", "retry"): {},
+    # operations.OperationsAssessment (operations/lifecycles.py ASSESSMENT)
     ("operations.OperationsAssessment", "edit"): _scores,
     ("operations.OperationsAssessment", "submit"): {},
     ("operations.OperationsAssessment", "return"): {},
     ("operations.OperationsAssessment", "confirm"): {},
-    ("operations.OperationsAssessment", "release_reward"): {},
-    # operations.OperatingContract (operations.services.contract_terminate)
+    ("operations.OperationsAssessment", "reward"): {},
+    # operations.OperatingContract (operations/lifecycles.py CONTRACT)
+    ("operations.OperatingContract", "edit"): _contract_content,
     ("operations.OperatingContract", "terminate"): {},
-    # operations.SupervisionReport (operations.services.supervision_report_retry)
+    # operations.SupervisionReport (operations/lifecycles.py SUPERVISION_REPORT)
     ("operations.SupervisionReport", "retry"): {},
+    # public.Suggestion (public/lifecycles.py SUGGESTION)
+    ("public.Suggestion", "release"): {"text": "希望增加老年食堂"},
+    ("public.Suggestion", "answer"): {"answer": "已转社区办理"},
+    ("public.Suggestion", "accept"): {"answer": "纳入补短板方案", "plan": None},
+    ("public.Suggestion", "decline"): {"answer": "场地不足，暂不采纳"},
 }
 
 
@@ -229,6 +243,73 @@ def row_of(world, lifecycle, side: str):
             pytrace=False,
         )
     return row
+
+
+# --- a row put in a state past the services ---------------------------------------------------
+
+
+def _plan_fields(row, state, world) -> dict:
+    # Every state after the draft has been submitted at least once: opinions need a round.
+    return {"review_round": max(row.review_round, 1)} if state != "draft" else {}
+
+
+def _tranche_fields(row, state, world) -> dict:
+    fields = {}
+    if state in ("due", "approved", "paid"):
+        fields["due_on"] = row.due_on or today()
+    if state == "paid":
+        fields["voucher_number"] = row.voucher_number or "PZ-2024-9"
+        fields["paid_on"] = row.paid_on or today()
+    return fields
+
+
+def _assessment_fields(row, state, world) -> dict:
+    if state != "confirmed":
+        return {"confirmed_by": None, "confirmed_at": None}
+    return {
+        "confirmed_by": row.confirmed_by or world.users[Role.OPERATIONS_ASSESSOR],
+        "confirmed_at": row.confirmed_at or timezone.now(),
+    }
+
+
+def _contract_fields(row, state, world) -> dict:
+    if state != "terminated":
+        return {"terminated_on": None}
+    return {"terminated_on": row.terminated_on or today()}
+
+
+def _suggestion_fields(row, state, world) -> dict:
+    if state in ("answered", "accepted", "not_adopted"):
+        return {"answered_at": row.answered_at or timezone.now()}
+    return {}
+
+
+def _export_fields(row, state, world) -> dict:
+    return {"file_name": row.file_name or "export.xlsx"} if state == "done" else {}
+
+
+# The other fields the database requires of a row in a state (its check constraints), by model:
+# ``(row, state, world) -> dict`` of the fields to set with the state.
+CONSISTENT: dict[str, Callable] = {
+    "projects.GapFillingPlan": _plan_fields,
+    "funding.Tranche": _tranche_fields,
+    "funding.DisbursementExport": _export_fields,
+    "operations.OperationsAssessment": _assessment_fields,
+    "operations.OperatingContract": _contract_fields,
+    "public.Suggestion": _suggestion_fields,
+}
+
+
+def force_state(lifecycle, pk, state: str, world):
+    """Put the row in ``state`` past the services, with the fields that state requires; the
+    row as read back."""
+    manager = lifecycle.model._base_manager
+    fields = {lifecycle.state_field: state}
+    consistent = CONSISTENT.get(lifecycle.model_label)
+    if consistent is not None:
+        fields |= consistent(manager.get(pk=pk), state, world)
+    manager.filter(pk=pk).update(**fields)
+    return manager.get(pk=pk)
 
 
 # --- the expected answer, from the rules as DESIGN §1 states them ------------------------------
@@ -356,8 +437,7 @@ def test_the_step_answers_as_the_rules_say_in_every_state(
     for state in lifecycle.states.values:
         with transaction.atomic():
             # when the row is in this state
-            model._base_manager.filter(pk=pk).update(**{lifecycle.state_field: state})
-            row = model._base_manager.get(pk=pk)
+            row = force_state(lifecycle, pk, state, world)
             where = f"{user_key} on {side}, {step.name} from {state}"
             outcome = expected(step, user_key, user, side, row, state)
             # then (a) the table decides as the rules say
@@ -397,12 +477,10 @@ def test_the_to_do_list_holds_the_rows_with_a_step_for_the_user(
     # given a user and the life cycle's row on one side
     user = world.users[user_key]
     pk = row_of(world, lifecycle, side).pk
-    model = lifecycle.model
     for state in lifecycle.states.values:
         with transaction.atomic():
             # when the row is in this state
-            model._base_manager.filter(pk=pk).update(**{lifecycle.state_field: state})
-            row = model._base_manager.get(pk=pk)
+            row = force_state(lifecycle, pk, state, world)
             # then it is on the user's to-do list exactly when the user reads it and holds a
             # role of a step (not the portal's own) that may be taken from this state
             role, _bound = USERS[user_key]
