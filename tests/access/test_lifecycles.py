@@ -154,7 +154,7 @@ def _scores(assessment, world):
 
 # The form data each step's service takes, by (model label, step name): a dict, or a callable
 # ``(row, world) -> dict`` that may also set up what the step needs (it runs inside the case's
-# rolled-back transaction). Entries for steps no table declares are not used.
+# rolled-back transaction). Every entry names a step a table declares.
 SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
     # projects.GapFillingPlan (projects/lifecycles.py PLAN)
     ("projects.GapFillingPlan", "edit"): _plan_content,
@@ -430,6 +430,13 @@ def test_every_step_of_every_life_cycle_has_sample_data():
         if step.where != SYSTEM and (lifecycle.model_label, step.name) not in SAMPLE_DATA
     ]
     assert not missing, "add sample data for " + ", ".join(missing)
+
+
+def test_sample_data_names_only_steps_a_table_declares():
+    declared = {(lc.model_label, step.name) for lc in LIFECYCLES for step in lc}
+    named = SAMPLE_DATA.keys() | REPEATABLE
+    stale = sorted(f"{label} {name}" for label, name in named - declared)
+    assert not stale, "no table declares " + ", ".join(stale)
 
 
 @pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=[lc.model_label for lc in LIFECYCLES])
