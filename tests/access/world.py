@@ -241,7 +241,8 @@ def _city_rows(users) -> SimpleNamespace:
     [notification] = notify_users(
         recipients=[users["own_staff"]], subject="方案已退回", body="", link="/plans/"
     )
-    BudgetEnvelopeFactory(fiscal_year=2024)
+    envelope = BudgetEnvelopeFactory(fiscal_year=2024)
+    operator = OperatorFactory()
     # The policy tables come from migrations, which keep no field history; saving them once,
     # as the superuser's edit would, gives each a version to open.
     for model in (SubsidyPolicy, AssessmentScheme, SupervisionRules):
@@ -253,4 +254,7 @@ def _city_rows(users) -> SimpleNamespace:
         export=export,
         failed_export=failed_export,
         notification=notification,
+        envelope=envelope,
+        policy=SubsidyPolicy.objects.order_by("pk").first(),
+        operator=operator,
     )
