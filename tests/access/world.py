@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communities.choices import DepartmentCode, Route
+from communities.choices import DepartmentCode, FutureStage, Route
 from communities.models import Department, Subdistrict
 from communities.notifications import notify_users
 from communities.roles import Role
@@ -50,6 +50,7 @@ ROLE_DEPARTMENTS = {
     Role.SUPERVISOR: DepartmentCode.TOWNSCAPE_OFFICE,
 }
 SCORES = dict(zip(OperationKind, [18, 17, 16, 18, 15], strict=True))
+PASSING_SCORES = dict.fromkeys(OperationKind, 90)
 PDF = b"%PDF-1.4\n% a plan's site drawing\n"
 
 
@@ -171,6 +172,18 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     assessment = operations_services.assessment_create(
         actor=assessor, project=None, contract=contract, period="2025", scores=SCORES, comments=""
     )
+    # A passed, confirmed assessment of a community named only after the confirmation: its
+    # reward waits to be released.
+    named = FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
+    )
+    assessment_of_named = operations_services.assessment_create(
+        actor=assessor, project=named, period="2025", scores=PASSING_SCORES, comments=""
+    )
+    operations_services.assessment_submit(actor=assessor, assessment=assessment_of_named)
+    operations_services.assessment_confirm(actor=assessor, assessment=assessment_of_named)
+    type(named).objects.filter(pk=named.pk).update(stage=FutureStage.NAMED)
+    assessment_of_named.refresh_from_db()
     satisfaction = SatisfactionScoreFactory(community=community, recorded_by=staff)
     suggestion = Suggestion.objects.create(
         community=community, category="elderly_care", text="希望增加老年食堂", phone="13912345678"
@@ -195,6 +208,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         operator=operator,
         contract=contract,
         assessment=assessment,
+        assessment_of_named=assessment_of_named,
         satisfaction=satisfaction,
         suggestion=suggestion,
     )
@@ -228,6 +242,7 @@ def _city_rows(users) -> SimpleNamespace:
         recipients=[users["own_staff"]], subject="方案已退回", body="", link="/plans/"
     )
     envelope = BudgetEnvelopeFactory(fiscal_year=2024)
+    operator = OperatorFactory()
     # The policy tables come from migrations, which keep no field history; saving them once,
     # as the superuser's edit would, gives each a version to open.
     for model in (SubsidyPolicy, AssessmentScheme, SupervisionRules):
@@ -241,5 +256,5 @@ def _city_rows(users) -> SimpleNamespace:
         notification=notification,
         envelope=envelope,
         policy=SubsidyPolicy.objects.order_by("pk").first(),
-        operator=OperatorFactory(name="城区运营机构"),
+        operator=operator,
     )
