@@ -54,7 +54,12 @@ def seed() -> None:
         if community is None:
             continue
         suggestion = services.suggestion_submit(
-            community=community, category=category, text=text, phone=phone, address=None
+            community=community,
+            category=category,
+            text=text,
+            phone=phone,
+            address=None,
+            limited=False,
         )
         received = timezone.now() - datetime.timedelta(days=days_ago * 4)
         Suggestion.objects.filter(pk=suggestion.pk).update(received_at=received)

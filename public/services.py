@@ -20,11 +20,18 @@ from .screening import hold_reasons
 
 @transaction.atomic
 def suggestion_submit(
-    *, community: Community, category: str, text: str, phone: str = "", address: str | None
+    *,
+    community: Community,
+    category: str,
+    text: str,
+    phone: str = "",
+    address: str | None,
+    limited: bool = True,
 ) -> Suggestion:
     """Record a resident's suggestion; held for review when its text carries personal data or
-    a link. Refused when its address or phone number has sent too many lately."""
-    if limits.over_limit(address=address, phone=phone):
+    a link. Refused when its address or phone number has sent too many lately (``limited``
+    False: the portal's own demonstration rows, which no visitor sent)."""
+    if limited and limits.over_limit(address=address, phone=phone):
         raise ValidationError(
             _("Too many suggestions were sent from here lately. Please try again later."),
             code="rate_limited",
