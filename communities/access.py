@@ -69,6 +69,11 @@ def roles_label(roles) -> str:
     return ", ".join(str(Role(role).label) for role in roles)
 
 
+def roles_refusal(roles) -> str:
+    """The reason given to someone who holds none of the roles a step or an action needs."""
+    return _("Only these roles may do this: %(roles)s.") % {"roles": roles_label(roles)}
+
+
 @dataclass(frozen=True)
 class Decision:
     """The answer to "may this user do this to this row?", with the reason when not."""
@@ -121,9 +126,7 @@ def decide(user, rule: Rule, obj, path: str | None) -> Decision:
     if path is not None and read_scope not in (ALL, owner):
         return Decision(False, _("No such record in your subdistrict."), hidden=True)
     if not rule.qualifies(user):
-        return refused(
-            _("Only these roles may do this: %(roles)s.") % {"roles": roles_label(rule.roles)}
-        )
+        return refused(roles_refusal(rule.roles))
     if rule.scope(user) == NOTHING:
         return refused(_("Only the subdistrict's own staff may change its records."))
     return ALLOWED
@@ -171,6 +174,4 @@ def ensure(user, action: str, obj) -> None:
 def ensure_role(user, *roles: str) -> None:
     """Refuse with a reason the page can show unless the user holds one of the roles."""
     if not has_role(user, *roles):
-        raise PermissionDenied(
-            _("Only these roles may do this: %(roles)s.") % {"roles": roles_label(roles)}
-        )
+        raise PermissionDenied(roles_refusal(roles))

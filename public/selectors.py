@@ -53,10 +53,9 @@ class FacilityLine:
 
 
 @dataclass(frozen=True)
-class PlanNotice:
-    """The public notice (公示) of an approved gap-filling plan: these fields and no others."""
+class Notice:
+    """What every public notice (公示) shows: these fields and no others."""
 
-    kind = "plan"
     community: str
     subdistrict: str
     facilities: tuple[FacilityLine, ...]
@@ -67,24 +66,21 @@ class PlanNotice:
     approval_date: datetime.date | None
     stage: str
     expected_completion: str
-    acceptance_date: datetime.date | None
 
 
 @dataclass(frozen=True)
-class ProjectNotice:
+class PlanNotice(Notice):
+    """The notice of an approved gap-filling plan; an accepted one adds its acceptance date."""
+
+    kind = "plan"
+    acceptance_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ProjectNotice(Notice):
     """The public notice of a future-community project from its approval (立项) on."""
 
     kind = "project"
-    community: str
-    subdistrict: str
-    facilities: tuple[FacilityLine, ...]
-    floor_area: Decimal
-    investment: Decimal
-    subsidy: Decimal | None
-    approval_number: str
-    approval_date: datetime.date | None
-    stage: str
-    expected_completion: str
 
 
 def notice_fields(notice) -> set[str]:
