@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .roles import Role, has_role, role_codes
 
@@ -66,7 +67,8 @@ def bound_subdistrict_id(user) -> int | None:
 
 
 def roles_label(roles) -> str:
-    return ", ".join(str(Role(role).label) for role in roles)
+    separator = pgettext("between the items of a list", ", ")
+    return separator.join(str(Role(role).label) for role in roles)
 
 
 def roles_refusal(roles) -> str:

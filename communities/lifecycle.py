@@ -8,14 +8,15 @@ are all read from the same table, so no other place lists which state allows whi
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from .access import ALLOWED, NOTHING, Decision, Rule, decide
+from .access import ALLOWED, NOTHING, Decision, Rule, decide, roles_label
 
 PAGE = "page"  # a button on the portal's own page of the row
 ADMIN = "admin"  # a button on the row's admin page
@@ -41,7 +42,10 @@ class Step:
     it, within the subdistrict scope rule of ``communities.access``. ``service``: the dotted path
     of the function called as ``service(actor=user, <subject>=row, **form data)``. ``form``: the
     dotted path of the form the step needs (empty: a plain button). ``condition``: an extra
-    check ``(user, row) -> reason or ""`` for what roles and states cannot say.
+    check ``(user, row) -> reason or ""`` for what roles and states cannot say about the user;
+    ``requires``: one ``(row) -> reason or ""`` about the row alone, which the "next step" line
+    shows as what the step still waits for. ``aside``: a step off the row's way forward
+    (withdraw, return, attachments), left out of that line.
     """
 
     name: str
@@ -55,6 +59,8 @@ class Step:
     refusal: Promise | str = ""
     done: Promise | str = ""
     condition: Callable | None = field(default=None, compare=False)
+    requires: Callable | None = field(default=None, compare=False)
+    aside: bool = False
 
 
 class Lifecycle:
@@ -122,8 +128,8 @@ class Lifecycle:
         if state not in step.sources:
             reason = step.refusal or _("This step cannot be taken while it is %(state)s.")
             return Decision(False, str(reason) % {"state": self.state_label(state)}, code=ILLEGAL)
-        if step.condition is not None:
-            reason = step.condition(user, obj)
+        for check in (step.condition and partial(step.condition, user), step.requires):
+            reason = check(obj) if check else ""
             if reason:
                 return Decision(False, str(reason), code=ILLEGAL)
         return ALLOWED
@@ -133,6 +139,32 @@ class Lifecycle:
         PermissionDenied for the wrong role, ValidationError (code ``illegal_transition``) for
         the wrong state."""
         self.decide(user, name, obj).raise_if_refused()
+
+    def next_line(self, obj) -> str:
+        """Whose move it is now, read from the table: the roles and the steps on the row's way
+        forward from its state, each with what it still waits for."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for step in self.steps_from(self.state_of(obj)):
+            if step.where == SYSTEM or step.aside:
+                continue
+            waiting = step.requires(obj) if step.requires else ""
+            title = str(step.title)
+            if waiting:
+                title = _("%(step)s (waiting: %(reason)s)") % {
+                    "step": title,
+                    "reason": str(waiting).rstrip(".。"),
+                }
+            groups.setdefault(step.roles, []).append(title)
+        if not groups:
+            return _("Nothing more to do (%(state)s).") % {
+                "state": self.state_label(self.state_of(obj))
+            }
+        separator = pgettext("between the items of a list", ", ")
+        return " ".join(
+            _("%(roles)s: %(steps)s.")
+            % {"roles": roles_label(roles), "steps": separator.join(steps)}
+            for roles, steps in groups.items()
+        )
 
     def available(self, user, obj, *, where: str | None = None) -> list[Step]:
         """The steps this user may take on ``obj`` now, in table order."""

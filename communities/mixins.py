@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
+from .access import roles_refusal
 from .roles import has_role
 
 
@@ -82,24 +83,44 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 class ServiceActionView(View):
-    """A POST button that calls one service on one row, then goes back to the row's page.
+    """A POST button that calls one service, then goes where the result leads.
 
-    The row is read through ``restrict(user)`` (another subdistrict's is a 404). With a
-    ``lifecycle``, the URL's ``step`` names the step: its form parses the post and its service
-    is called; otherwise subclasses set ``form_class`` and ``call(obj, data)``. A refusal is
-    always shown the same way: the row's page (``page_view``) again, with the reason at the top
-    and the step's form as filled in under ``bound_forms[<step or form_name>]``.
+    The row named by the URL's ``pk`` is read through ``restrict(user)`` (another subdistrict's
+    is a 404); a view with no ``model`` acts on no row (asking for something new). With a
+    ``lifecycle``, the URL's ``step`` (or ``step_name``) names the step: only the roles the step
+    names may post (403, before anything is read), its form parses the post and its service is
+    called. Otherwise ``required_roles``, ``form_class`` and ``call(obj, data)`` say the same.
+
+    A refusal is always shown the same way: the reasons on top of the page the button was on
+    (``page_view`` rendered again, with the step's form as filled in under
+    ``bound_forms[<step or form_name>]``; without one, a redirect to ``get_refusal_url``).
     """
 
     http_method_names = ["post"]
     model = None
     lifecycle = None
+    step_name = ""
+    required_roles: tuple[str, ...] = ()
     page_view = None
     form_class = None
     form_name = ""
     success_message = ""
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.step_name:
+            self.kwargs.setdefault("step", self.step_name)
+
+    def dispatch(self, request, *args, **kwargs):
+        step = self.get_step()
+        roles = step.roles if step is not None else self.required_roles
+        if roles and not has_role(request.user, *roles):
+            raise PermissionDenied(roles_refusal(roles))
+        return super().dispatch(request, *args, **kwargs)
+
     def get_object(self):
+        if self.model is None:
+            return None
         queryset = self.model.objects.restrict(self.request.user)
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
@@ -121,10 +142,13 @@ class ServiceActionView(View):
         step = self.get_step()
         return self.lifecycle.run(self.request.user, step.name, obj, data)
 
-    def get_success_message(self, step) -> str:
+    def get_success_message(self, step, result) -> str:
         return str(step.done) if step and step.done else str(self.success_message)
 
     def get_success_url(self, obj, result):
+        return obj.get_absolute_url()
+
+    def get_refusal_url(self, obj):
         return obj.get_absolute_url()
 
     def post(self, request, *args, **kwargs):
@@ -139,21 +163,24 @@ class ServiceActionView(View):
                 result = self.call(obj, form.cleaned_data if form is not None else {})
             except (ValidationError, PermissionDenied) as error:
                 return self.refused(obj, step, form, error)
-            message = self.get_success_message(step)
+            message = self.get_success_message(step, result)
             if message:
                 messages.success(request, message)
             return HttpResponseRedirect(self.get_success_url(obj, result))
         return self.refused(obj, step, form, None)
 
     def refused(self, obj, step, form, error):
-        """The row's page again: the reason on top, the form as filled in with its errors."""
+        """The button's page again: the reason on top, the form as filled in with its errors."""
         reasons = refusal_messages(error) if error is not None else []
         if form is not None and error is not None:
             add_service_errors(form, error)
+        if not reasons and self.page_view is None and form is not None:
+            # Without the page to show the form's own errors on, they are the reasons.
+            reasons = [str(message) for errors in form.errors.values() for message in errors]
         for reason in reasons or [_("Nothing was changed: see the reason by the form.")]:
             messages.error(self.request, reason)
         if self.page_view is None:
-            return HttpResponseRedirect(obj.get_absolute_url())
+            return HttpResponseRedirect(self.get_refusal_url(obj))
         page = self.page_view(request=self.request, args=self.args, kwargs={"pk": obj.pk})
         page.object = page.get_object()
         name = step.name if step else self.form_name

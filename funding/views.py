@@ -1,9 +1,9 @@
 """Finance pages: the tranche list and detail, payment actions and disbursement-sheet exports."""
 
 from django.conf import settings
-from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -144,12 +144,11 @@ class TranchePrintView(RoleRequiredMixin, RestrictedQuerysetMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-class TrancheStepView(RoleRequiredMixin, ServiceActionView):
+class TrancheStepView(ServiceActionView):
     """A finance button on the tranche page: the URL names the step of ``TRANCHE``, whose form
     parses the post and whose service takes it; a refusal shows the tranche page again with
     the reason and the form as filled in."""
 
-    required_roles = TRANCHE_WRITERS
     model = Tranche
     lifecycle = TRANCHE
     page_view = TrancheDetailView
@@ -212,22 +211,27 @@ class TrancheBulkPayView(TrancheBulkView):
         return render(self.request, "funding/tranche_bulk_pay.html", {"form": form})
 
 
-class ExportCreateView(RoleRequiredMixin, View):
+class ExportCreateView(ServiceActionView):
     """Ask for the disbursement sheet of the list as filtered ("export what I see")."""
 
     required_roles = EXPORT_RULES[CHANGE].roles
 
-    def post(self, request):
-        data = QueryDict(request.POST.get("query", ""))
-        filterset = TrancheFilterSet(data, queryset=Tranche.objects.none())
+    def call(self, obj, data):
+        query = QueryDict(self.request.POST.get("query", ""))
+        filterset = TrancheFilterSet(query, queryset=Tranche.objects.none())
         if not filterset.is_valid():
-            messages.error(request, _("The filters are not valid."))
-            return HttpResponseRedirect(reverse("funding:tranche_list"))
-        filters = {name: data[name] for name in filterset.filters if data.get(name)}
-        export = services.disbursement_export_request(
-            actor=request.user, filters=filters, filter_summary=filterset.summary()
+            raise ValidationError(_("The filters are not valid."))
+        return services.disbursement_export_request(
+            actor=self.request.user,
+            filters={name: query[name] for name in filterset.filters if query.get(name)},
+            filter_summary=filterset.summary(),
         )
-        return HttpResponseRedirect(reverse("funding:export_detail", args=[export.pk]))
+
+    def get_success_url(self, obj, result):
+        return result.get_absolute_url()
+
+    def get_refusal_url(self, obj):
+        return reverse("funding:tranche_list")
 
 
 class ExportAccessMixin:
@@ -308,11 +312,10 @@ class ExportDetailView(ExportAccessMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
-class ExportRetryView(RoleRequiredMixin, ServiceActionView):
+class ExportRetryView(ServiceActionView):
     """Ask again, with the same filters, for a sheet whose export failed; then the new export's
     page (a refusal: the failed one's page, with the reason)."""
 
-    required_roles = EXPORT_RULES[CHANGE].roles
     model = DisbursementExport
     lifecycle = EXPORT
 

@@ -95,24 +95,6 @@ class LifecycleButtonsMixin:
         return super().get_context_data(**kwargs)
 
 
-class StepView(ServiceActionView):
-    """A button that takes one life-cycle step. The URL's ``step`` (or ``step_name`` when the
-    URL names none) says which; only those the step's roles name may post (403)."""
-
-    step_name = ""
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if self.step_name:
-            self.kwargs.setdefault("step", self.step_name)
-
-    def dispatch(self, request, *args, **kwargs):
-        step = self.get_step()
-        if not Rule(step.roles).qualifies(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 def refuse_unless_step_allowed(request, lifecycle, name: str, obj):
     """For a form page of a step: None when the user may take it now; a redirect to the row's
     page with the reason when its state refuses; 403/404 otherwise."""
@@ -373,7 +355,7 @@ class ContractUpdateView(ContractFormMixin, UpdateView):
         )
 
 
-class ContractTerminateView(StepView):
+class ContractTerminateView(ServiceActionView):
     """End a contract early."""
 
     model = OperatingContract
@@ -538,7 +520,7 @@ class AssessmentUpdateView(AssessmentCreateView):
         return super().get_context_data(**kwargs)
 
 
-class AssessmentActionView(StepView):
+class AssessmentActionView(ServiceActionView):
     """Submit, return or confirm an assessment, or release its reward (the step is in the
     URL)."""
 
@@ -686,27 +668,25 @@ class ReportListView(ListPageMixin, ReadPageMixin, FilterView):
         return super().get_context_data(**kwargs)
 
 
-class ReportRequestView(RoleRequiredMixin, View):
+class ReportRequestView(ServiceActionView):
     """Queue a report for a month; a second request joins the one already running."""
 
     required_roles = access_rule(SupervisionReport, CHANGE).roles
-    http_method_names = ["post"]
+    form_class = ReportRequestForm
 
-    def post(self, request):
-        form = ReportRequestForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "; ".join(form.errors["period"]))
-            return redirect("operations:report_list")
-        try:
-            report, created = services.supervision_report_request(
-                actor=request.user, period=form.cleaned_data["period"]
-            )
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            return redirect("operations:report_list")
-        if not created:
-            messages.info(request, _("A report for this month is already being built."))
-        return redirect(report.get_absolute_url())
+    def call(self, obj, data):
+        return services.supervision_report_request(actor=self.request.user, period=data["period"])
+
+    def get_success_message(self, step, result) -> str:
+        _report, created = result
+        return "" if created else _("A report for this month is already being built.")
+
+    def get_success_url(self, obj, result):
+        report, _created = result
+        return report.get_absolute_url()
+
+    def get_refusal_url(self, obj):
+        return reverse("operations:report_list")
 
 
 class ReportDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
@@ -765,7 +745,7 @@ class ReportFileView(ReadPageMixin, View):
         )
 
 
-class ReportRetryView(StepView):
+class ReportRetryView(ServiceActionView):
     """Ask again for the month of a failed report; go to the report now queued."""
 
     model = SupervisionReport

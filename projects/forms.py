@@ -249,13 +249,12 @@ class ProgressForm(forms.Form):
 
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     on_date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=_("Note"), required=False)
 
 
 class CompleteForm(forms.Form):
-    """Construction complete: the date and a note."""
+    """Construction complete: the date and a note. Its fields' ids differ from the progress
+    form's, which the plan page shows beside it."""
 
     on_date = forms.DateField(
         label=_("Completion date"), widget=DATE_INPUT, initial=timezone.localdate
@@ -263,6 +262,10 @@ class CompleteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_complete_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(forms.Form):

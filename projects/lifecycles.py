@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.lifecycle import ADMIN, Lifecycle, Step
 from communities.roles import Role
+from funding import selectors as funding_selectors
+from funding.money import format_yuan
 
 from .choices import FutureStage, PlanState
 
@@ -28,6 +30,16 @@ def _joint_reviewer(user, plan) -> str:
     if department is not None and department.is_joint_reviewer:
         return ""
     return _("Your department does not take part in the joint review.")
+
+
+def _subsidy_paid(plan) -> str:
+    """A plan closes once finance has paid its subsidy (a cancelled one leaves nothing to pay)."""
+    remaining = funding_selectors.money_panel_for(plan=plan).remaining
+    if remaining > 0:
+        return _(
+            "The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."
+        ) % {"remaining": format_yuan(remaining)}
+    return ""
 
 
 SERVICES = "projects.services."
@@ -54,6 +66,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="attach",
+            aside=True,
             title=_("Upload an attachment"),
             sources=OPEN,
             target=None,
@@ -65,6 +78,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="detach",
+            aside=True,
             title=_("Remove"),
             sources=EDITABLE,
             target=None,
@@ -92,6 +106,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="withdraw",
+            aside=True,
             title=_("Withdraw the plan"),
             sources=BEFORE_APPROVAL,
             target=S.WITHDRAWN,
@@ -117,7 +132,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="opinion",
-            title=_("Record my department's opinion"),
+            title=_("Record the department's opinion"),
             sources=IN_REVIEW,
             target=None,  # the service decides: approvable once every department agrees
             roles=(Role.DEPARTMENT_REVIEWER,),
@@ -129,6 +144,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="return",
+            aside=True,
             title=_("Return for revision"),
             sources=UNDER_REVIEW,
             target=S.RETURNED,
@@ -207,7 +223,7 @@ PLAN = Lifecycle(
         ),
         Step(
             name="close",
-            title=_("Close: subsidy paid"),
+            title=_("Close the plan"),
             sources=(S.ACCEPTED,),
             target=S.CLOSED,
             roles=TASKFORCE,
@@ -215,6 +231,7 @@ PLAN = Lifecycle(
             form=FORMS + "CommentForm",
             where=ADMIN,
             refusal=_("A plan in state “%(state)s” cannot be closed; it must be accepted first."),
+            requires=_subsidy_paid,
         ),
     ],
 )

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from communities.access import bound_subdistrict_id
 from communities.choices import FacilityType, Route, SpaceAvailability
@@ -29,7 +29,6 @@ from communities.models import Community, Department, SpaceResource, Subdistrict
 from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
-from funding import selectors as funding_selectors
 
 from .choices import AGREEING_DECISIONS, PlanState
 from .lifecycles import FUTURE, PLAN
@@ -182,43 +181,9 @@ def space_choices(*, community, plan=None):
     )
 
 
-# What a plan waits for in each state, so that everyone reading its page knows whose move it is.
-NEXT_STEP = {
-    PlanState.DRAFT: gettext_lazy(
-        "The subdistrict completes the plan and submits it for joint review."
-    ),
-    PlanState.SUBMITTED: gettext_lazy("The task force opens the joint review."),
-    PlanState.IN_JOINT_REVIEW: gettext_lazy(
-        "Each required department gives its opinion; once all agree, the task force approves."
-    ),
-    PlanState.APPROVABLE: gettext_lazy(
-        "Every required department agreed; the task force issues the approval."
-    ),
-    PlanState.APPROVED: gettext_lazy("The subdistrict starts construction."),
-    PlanState.UNDER_CONSTRUCTION: gettext_lazy(
-        "The subdistrict reports progress, then reports construction complete."
-    ),
-    PlanState.COMPLETED: gettext_lazy(
-        "The task force records the acceptance with the settled investment."
-    ),
-    PlanState.ACCEPTED: gettext_lazy(
-        "Finance pays the subsidy; the task force then closes the plan."
-    ),
-    PlanState.CLOSED: gettext_lazy("Nothing more: the plan is closed."),
-    PlanState.RETURNED: gettext_lazy(
-        "The subdistrict revises the plan and submits it again; a new review round starts."
-    ),
-    PlanState.WITHDRAWN: gettext_lazy("Nothing more: the plan was withdrawn."),
-}
-
-
 def next_step(plan: GapFillingPlan) -> str:
-    """Whose move it is now; an accepted plan's line depends on whether its subsidy is paid."""
-    if plan.state == PlanState.ACCEPTED:
-        money = funding_selectors.money_panel_for(plan=plan)
-        if money.remaining <= 0:
-            return _("The subsidy is paid; the task force closes the plan.")
-    return str(NEXT_STEP[plan.state])
+    """Whose move it is now, from the plan's life-cycle table."""
+    return PLAN.next_line(plan)
 
 
 # The states in which a plan has an approval notice (批复) and an acceptance record (验收).

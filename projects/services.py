@@ -25,9 +25,7 @@ from communities.notifications import notify_users
 from communities.roles import Role, subdistrict_staff_of, users_with_roles
 from communities.texts import Text
 from communities.writes import locked, portal_language, save_checked
-from funding import selectors as funding_selectors
 from funding import services as funding_services
-from funding.money import format_yuan
 
 from . import history
 from .choices import FUTURE_STAGE_ORDER, FutureStage, OperatingMode, OpinionDecision, PlanState
@@ -631,14 +629,7 @@ def plan_accept(
 @transaction.atomic
 def plan_close(*, actor, plan: GapFillingPlan, comment: str = "") -> GapFillingPlan:
     """Close an accepted plan once finance has paid its subsidy."""
-    plan = _locked_plan(plan, actor=actor, step="close")
-    money = funding_selectors.money_panel_for(plan=plan)
-    # A cancelled subsidy leaves nothing to pay, so the plan can still close.
-    if money.remaining > 0:
-        refuse(
-            _("The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."),
-            remaining=format_yuan(money.remaining),
-        )
+    plan = _locked_plan(plan, actor=actor, step="close")  # its subsidy paid: see PLAN
     _move(plan, actor=actor, to_state=PlanState.CLOSED, comment=comment)
     _notify_state(plan, subdistrict_staff_of(plan.subdistrict_id))
     return plan

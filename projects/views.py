@@ -331,12 +331,12 @@ class PlanObjectMixin(ParentObjectMixin):
 
 class PlanStepView(ServiceActionView):
     """A button of the plan page: the step of the plan's life cycle named in the URL, with its
-    form, through its service. A refusal goes back to the plan page with the reasons on top (a
-    redirect, as the access matrix declares the page's refusals; with ``page_view`` set to
-    PlanDetailView the page would show the step's form as filled in instead)."""
+    form, through its service. A refusal shows the plan page again with the reasons on top and
+    the step's form as filled in."""
 
     model = GapFillingPlan
     lifecycle = PLAN
+    page_view = PlanDetailView
 
     def setup(self, request, *args, **kwargs):
         # The plan page's URLs name the step "action" (projects:plan_action).
@@ -435,6 +435,7 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
             for index, (value, label) in enumerate(FutureStage.choices)
         ]
         kwargs["changes"] = changes
+        kwargs["next_step"] = FUTURE.next_line(self.object)
         user = self.request.user
         kwargs["admin_url"] = (
             reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from communities.roles import Role
 
@@ -18,6 +19,11 @@ from .factories import SubdistrictFactory, UserFactory
 # Playwright's sync API keeps an event loop in the test thread; Django must still let the test
 # touch the database from there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The properties are about sums and roundings, not speed: a loaded machine must not fail them
+# with a deadline.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

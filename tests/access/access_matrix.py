@@ -138,7 +138,6 @@ MATRIX: list[Row] = [
         (STAFF,),
         lambda rows: {"pk": rows.plan.pk, "action": "submit"},
         post={},
-        denied=REFUSED,
     ),
     Row("projects:future_list", EVERYONE),
     Row("projects:future_export", EVERYONE),
@@ -237,7 +236,6 @@ MATRIX: list[Row] = [
         (STAFF,),
         lambda rows: {"pk": rows.suggestion.pk, "step": "answer"},
         post={"answer": "已答复"},
-        denied=REFUSED,
     ),
     # The load balancer's health check needs no login
     Row("health", EVERYONE, anonymous=OK),

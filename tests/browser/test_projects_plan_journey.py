@@ -116,11 +116,19 @@ def test_plan_from_draft_to_acceptance(page, live_server, screenshot, tmp_path, 
     assert "慈补短板批〔2024〕3号" in page.inner_text("[data-testid=approval-number]")
     screenshot("projects-plan-approved")
     page.click("button[data-action=start]")
+    # A date in the future is refused; the page keeps what was typed, the error under the date.
     page.fill("#id_percent", "60")
+    page.fill("#id_on_date", "2099-08-01")
+    page.fill("#id_note", "主体封顶")
+    page.click("button[data-action=progress]")
+    page.wait_for_selector("#id_on_date.is-invalid")
+    assert page.input_value("#id_percent") == "60"
+    assert page.input_value("#id_note") == "主体封顶"
+    assert page.get_by_label("备注").is_visible()
     page.fill("#id_on_date", "2024-08-01")
     page.click("button[data-action=progress]")
     page.wait_for_selector("text=60%")
-    page.fill("#id_complete_date", "2024-11-20")
+    page.fill("#id_complete_on_date", "2024-11-20")
     page.click("button[data-action=complete]")
     page.wait_for_selector("[data-testid=plan-state]")
 

@@ -92,7 +92,7 @@ def step_url(plan, name):
     return reverse("projects:plan_action", args=[plan.pk, name])
 
 
-def test_a_refused_step_goes_back_to_the_plan_page_with_the_reason(
+def test_a_refused_step_shows_the_plan_page_again_with_the_reason_and_the_form_as_filled_in(
     staff_client, approved, staff_hushan
 ):
     services.plan_start(actor=staff_hushan, plan=approved)
@@ -100,10 +100,13 @@ def test_a_refused_step_goes_back_to_the_plan_page_with_the_reason(
     response = staff_client.post(
         step_url(approved, "progress"),
         {"percent": "40", "on_date": future, "note": "主体封顶"},
-        follow=True,
     )
-    assert response.redirect_chain == [(approved.get_absolute_url(), 302)]
+    assert response.status_code == 200
+    assert response.context["plan"] == approved
     assert any("is in the future" in str(m) for m in response.context["messages"])
+    form = response.context["progress_form"]
+    assert form.is_bound and form["note"].value() == "主体封顶" and form["percent"].value() == "40"
+    assert "主体封顶" in response.content.decode()
     approved.refresh_from_db()
     assert approved.progress_percent == 0
 

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from communities.lifecycle import SYSTEM
 from projects import selectors, services
 from projects.choices import PlanState
+from projects.lifecycles import PLAN
 from tests.factories import GapFillingPlanFactory
 
 from .conftest import pay_subsidy
@@ -31,25 +33,30 @@ def page_of(client, user, plan, language="en") -> str:
     return client.get(reverse("projects:plan_detail", args=[plan.pk])).content.decode()
 
 
-def test_after_payment_the_next_step_no_longer_says_finance_is_to_pay(accepted):
+def test_until_the_subsidy_is_paid_the_next_step_says_what_closing_waits_for(accepted):
     with translation.override("en"):
-        assert "Finance pays" in selectors.next_step(accepted)
-        pay_subsidy(accepted)
         assert selectors.next_step(accepted) == (
-            "The subsidy is paid; the task force closes the plan."
+            "Task force approver: Close the plan (waiting: The plan closes once its subsidy is "
+            "paid; 570,000.00 yuan is still unpaid)."
         )
+        pay_subsidy(accepted)
+        assert selectors.next_step(accepted) == "Task force approver: Close the plan."
 
 
 @pytest.mark.parametrize("state", PlanState.values)
 def test_every_state_has_a_next_step_in_both_languages(state, staff_hushan):
     plan = GapFillingPlanFactory(state=state, created_by=staff_hushan)
+    lines = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            text = selectors.next_step(plan)
-            assert text and text != state
-    if state == PlanState.ACCEPTED:  # no tranche at all: nothing left to pay
-        with translation.override("en"):
-            assert "subsidy is paid" in selectors.next_step(plan)
+            lines[language] = selectors.next_step(plan)
+    assert lines["zh-hans"] != lines["en"]
+    with translation.override("en"):
+        steps = PLAN.steps_from(state)
+        if not steps:
+            assert lines["en"].startswith("Nothing more to do")
+        for step in steps:  # the steps forward, and only those, from the table
+            assert (str(step.title) in lines["en"]) == (not step.aside and step.where != SYSTEM)
 
 
 def test_submit_start_and_complete_ask_for_confirmation(client, plan, staff_hushan, approved):
