@@ -222,6 +222,10 @@ class Tranche(models.Model):
         on_delete=models.PROTECT,
         related_name="tranches",
     )
+    # Copied from the plan's or the project's community when the tranche is made, and then a
+    # fact of the disbursement: unlike a plan, whose subdistrict the database ties to its
+    # community's and moves along with it, money paid to a subdistrict stays recorded as paid
+    # to that subdistrict when its community later moves to another.
     subdistrict = models.ForeignKey(
         "communities.Subdistrict",
         verbose_name=_("payee subdistrict"),
