@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BACKUP_DIR ?= backups
 
-.PHONY: run test install install-dev install-production migrate messages catalogues demo lint clean benchmark bench backup restore mutation
+.PHONY: run test install install-dev install-production migrate messages catalogues demo lint clean benchmark bench bench-public backup restore mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,14 @@ bench: install-production
 	else echo "The bench database already holds $$communities communities."; fi
 	$(BENCH_ENV) $(PY) manage.py axes_reset -v 0 >/dev/null
 	$(BENCH_ENV) $(PY) -m tests.benchmarks.run --port $(BENCH_PORT)
+	$(MAKE) bench-public
+
+# The public window under 50 concurrent visitors: gunicorn, production settings, one Redis cache
+# (BENCH_CACHE_REDIS_URL; empty: each worker's memory); writes docs/benchmarks-public.md.
+BENCH_CACHE_REDIS_URL ?= redis://127.0.0.1:6379/9
+bench-public: install-production
+	$(PY) -m tests.benchmarks.public_pages --clients 50 --requests 5000 \
+		--cache-redis "$(BENCH_CACHE_REDIS_URL)" --out docs/benchmarks-public.md
 
 # One archive of the database (DATABASE_URL) and the private media (PRIVATE_MEDIA_ROOT):
 #   make backup [BACKUP_DIR=/var/backups/cixi]
