@@ -82,6 +82,17 @@ def reward_awaits_release(assessment: OperationsAssessment) -> bool:
     )
 
 
+def scheduled_report_of(period: str):
+    """The month's report built or under way (the newest), or None: the monthly schedule then
+    asks for one. A failed report does not count; the schedule asks again."""
+    return (
+        SupervisionReport.objects.filter(period=period)
+        .exclude(state=ReportState.FAILED)
+        .order_by("-requested_at")
+        .first()
+    )
+
+
 def previous_month(today: date) -> str:
     """The month before the given day, written 2025-06."""
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)

@@ -19,7 +19,11 @@ def build_supervision_report(*, report_id: int) -> str | None:
 
 @shared_task
 def request_monthly_supervision_report() -> int:
-    """Queue the report of the month that just ended (run by beat on the 1st of each month)."""
+    """Queue the report of the month that just ended (run by beat on the 1st of each month),
+    unless that month has one built or under way: the schedule asks once a month, however often
+    its message arrives."""
     period = selectors.previous_month(timezone.localdate())
-    report, _created = services.supervision_report_request(actor=None, period=period)
+    report = selectors.scheduled_report_of(period)
+    if report is None:
+        report, _created = services.supervision_report_request(actor=None, period=period)
     return report.pk

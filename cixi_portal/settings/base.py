@@ -192,6 +192,9 @@ HEALTH_HEARTBEAT_LIMIT_SECONDS = 3 * OUTBOX_SWEEP_SECONDS
 HEALTH_OUTBOX_AGE_LIMIT_SECONDS = int(os.environ.get("HEALTH_OUTBOX_AGE_LIMIT_SECONDS", "1800"))
 # A due or approved tranche unpaid this many days after it fell due is overdue (funding).
 TRANCHE_OVERDUE_DAYS = int(os.environ.get("TRANCHE_OVERDUE_DAYS", "30"))
+# Every host may start a beat; only the one holding a Redis lock sends (cixi_portal/beat.py).
+CELERY_BEAT_SCHEDULER = "cixi_portal.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = int(os.environ.get("BEAT_LOCK_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE: dict = {
     "communities-sweep-outbox": {
         "task": "communities.sweep_outbox",
