@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -140,6 +140,33 @@ def money_panel_for(*, plan=None, project=None) -> MoneyPanel:
         remaining=figures["total"] - figures["paid"],
         tranches=list(tranches.order_by("pk")),
     )
+
+
+# Neither paid nor released (cancelled, returned): what is still to be paid of a subsidy.
+UNPAID = ~Q(state__in=RELEASED_STATES) & ~Q(state=TrancheState.PAID)
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def unpaid_of_plans(plan_ref: str = "pk") -> Subquery:
+    """The unpaid amount of the plan ``plan_ref`` names, for annotating a list of plans."""
+    unpaid = (
+        Tranche.objects.filter(UNPAID, plan=OuterRef(plan_ref))
+        .order_by()
+        .values("plan")
+        .annotate(sum=Sum("amount"))
+        .values("sum")
+    )
+    return Coalesce(Subquery(unpaid, output_field=MONEY_FIELD), Value(ZERO))
+
+
+def unpaid_of(plan) -> Decimal:
+    """What is still to be paid of a plan's subsidy: its ``unpaid_subsidy`` annotation when a
+    list gave it one (``unpaid_of_plans``), else one query."""
+    if "unpaid_subsidy" in plan.__dict__:
+        return plan.unpaid_subsidy
+    return Tranche.objects.filter(UNPAID, plan=plan).aggregate(
+        sum=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY_FIELD)
+    )["sum"]
 
 
 def worklist_for(user) -> list[WorkItem]:

@@ -34,7 +34,7 @@ def _joint_reviewer(user, plan) -> str:
 
 def _subsidy_paid(plan) -> str:
     """A plan closes once finance has paid its subsidy (a cancelled one leaves nothing to pay)."""
-    remaining = funding_selectors.money_panel_for(plan=plan).remaining
+    remaining = funding_selectors.unpaid_of(plan)
     if remaining > 0:
         return _(
             "The plan closes once its subsidy is paid; %(remaining)s yuan is still unpaid."

@@ -3,6 +3,7 @@
 from rest_framework import viewsets
 
 from communities.api.views import RestrictedViewSetMixin
+from funding import selectors as funding_selectors
 
 from ..filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
 from ..models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
@@ -16,7 +17,10 @@ from .serializers import (
 class GapFillingPlanViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Plans the user may see."""
 
-    queryset = GapFillingPlan.objects.prefetch_related("line_items")
+    # The unpaid subsidy tells each row whether it may close (its "actions"), in one query.
+    queryset = GapFillingPlan.objects.prefetch_related("line_items").annotate(
+        unpaid_subsidy=funding_selectors.unpaid_of_plans()
+    )
     serializer_class = GapFillingPlanSerializer
     filterset_class = PlanFilterSet
 
