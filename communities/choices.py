@@ -179,3 +179,24 @@ class FutureStage(models.TextChoices):
     JOINT_ACCEPTANCE_PASSED = "joint_acceptance_passed", _("Joint acceptance passed")
     ASSESSMENT_PASSED = "assessment_passed", _("Assessment passed")
     NAMED = "named", _("Provincially named")
+
+
+class AssessmentState(models.TextChoices):
+    """Life cycle of an operations assessment."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class Grade(models.TextChoices):
+    """Grades of an operations assessment, from the scheme's bands."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+# A pass or better passes the assessment; the operations reward needs one.
+PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)

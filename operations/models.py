@@ -19,6 +19,7 @@ from communities.choices import FacilityType
 from . import permissions
 from .choices import (
     ACTIVE_REPORT_STATES,
+    PASSING_GRADES,
     AssessmentState,
     ContractState,
     Grade,
@@ -422,7 +423,7 @@ class OperationsAssessment(models.Model):
     @property
     def is_passed(self) -> bool:
         """True when the grade is a pass or better."""
-        return self.grade != Grade.FAIL
+        return self.grade in PASSING_GRADES
 
     def scores(self) -> dict[str, Decimal]:
         """Score of each operation kind, by kind value."""
