@@ -184,18 +184,18 @@ class FutureStage(models.TextChoices):
 class AssessmentState(models.TextChoices):
     """Life cycle of an operations assessment."""
 
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    CONFIRMED = "confirmed", _("Confirmed")
+    DRAFT = "draft", pgettext_lazy("assessment state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("assessment state", "Submitted")
+    CONFIRMED = "confirmed", pgettext_lazy("assessment state", "Confirmed")
 
 
 class Grade(models.TextChoices):
     """Grades of an operations assessment, from the scheme's bands."""
 
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
+    EXCELLENT = "excellent", pgettext_lazy("assessment grade", "Excellent")
+    GOOD = "good", pgettext_lazy("assessment grade", "Good")
+    PASS = "pass", pgettext_lazy("assessment grade", "Pass")
+    FAIL = "fail", pgettext_lazy("assessment grade", "Fail")
 
 
 # A pass or better passes the assessment; the operations reward needs one.
