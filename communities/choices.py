@@ -179,3 +179,24 @@ class FutureStage(models.TextChoices):
     JOINT_ACCEPTANCE_PASSED = "joint_acceptance_passed", _("Joint acceptance passed")
     ASSESSMENT_PASSED = "assessment_passed", _("Assessment passed")
     NAMED = "named", _("Provincially named")
+
+
+class AssessmentState(models.TextChoices):
+    """Life cycle of an operations assessment."""
+
+    DRAFT = "draft", pgettext_lazy("assessment state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("assessment state", "Submitted")
+    CONFIRMED = "confirmed", pgettext_lazy("assessment state", "Confirmed")
+
+
+class Grade(models.TextChoices):
+    """Grades of an operations assessment, from the scheme's bands."""
+
+    EXCELLENT = "excellent", pgettext_lazy("assessment grade", "Excellent")
+    GOOD = "good", pgettext_lazy("assessment grade", "Good")
+    PASS = "pass", pgettext_lazy("assessment grade", "Pass")
+    FAIL = "fail", pgettext_lazy("assessment grade", "Fail")
+
+
+# A pass or better passes the assessment; the operations reward needs one.
+PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)

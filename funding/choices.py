@@ -91,6 +91,18 @@ PAYABLE_STATES = (TrancheState.DUE, TrancheState.APPROVED)
 # Stages whose amount finance enters instead of the calculator.
 ENTERED_STAGES = (TrancheStage.ORIGINAL_MODEL, TrancheStage.NINGBO_PASSTHROUGH)
 
+# The tranches of the same project each stage's tranche follows: it never falls due before
+# them (nor before the plan's or project's approval, nor a naming tranche before the naming).
+_S = TrancheStage
+TRANCHE_FOLLOWS = {
+    _S.FUTURE_JOINT_ACCEPTANCE: (_S.FUTURE_APPROVAL,),
+    _S.FUTURE_NAMING: (_S.FUTURE_APPROVAL, _S.FUTURE_JOINT_ACCEPTANCE),
+    _S.NINGBO_PASSTHROUGH: (_S.FUTURE_APPROVAL, _S.FUTURE_JOINT_ACCEPTANCE, _S.FUTURE_NAMING),
+    _S.OPERATIONS_REWARD: (_S.FUTURE_APPROVAL, _S.FUTURE_JOINT_ACCEPTANCE, _S.FUTURE_NAMING),
+}
+# Tranches that follow the provincial naming.
+AFTER_NAMING_STAGES = (_S.FUTURE_NAMING, _S.NINGBO_PASSTHROUGH, _S.OPERATIONS_REWARD)
+
 
 class EventNote(models.TextChoices):
     """What the system writes on a tranche's audit event, kept as a code so that each reader

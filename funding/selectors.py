@@ -1,7 +1,7 @@
 """Reads of the funding app: the policy in force, envelope figures and money panels."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,8 +18,10 @@ from communities.worklist import WorkItem, counted
 
 from .calculator import PolicyRule, SubsidyResult, calculate
 from .choices import (
+    AFTER_NAMING_STAGES,
     PAYABLE_STATES,
     RELEASED_STATES,
+    TRANCHE_FOLLOWS,
     BudgetSource,
     PolicyCase,
     TrancheStage,
@@ -26,6 +29,14 @@ from .choices import (
 )
 from .models import BudgetEnvelope, SubsidyPolicy, Tranche, overdue_cutoff
 from .money import ZERO, format_yuan_unit
+
+# What a tranche may not fall due before, in the reader's language.
+SUBJECT_APPROVED = {
+    False: gettext_lazy("the project's approval"),
+    True: gettext_lazy("the plan's approval"),
+}
+NAMED = gettext_lazy("the provincial naming")
+FOLLOWED_TRANCHE = gettext_lazy("the tranche “%(stage)s”")
 
 
 def policy_in_force_or_none(*, case: str, on: date) -> SubsidyPolicy | None:
@@ -62,6 +73,48 @@ def tranche_of(*, stage: str, plan=None, project=None) -> Tranche | None:
     """The tranche of a plan or project for one stage, if there is one (there is at most one)."""
     subject = {"plan": plan} if plan is not None else {"project": project}
     return Tranche.objects.filter(stage=stage, **subject).first()
+
+
+def earliest_due(tranche: Tranche, *, after=()) -> tuple[date, str] | None:
+    """The first day the tranche may fall due, with what happened that day: its plan's or
+    project's approval, the naming (for what follows it), the tranches it follows
+    (TRANCHE_FOLLOWS) and ``after`` ((date or datetime, label) pairs the caller knows of).
+    None when nothing bounds it."""
+    subject = tranche.plan if tranche.plan_id else tranche.project
+    bounds = [(subject.approval_date, SUBJECT_APPROVED[bool(tranche.plan_id)])]
+    if tranche.stage in AFTER_NAMING_STAGES:
+        bounds.append((subject.named_date, NAMED))
+    followed = TRANCHE_FOLLOWS.get(tranche.stage, ())
+    if followed and tranche.project_id:
+        earlier = Tranche.objects.filter(
+            project_id=tranche.project_id, stage__in=followed, due_on__isnull=False
+        ).values_list("stage", "due_on")
+        bounds.extend(
+            (due_on, FOLLOWED_TRANCHE % {"stage": TrancheStage(stage).label})
+            for stage, due_on in earlier
+        )
+    for moment, label in after:
+        if isinstance(moment, datetime):
+            moment = timezone.localdate(moment)
+        bounds.append((moment, label))
+    known = [(day, label) for day, label in bounds if day is not None]
+    return max(known, key=lambda bound: bound[0]) if known else None
+
+
+def due_date_refusal(tranche: Tranche, *, on: date, after=()) -> str:
+    """Why the tranche cannot fall due on ``on`` (a day before what it follows); "" when it can."""
+    bound = earliest_due(tranche, after=after)
+    if bound is None or on >= bound[0]:
+        return ""
+    return _(
+        "“%(stage)s” cannot fall due on %(date)s, before %(event)s on %(earliest)s: check the "
+        "dates of the stages."
+    ) % {
+        "stage": TrancheStage(tranche.stage).label,
+        "date": on.isoformat(),
+        "event": bound[1],
+        "earliest": bound[0].isoformat(),
+    }
 
 
 def tranches_of_project(project) -> list[Tranche]:

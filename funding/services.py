@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +17,14 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import outbox
 from communities.access import CHANGE, ensure
-from communities.choices import FundingMode, FutureCategory, FutureStage, FutureType
+from communities.choices import (
+    PASSING_GRADES,
+    AssessmentState,
+    FundingMode,
+    FutureCategory,
+    FutureStage,
+    FutureType,
+)
 from communities.notifications import notify_users
 from communities.roles import subdistrict_staff_of
 from communities.texts import Text
@@ -30,6 +38,7 @@ from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, to_fen
 from .permissions import OPEN_REWARD
 from .selectors import (
     budget_shortfall,
+    due_date_refusal,
     envelope_amount_refusal,
     missing_envelope_message,
     policy_in_force,
@@ -51,6 +60,8 @@ STAGE_TRIGGERS = {
     FutureStage.JOINT_ACCEPTANCE_PASSED: TrancheStage.FUTURE_JOINT_ACCEPTANCE,
     FutureStage.NAMED: TrancheStage.FUTURE_NAMING,
 }
+# What the reward may not fall due before, besides the naming.
+ASSESSMENT_CONFIRMED = gettext_lazy("the confirmation of the operations assessment")
 # Read with the locked tranche: its policy (for the rule as applied) and its payee.
 TRANCHE_RELATED = ("policy", "subdistrict")
 
@@ -118,7 +129,8 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         amount=result.subsidy,
     )
     _warn(tranche, unbudgeted)
-    tranche.due_on = plan.acceptance_date or timezone.localdate()
+    tranche.plan = plan
+    _fall_due(tranche, on=plan.acceptance_date or timezone.localdate())
     _move(tranche, "settle", actor=actor, comment=EventNote.SETTLED_AT_ACCEPTANCE)
     return tranche
 
@@ -157,7 +169,8 @@ def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
         _fill(tranche, policy=policy, inputs=inputs, result=result, amount=amount)
         _warn(tranche, unbudgeted)
         if index == 0:  # the approval's own tranche is due from the day of approval
-            tranche.state, tranche.due_on = TrancheState.DUE, on
+            tranche.state = TrancheState.DUE
+            _fall_due(tranche, on=on)
         _save_with_event(tranche, actor=actor, comment=EventNote.COMMITTED_AT_PROJECT_APPROVAL)
         tranches.append(tranche)
     return tranches
@@ -177,7 +190,8 @@ def project_stage_reached(*, project, stage: str, actor, on: date | None = None)
     tranche = _locked_tranche(project=project, stage=trigger) if trigger else None
     if tranche is not None and tranche.state in TRANCHE.sources("reach_stage"):
         TRANCHE.check(actor, "reach_stage", tranche)
-        tranche.due_on = on
+        tranche.project = project
+        _fall_due(tranche, on=on)
         _move(tranche, "reach_stage", actor=actor, comment=trigger)
         changed.append(tranche)
     leading = project.project_type == FutureType.LEADING
@@ -200,9 +214,11 @@ def passthrough_record_receipt(*, project, amount: Decimal, actor) -> Tranche:
 
 
 @transaction.atomic
-def operations_reward_make_due(*, project, actor) -> Tranche:
-    """After a passed operations assessment of a named project: the 600,000 reward, due.
-    Confirmed by the operations assessor (DESIGN §1: 融媒体中心 confirms operating rewards)."""
+def operations_reward_make_due(*, project, assessment, actor) -> Tranche:
+    """After a passed operations assessment of a named project is confirmed: the 600,000
+    reward, due. Confirmed by the operations assessor (DESIGN §1: 融媒体中心 confirms operating
+    rewards). Whoever calls it, the assessment is read again here, locked, and must be this
+    project's, confirmed and passed, and the project provincially named."""
     today = timezone.localdate()
     tranche = Tranche(
         project=project,
@@ -210,16 +226,14 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
         stage=TrancheStage.OPERATIONS_REWARD,
         fiscal_year=today.year,
         state=TrancheState.DUE,
-        due_on=today,
     )
     ensure(actor, OPEN_REWARD, tranche)
-    if project.stage != FutureStage.NAMED:
-        raise ValidationError(
-            _("The operations reward needs a provincially named future community.")
-        )
+    assessment = _locked_reward_assessment(project=project, assessment=assessment)
     existing = _locked_tranche(project=project, stage=TrancheStage.OPERATIONS_REWARD)
     if existing is not None:
         return existing
+    tranche.project = assessment.project
+    _fall_due(tranche, on=today, after=[(assessment.confirmed_at, ASSESSMENT_CONFIRMED)])
     policy = policy_in_force(case=PolicyCase.FUTURE_OPERATIONS, on=today)
     result = subsidy_for(policy.as_rule(), {})
     unbudgeted = _ensure_budget(
@@ -229,6 +243,38 @@ def operations_reward_make_due(*, project, actor) -> Tranche:
     _warn(tranche, unbudgeted)
     _save_with_event(tranche, actor=actor, comment=EventNote.OPERATIONS_ASSESSMENT_PASSED)
     return tranche
+
+
+def _locked_reward_assessment(*, project, assessment):
+    """The assessment the reward follows, locked and read again with its project; refused
+    unless it is of this project, confirmed and passed, and the project is named. The model is
+    looked up by label: operations calls funding, so funding cannot import it back."""
+    if assessment is None or assessment.pk is None:
+        raise ValidationError(
+            _(
+                "The operations reward needs a confirmed, passed operations assessment of this "
+                "future community."
+            )
+        )
+    model = apps.get_model("operations", "OperationsAssessment")
+    row = locked(model, assessment.pk, "project__community")
+    if row.project_id is None or row.project_id != project.pk:
+        raise ValidationError(
+            _("This assessment is of another subject; the reward follows this community's own.")
+        )
+    if row.state != AssessmentState.CONFIRMED:
+        raise ValidationError(
+            _("The assessment is not confirmed yet; the reward follows a confirmed assessment.")
+        )
+    if row.grade not in PASSING_GRADES:
+        raise ValidationError(
+            _("The assessment did not pass; the reward follows a passed assessment.")
+        )
+    if row.project.stage != FutureStage.NAMED:
+        raise ValidationError(
+            _("The operations reward needs a provincially named future community.")
+        )
+    return row
 
 
 # ---------------------------------------------------------------- finance actions
@@ -454,7 +500,8 @@ def _enter_amount(tranche: Tranche, *, amount, actor) -> Tranche:
         amount=amount,
     )
     _warn(tranche, unbudgeted)
-    tranche.due_on = tranche.due_on or timezone.localdate()
+    if tranche.due_on is None:
+        _fall_due(tranche, on=timezone.localdate())
     _move(tranche, "amount", actor=actor, comment=EventNote.AMOUNT_ENTERED)
     return tranche
 
@@ -479,6 +526,15 @@ def _open_passthrough(*, project, actor) -> Tranche | None:
     _fill(tranche, policy=policy, inputs={}, result=result, amount=ZERO)
     _save_with_event(tranche, actor=actor, comment=EventNote.AWAITING_NINGBO)
     return tranche
+
+
+def _fall_due(tranche: Tranche, *, on: date, after=()) -> None:
+    """Make ``on`` the tranche's due date, refused when it is before the approval, the naming
+    or a tranche it follows (``funding.selectors.earliest_due``), or ``after``'s dates."""
+    refusal = due_date_refusal(tranche, on=on, after=after)
+    if refusal:
+        raise ValidationError(refusal)
+    tranche.due_on = on
 
 
 def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=ZERO) -> str:

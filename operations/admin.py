@@ -96,5 +96,6 @@ class SupervisionRulesAdmin(SuperuserEditsAdmin):
         "start_quotas",
         "approved_not_started_days",
         "joint_review_days",
+        "opinion_days",
         "low_satisfaction_below",
     ]

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared with funding, which checks a confirmed, passed assessment before paying the reward.
+from communities.choices import PASSING_GRADES, AssessmentState, Grade  # noqa: F401
+
 
 class OperationKind(models.TextChoices):
     """The five kinds of operation a future community is assessed on (DESIGN §4)."""
@@ -26,23 +29,6 @@ class ContractState(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     TERMINATED = "terminated", _("Terminated")
-
-
-class AssessmentState(models.TextChoices):
-    """Life cycle of an operations assessment."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    CONFIRMED = "confirmed", _("Confirmed")
-
-
-class Grade(models.TextChoices):
-    """Grades of an operations assessment, from the scheme's bands."""
-
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
 
 
 class SatisfactionSource(models.TextChoices):

@@ -19,6 +19,7 @@ from communities.choices import FacilityType
 from . import permissions
 from .choices import (
     ACTIVE_REPORT_STATES,
+    PASSING_GRADES,
     AssessmentState,
     ContractState,
     Grade,
@@ -422,7 +423,7 @@ class OperationsAssessment(models.Model):
     @property
     def is_passed(self) -> bool:
         """True when the grade is a pass or better."""
-        return self.grade != Grade.FAIL
+        return self.grade in PASSING_GRADES
 
     def scores(self) -> dict[str, Decimal]:
         """Score of each operation kind, by kind value."""
@@ -487,7 +488,8 @@ class SatisfactionScore(models.Model):
 
 
 class SupervisionRules(models.Model):
-    """The limits a supervision report applies: quotas, overdue days, satisfaction thresholds."""
+    """The limits a supervision report applies: quotas, overdue days (of plans and of the
+    departments' opinions), satisfaction thresholds."""
 
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -500,6 +502,14 @@ class SupervisionRules(models.Model):
         _("days from approval to start"), default=60
     )
     joint_review_days = models.PositiveSmallIntegerField(_("days in joint review"), default=30)
+    opinion_days = models.PositiveSmallIntegerField(
+        _("days for a department's opinion"),
+        default=15,
+        help_text=_(
+            "A department's joint-review opinion is overdue this many days after the review "
+            "round opened."
+        ),
+    )
     low_satisfaction_below = models.DecimalField(
         _("low satisfaction below"), **SCORE, default=Decimal("80"), validators=SCORE_VALIDATORS
     )

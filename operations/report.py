@@ -19,7 +19,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from communities.choices import Route
+from communities.choices import DepartmentCode, Route
 from communities.models import Community, Subdistrict
 from projects.choices import FutureStage, PlanState
 from projects.models import FutureCommunityProject, GapFillingPlan, StatusChange
@@ -27,6 +27,7 @@ from public.figures import report_section as suggestion_section
 
 from .choices import AssessmentState, Grade
 from .models import OperationsAssessment, SatisfactionScore, SupervisionRules
+from .selectors import opinion_deadlines
 from .validators import period_span
 
 # A gap-filling plan has started (启动) once construction has begun.
@@ -65,6 +66,7 @@ class Rules:
     start_quotas: dict[int, int] = field(default_factory=lambda: {2023: 10, 2024: 8, 2025: 8})
     approved_not_started_days: int = 60
     joint_review_days: int = 30
+    opinion_days: int = 15
     low_satisfaction_below: Decimal = Decimal("80")
     praise_satisfaction_from: Decimal = Decimal("90")
 
@@ -78,6 +80,7 @@ class Rules:
             start_quotas={int(year): int(n) for year, n in row.start_quotas.items()},
             approved_not_started_days=row.approved_not_started_days,
             joint_review_days=row.joint_review_days,
+            opinion_days=row.opinion_days,
             low_satisfaction_below=row.low_satisfaction_below,
             praise_satisfaction_from=row.praise_satisfaction_from,
         )
@@ -115,6 +118,9 @@ class ReportBuilder:
         self.year = int(period[:4])
         self.subdistricts = list(Subdistrict.objects.order_by("code"))
         self.reasons: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        # The city departments are judged too (§八(二)), listed after the subdistricts: by
+        # code, (name, list, category, detail).
+        self.department_reasons: dict[str, list[tuple[str, str, str, str]]] = {}
 
     def _reason(self, subdistrict: str, list_kind: str, category: str, detail: str) -> None:
         self.reasons[subdistrict].append((list_kind, category, detail))
@@ -498,22 +504,120 @@ class ReportBuilder:
             kinds=["text", "int", "score", "text", "score"],
         )
 
-    def lists(self):
-        """Praise only where nothing calls for supervision; every entry with its reason."""
-        praise, supervise = [], []
-        for subdistrict in self.subdistricts:
-            reasons = self.reasons.get(subdistrict.name, [])
-            to_supervise = [(c, d) for kind, c, d in reasons if kind == SUPERVISE]
-            if to_supervise:
-                supervise.extend([subdistrict.name, c, d] for c, d in to_supervise)
+    def department_opinions(self):
+        """Each required department's joint-review opinions due in the month: a department
+        late with any is supervised, naming the plans; one that gave all in time is praised."""
+        first_day = date(self.year, int(self.period[5:7]), 1)
+        owed = defaultdict(list)
+        for row in opinion_deadlines(start=first_day, end=self.as_of, days=self.rules.opinion_days):
+            owed[row.department].append(row)
+        rows = []
+        for department, entries in owed.items():
+            name = _department_name(department)
+            late = [row for row in entries if row.days_late]
+            late_text = _lazy_join(BETWEEN_ITEMS, [_late_opinion(row) for row in late])
+            rows.append([name, len(entries), len(entries) - len(late), len(late), late_text])
+            reasons = self.department_reasons.setdefault(str(department.code), [])
+            if late:
+                reasons.append((name, SUPERVISE, _("Late review opinions"), late_text))
             else:
-                praise.extend([subdistrict.name, c, d] for kind, c, d in reasons if kind == PRAISE)
-        columns = [_("Subdistrict"), _("Reason"), _("Details")]
+                reasons.append(
+                    (
+                        name,
+                        PRAISE,
+                        _("Opinions in time"),
+                        _fmt(
+                            ngettext_lazy(
+                                "the %(count)s review opinion due in %(month)s given in time",
+                                "all %(count)s review opinions due in %(month)s given in time",
+                                "count",
+                            ),
+                            count=len(entries),
+                            month=self.period,
+                        ),
+                    )
+                )
+        return _table(
+            "department_opinions",
+            _("Departments' review opinions"),
+            [
+                _("Department"),
+                _("Opinions due"),
+                _("In time"),
+                _("Late"),
+                _("Late opinions"),
+            ],
+            rows,
+            kinds=["text", "int", "int", "int", "text"],
+            note=_fmt(
+                _("An opinion is due %(days)s days after its plan's review round opened."),
+                days=self.rules.opinion_days,
+            ),
+        )
+
+    def lists(self):
+        """Praise only where nothing calls for supervision; every entry with its reason. The
+        subdistricts come first, then the departments."""
+        praise, supervise = [], []
+        units = [
+            (
+                subdistrict.name,
+                [(subdistrict.name, *r) for r in self.reasons.get(subdistrict.name, [])],
+            )
+            for subdistrict in self.subdistricts
+        ]
+        units += [(code, reasons) for code, reasons in sorted(self.department_reasons.items())]
+        for _key, reasons in units:
+            to_supervise = [(n, c, d) for n, kind, c, d in reasons if kind == SUPERVISE]
+            if to_supervise:
+                supervise.extend([n, c, d] for n, c, d in to_supervise)
+            else:
+                praise.extend([n, c, d] for n, kind, c, d in reasons if kind == PRAISE)
+        columns = [_("Subdistrict or department"), _("Reason"), _("Details")]
         kinds = ["text", "text", "text"]
         return (
             _table("praise", _("Praise list"), columns, praise, kinds=kinds),
             _table("supervise", _("Supervise list"), columns, supervise, kinds=kinds),
         )
+
+
+def _department_name(department):
+    """A department by its code's label, so each language names it its own way."""
+    if department.code in DepartmentCode.values:
+        return DepartmentCode(department.code).label
+    return department.name
+
+
+def _late_opinion(row):
+    """A late opinion, naming its plan: given late, or still not given."""
+    plan = _fmt(
+        _("%(community)s “%(plan)s” (round %(round)s)"),
+        community=row.plan.community.name,
+        plan=row.plan.title,
+        round=row.review_round,
+    )
+    if row.given_on is None:
+        return _fmt(
+            ngettext_lazy(
+                "%(plan)s: due %(due)s, not given, %(days)s day late",
+                "%(plan)s: due %(due)s, not given, %(days)s days late",
+                "days",
+            ),
+            plan=plan,
+            due=row.due_on.isoformat(),
+            days=row.days_late,
+        )
+    return _fmt(
+        ngettext_lazy(
+            "%(plan)s: due %(due)s, given %(given)s, %(days)s day late",
+            "%(plan)s: due %(due)s, given %(given)s, %(days)s days late",
+            "days",
+        ),
+        plan=plan,
+        due=row.due_on.isoformat(),
+        given=row.given_on.isoformat(),
+        days=row.days_late,
+    )
 
 
 def _written(value):
@@ -554,6 +658,7 @@ def build_report(
     report(30)
     sections.extend(builder.starts())
     sections.append(builder.overdue())
+    sections.append(builder.department_opinions())
     report(50)
     sections.append(builder.funds())
     sections.append(builder.assessments())

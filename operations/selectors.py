@@ -2,7 +2,8 @@
 the community panel. Nothing here changes a row."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from communities.access import CHANGE, VIEW, Rule, may
 from communities.choices import FacilityType
-from communities.models import Community
+from communities.models import Community, Department
 from communities.worklist import WorkItem, counted
 from funding.choices import TrancheStage
 from funding.models import Tranche
-from projects.choices import FutureStage
+from projects.choices import FutureStage, PlanState
+from projects.models import GapFillingPlan, ReviewOpinion, StatusChange
 
 from .choices import AssessmentState, ContractState, ReportState, ServiceLevel
 from .lifecycles import ASSESSMENT, SUPERVISION_REPORT
@@ -28,7 +30,19 @@ from .models import (
     SatisfactionScore,
     SupervisionReport,
 )
-from .report import Rules
+
+
+@dataclass(frozen=True)
+class OpinionDeadline:
+    """One department's opinion owed in one review round of a plan: the day it was due, the
+    day it was given (None: not given) and how many days late it was or is (0: in time)."""
+
+    department: Department
+    plan: GapFillingPlan
+    review_round: int
+    due_on: date
+    given_on: date | None
+    days_late: int
 
 
 def access_rule(model, action: str) -> Rule:
@@ -107,7 +121,79 @@ def active_scheme_weights() -> dict[str, int]:
 
 def low_satisfaction_below():
     """The score under which resident satisfaction puts a subdistrict on the supervise list."""
+    from .report import Rules  # the report reads its opinions from here
+
     return Rules.current().low_satisfaction_below
+
+
+def opinion_deadlines(*, start: date, end: date, days: int) -> list[OpinionDeadline]:
+    """The joint-review opinions (policy §七(三)) each required department owed by ``end``,
+    ``days`` after its plan's review round opened: those due from ``start`` to ``end`` or given
+    then, and older ones still outstanding at ``end``. An opinion a department has not given
+    is not owed once its round ended (the plan returned or withdrawn) before it fell due, nor
+    while it is not due yet. A round opens with each move into joint review, except the move
+    back from approvable when a department stopped agreeing (projects.services)."""
+    end_moment = datetime.combine(end, time.max, tzinfo=timezone.get_current_timezone())
+    changes = StatusChange.objects.filter(plan__isnull=False, at__lte=end_moment).order_by(
+        "plan", "at", "pk"
+    )
+    openings = defaultdict(list)
+    for plan_id, at in (
+        changes.filter(to_state=PlanState.IN_JOINT_REVIEW)
+        .exclude(from_state=PlanState.APPROVABLE)
+        .values_list("plan", "at")
+    ):
+        openings[plan_id].append(at)
+    if not openings:
+        return []
+    endings = defaultdict(list)
+    for plan_id, at in (
+        changes.filter(plan__in=list(openings))
+        .exclude(to_state__in=(PlanState.IN_JOINT_REVIEW, PlanState.APPROVABLE))
+        .values_list("plan", "at")
+    ):
+        endings[plan_id].append(at)
+    given = {
+        (plan_id, review_round, department_id): at
+        for plan_id, review_round, department_id, at in ReviewOpinion.objects.filter(
+            plan__in=list(openings), at__lte=end_moment
+        ).values_list("plan", "review_round", "department", "at")
+    }
+    departments = list(Department.objects.filter(is_joint_reviewer=True).order_by("code"))
+    owed = []
+    for plan_id, opened in openings.items():
+        for review_round, opened_at in enumerate(opened, start=1):
+            due_on = timezone.localdate(opened_at) + timedelta(days=days)
+            if due_on > end:
+                continue
+            ended = next((at for at in endings[plan_id] if at > opened_at), None)
+            ended_on = timezone.localdate(ended) if ended else None
+            for department in departments:
+                at = given.get((plan_id, review_round, department.pk))
+                given_on = timezone.localdate(at) if at else None
+                if given_on is not None:
+                    late, counted_from = max((given_on - due_on).days, 0), given_on
+                elif ended_on is not None and ended_on <= due_on:
+                    continue  # the round ended before the opinion fell due
+                elif ended_on is not None:
+                    late, counted_from = (ended_on - due_on).days, ended_on
+                elif end > due_on:
+                    late, counted_from = (end - due_on).days, end
+                else:
+                    continue  # due today, not given yet
+                if due_on < start and counted_from < start:
+                    continue  # settled before the period
+                owed.append((department, plan_id, review_round, due_on, given_on, late))
+    plans = GapFillingPlan.objects.select_related("community", "subdistrict").in_bulk(
+        {plan_id for _d, plan_id, *_rest in owed}
+    )
+    return sorted(
+        (
+            OpinionDeadline(department, plans[plan_id], review_round, due_on, given_on, late)
+            for department, plan_id, review_round, due_on, given_on, late in owed
+        ),
+        key=lambda row: (row.department.code, row.due_on, row.plan.pk, row.review_round),
+    )
 
 
 def operator_contracts(*, operator: Operator, user):

@@ -281,7 +281,7 @@ def assessment_release_reward(*, actor, assessment: OperationsAssessment):
     """Make the operations reward due for a community named after its passed assessment was
     confirmed (the usual order is named first, then assessed, when confirming does it)."""
     row = _assessment_step(assessment, actor=actor, step="reward")
-    operations_reward_make_due(project=row.project, actor=actor)
+    operations_reward_make_due(project=row.project, assessment=row, actor=actor)
     return row
 
 
@@ -301,7 +301,7 @@ def assessment_confirm(*, actor, assessment: OperationsAssessment) -> Operations
     )
     project = row.project
     if project is not None and row.is_passed and project.stage == FutureStage.NAMED:
-        operations_reward_make_due(project=project, actor=actor)
+        operations_reward_make_due(project=project, assessment=row, actor=actor)
     notify_users(
         recipients=subdistrict_staff_of(row.subdistrict_id),
         subject=Text(

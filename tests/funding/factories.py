@@ -48,3 +48,21 @@ class TrancheFactory(factory.django.DjangoModelFactory):
     policy_version = "gap-filling v1"
     inputs = factory.LazyFunction(lambda: {"investment": "1260000.00", "policy_fee": "60000.00"})
     explanation = factory.LazyFunction(lambda: ["基数 1,200,000.00 × 50% = 600,000.00"])
+
+
+def confirmed_assessment(assessor, project, *, score, period="2025", confirm=True):
+    """An operations assessment of the project with every score ``score``, through the
+    operations services; submitted only when ``confirm`` is False."""
+    from operations import services
+    from operations.choices import OperationKind
+
+    assessment = services.assessment_create(
+        actor=assessor,
+        project=project,
+        period=period,
+        scores={kind: Decimal(score) for kind in OperationKind},
+    )
+    assessment = services.assessment_submit(actor=assessor, assessment=assessment)
+    if confirm:
+        assessment = services.assessment_confirm(actor=assessor, assessment=assessment)
+    return assessment

@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from communities.roles import Role
 from funding import services
 from funding.calculator import calculate, validate_inputs
 from funding.choices import PolicyMode, TrancheStage, TrancheState
@@ -25,16 +24,6 @@ from .rules import FUTURE, GAP
 D = Decimal
 TODAY = date.today()
 FEN = D("0.01")
-
-
-@pytest.fixture
-def finance(user_with_role):
-    return user_with_role(Role.FINANCE_OFFICER)
-
-
-@pytest.fixture
-def approver(user_with_role):
-    return user_with_role(Role.TASKFORCE_APPROVER)
 
 
 # ---------------------------------------------------------------- the top band: 8,000,000 cap

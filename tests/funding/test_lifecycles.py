@@ -34,11 +34,6 @@ STEP_DATA = {
 IDEMPOTENT = {("approve", TrancheState.APPROVED), ("pay", TrancheState.PAID)}
 
 
-@pytest.fixture
-def finance(user_with_role):
-    return user_with_role(Role.FINANCE_OFFICER)
-
-
 def entered_tranche(state: str):
     """An original-model tranche (whose amount finance enters) in ``state``."""
     project = FutureCommunityProjectFactory(funding_mode="original")

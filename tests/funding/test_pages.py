@@ -23,11 +23,6 @@ D = Decimal
 
 
 @pytest.fixture
-def finance(user_with_role):
-    return user_with_role(Role.FINANCE_OFFICER)
-
-
-@pytest.fixture
 def two_subdistricts(hushan, gutang):
     return (
         TrancheFactory(plan__community__subdistrict=hushan, amount=D("600000.00")),

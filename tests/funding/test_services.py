@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communities.roles import Role
 from funding import services
@@ -16,20 +16,10 @@ from funding.models import SubsidyPolicy, Tranche, TrancheEvent
 from funding.selectors import envelope_with_figures, money_panel_for
 from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
-from .factories import BudgetEnvelopeFactory, TrancheFactory
+from .factories import BudgetEnvelopeFactory, TrancheFactory, confirmed_assessment
 
 D = Decimal
 TODAY = date.today()
-
-
-@pytest.fixture
-def approver(user_with_role):
-    return user_with_role(Role.TASKFORCE_APPROVER)
-
-
-@pytest.fixture
-def finance(user_with_role):
-    return user_with_role(Role.FINANCE_OFFICER)
 
 
 @pytest.fixture
@@ -204,18 +194,23 @@ def test_passthrough_receipt_for_an_inclusive_project_is_refused(budget, finance
         )
 
 
-def test_operations_reward_needs_naming_and_is_idempotent(budget, user_with_role):
+def test_operations_reward_is_made_due_once_for_a_confirmed_passed_assessment(
+    budget, user_with_role
+):
     assessor = user_with_role(Role.OPERATIONS_ASSESSOR)
-    unnamed = FutureCommunityProjectFactory(stage="assessment_passed")
-    with pytest.raises(ValidationError):
-        services.operations_reward_make_due(project=unnamed, actor=assessor)
-
     named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
-    first = services.operations_reward_make_due(project=named, actor=assessor)
-    second = services.operations_reward_make_due(project=named, actor=assessor)
+    assessment = confirmed_assessment(assessor, named, score=85)
+
+    first = services.operations_reward_make_due(
+        project=named, assessment=assessment, actor=assessor
+    )
+    second = services.operations_reward_make_due(
+        project=named, assessment=assessment, actor=assessor
+    )
 
     assert first.pk == second.pk
     assert first.amount == D("600000.00") and first.state == TrancheState.DUE
+    assert first.due_on == timezone.localdate()
 
 
 def test_one_tranche_per_plan_and_stage_in_the_database(db):
@@ -397,7 +392,9 @@ def test_payment_notice_is_in_the_portals_language_whatever_finance_reads(
 
 
 def test_a_stage_makes_its_tranche_due_from_the_day_it_was_reached(budget, approver):
-    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    project = FutureCommunityProjectFactory(
+        creation_investment=D("3000000"), approval_date=TODAY - timedelta(days=10)
+    )
     services.subsidy_commit_for_project(project=project, actor=approver)
     reached = TODAY - timedelta(days=3)
 
@@ -420,5 +417,5 @@ def test_only_finance_records_ningbo_receipts_and_only_the_assessor_confirms_rew
     with pytest.raises(PermissionDenied):
         services.passthrough_record_receipt(project=project, amount=D("1"), actor=approver)
     with pytest.raises(PermissionDenied):
-        services.operations_reward_make_due(project=project, actor=finance)
+        services.operations_reward_make_due(project=project, assessment=None, actor=finance)
     assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()

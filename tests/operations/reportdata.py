@@ -6,10 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from communities.choices import Route
+from communities.models import Department
 from funding.choices import TrancheStage, TrancheState
 from operations import services
 from operations.choices import OperationKind
-from projects.models import StatusChange
+from projects.models import ReviewOpinion, StatusChange
 from tests.factories import (
     CommunityFactory,
     FutureCommunityProjectFactory,
@@ -95,3 +96,51 @@ def build_city(assessor) -> City:
     services.assessment_submit(actor=assessor, assessment=assessment)
     services.assessment_confirm(actor=assessor, assessment=assessment)
     return City(hushan=hushan, gutang=gutang, overdue_plan=approved)
+
+
+# 发改 gives its opinions in time, 民政 leaves one outstanding, 财政 owes nothing in June.
+IN_TIME, LATE, NOTHING_DUE = "development", "civil_affairs", "finance"
+
+
+def gave(plan, review_round, code, day: date, reviewer) -> None:
+    opinion = ReviewOpinion.objects.create(
+        plan=plan,
+        review_round=review_round,
+        department=Department.objects.get(code=code),
+        decision="agree",
+        reviewer=reviewer,
+    )
+    ReviewOpinion.objects.filter(pk=opinion.pk).update(
+        at=datetime(day.year, day.month, day.day, 15, tzinfo=SHANGHAI)
+    )
+
+
+def build_reviews(city: City) -> City:
+    """Two plans of 古塘 under review in May and June 2025; 发改, 民政 and 财政 are the only
+    departments the review needs. With a 15-day limit for opinions:
+
+    Plan one opened on 10 May (due 25 May): 发改 and 财政 agreed in May, 民政 never did and the
+    plan is still in review. Plan two opened on 1 June (due 16 June): 发改 agreed on 5 June, and
+    it went back to its subdistrict on 12 June, before the others' opinions fell due.
+    """
+    Department.objects.exclude(code__in=(IN_TIME, LATE, NOTHING_DUE)).update(
+        is_joint_reviewer=False
+    )
+    clerk = UserFactory(subdistrict=city.gutang, department=None)
+    reviewer = UserFactory(subdistrict=None)
+    waiting = GapFillingPlanFactory(
+        community__subdistrict=city.gutang,
+        community__name="观海卫",
+        title="观海卫养老补短板",
+        state="in_joint_review",
+    )
+    entered(waiting, "in_joint_review", date(2025, 5, 10), clerk)
+    gave(waiting, 1, IN_TIME, date(2025, 5, 20), reviewer)
+    gave(waiting, 1, NOTHING_DUE, date(2025, 5, 22), reviewer)
+    returned = GapFillingPlanFactory(
+        community__subdistrict=city.gutang, title="新城托育补短板", state="returned"
+    )
+    entered(returned, "in_joint_review", date(2025, 6, 1), clerk)
+    gave(returned, 1, IN_TIME, date(2025, 6, 5), reviewer)
+    entered(returned, "returned", date(2025, 6, 12), clerk)
+    return city
