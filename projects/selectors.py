@@ -31,7 +31,7 @@ from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
 from funding import selectors as funding_selectors
 
-from .choices import AGREEING_DECISIONS, PlanState
+from .choices import AGREEING_DECISIONS, PlanState, ScenarioState, scenario_order
 from .lifecycles import FUTURE, PLAN
 from .models import (
     LIVE_PLAN,
@@ -95,6 +95,35 @@ def next_stage(project: FutureCommunityProject) -> str | None:
     is named."""
     following = FUTURE.steps_from(project.stage)
     return following[0].target if following else None
+
+
+def project_scenarios(project: FutureCommunityProject) -> list:
+    """The project's scenarios in the policy's order of the nine (prefetched ones are used)."""
+    return sorted(project.scenarios.all(), key=scenario_order)
+
+
+def scenarios_by_state(project: FutureCommunityProject) -> list[tuple[str, list]]:
+    """The project's scenarios grouped by state, the furthest first: [(state, [rows])]."""
+    rows = project_scenarios(project)
+    return [
+        (state, [row for row in rows if row.state == state])
+        for state in reversed(ScenarioState.values)
+        if any(row.state == state for row in rows)
+    ]
+
+
+def scenario_summary(project: FutureCommunityProject) -> str:
+    """The project's scenarios in one line, by state: "Accepted: Neighbourhood, Health; Planned:
+    Transport"."""
+    between = pgettext("between names in a list", ", ")
+    return pgettext("between groups in a list", "; ").join(
+        pgettext("a state and its names", "%(state)s: %(names)s")
+        % {
+            "state": ScenarioState(state).label,
+            "names": between.join(row.get_scenario_display() for row in rows),
+        }
+        for state, rows in scenarios_by_state(project)
+    )
 
 
 def plan_list(*, user):
