@@ -112,18 +112,22 @@ def scenarios_by_state(project: FutureCommunityProject) -> list[tuple[str, list]
     ]
 
 
-def scenario_summary(project: FutureCommunityProject) -> str:
-    """The project's scenarios in one line, by state: "Accepted: Neighbourhood, Health; Planned:
-    Transport"."""
+def scenario_lines(project: FutureCommunityProject) -> list[str]:
+    """One line per state the project's scenarios are in: "Accepted: Neighbourhood, Health"."""
     between = pgettext("between names in a list", ", ")
-    return pgettext("between groups in a list", "; ").join(
+    return [
         pgettext("a state and its names", "%(state)s: %(names)s")
         % {
             "state": ScenarioState(state).label,
             "names": between.join(row.get_scenario_display() for row in rows),
         }
         for state, rows in scenarios_by_state(project)
-    )
+    ]
+
+
+def scenario_summary(project: FutureCommunityProject) -> str:
+    """The project's scenarios in one line, by state (the list's export)."""
+    return pgettext("between groups in a list", "; ").join(scenario_lines(project))
 
 
 def plan_list(*, user):

@@ -29,7 +29,7 @@ from communities.search import ChoiceSearchView
 from funding import selectors as funding_selectors
 
 from . import selectors, services
-from .choices import FUTURE_STAGE_ORDER, FutureStage, ScenarioState
+from .choices import FUTURE_STAGE_ORDER, FutureStage
 from .export import XLSX_CONTENT_TYPE, three_year_plan_workbook
 from .filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
 from .forms import (
@@ -426,10 +426,7 @@ class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for project in context["object_list"]:
-            project.scenario_groups = [
-                (ScenarioState(state).label, rows)
-                for state, rows in selectors.scenarios_by_state(project)
-            ]
+            project.scenario_lines = selectors.scenario_lines(project)
         return context
 
 

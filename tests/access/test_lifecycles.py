@@ -139,12 +139,6 @@ def _advance_to(stage: str) -> Callable:
     return lambda project, world: {"to_stage": stage, "on_date": today(), "comment": ""}
 
 
-def _scenarios_built(project, world):
-    """The subdistrict has reported every planned scenario built; then the joint acceptance."""
-    project.scenarios.update(state="built")
-    return _advance_to(FutureStage.JOINT_ACCEPTANCE_PASSED)(project, world)
-
-
 def _contract_content(contract, world):
     """The contract's own content again, as the edit form sends it."""
     fields = ("operator", "title", "service_level", "starts_on", "ends_on", "annual_fee")
@@ -187,7 +181,6 @@ SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
         for stage in FutureStage.values
         if stage != FutureStage.PLANNING
     },
-    ("projects.FutureCommunityProject", FutureStage.JOINT_ACCEPTANCE_PASSED): _scenarios_built,
     # funding.Tranche (funding/lifecycles.py TRANCHE)
     ("funding.Tranche", "amount"): {"amount": Decimal("150000.00")},
     ("funding.Tranche", "approve"): {"comment": ""},

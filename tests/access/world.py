@@ -136,8 +136,9 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     project = FutureCommunityProjectFactory(
         community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
     )
+    # Its scenario is built, so that the joint acceptance's condition lets the step pass.
     FutureScenario.objects.create(
-        project=project, scenario="neighbourhood", planned_content="邻里中心"
+        project=project, scenario="neighbourhood", planned_content="邻里中心", state="built"
     )
     # A project under construction, whose scenarios the subdistrict reports built.
     project_building = FutureCommunityProjectFactory(
