@@ -25,7 +25,7 @@ from communities.roles import Role, has_role
 from communities.templatetags.portal import yuan
 
 from . import selectors, services
-from .forms import BlockUnitForm
+from .forms import BlockUnitForm, ScenarioInlineForm
 from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
@@ -339,9 +339,11 @@ class ScenarioInlineFormSet(BaseInlineFormSet):
 
 class ScenarioInline(WritersOnlyMixin, admin.TabularInline):
     """The nine scenarios the project builds; the task force plans them until the joint
-    acceptance, their state comes from the subdistrict's reports and the acceptance."""
+    acceptance, their state comes from the subdistrict's reports and the acceptance; a scenario
+    is dropped on the project page."""
 
     model = FutureScenario
+    form = ScenarioInlineForm
     formset = ScenarioInlineFormSet
     writer_roles = (Role.TASKFORCE_APPROVER,)
     fields = ["scenario", "planned_content", "state"]
@@ -359,9 +361,6 @@ class ScenarioInline(WritersOnlyMixin, admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._open(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_write(request) and self._open(obj)
 
 
 @admin.register(FutureCommunityProject)

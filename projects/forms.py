@@ -18,6 +18,7 @@ from .models import (
     MAX_INVESTMENT,
     BlockUnit,
     FutureCommunityProject,
+    FutureScenario,
     GapFillingPlan,
     PlanLineItem,
 )
@@ -171,21 +172,24 @@ class PlanForm(forms.ModelForm):
         return upload
 
 
-class LineItemForm(forms.ModelForm):
+class NumberedFieldsMixin:
+    """A table's column headers label its cells for the eye; screen readers need each field to
+    name itself, numbered by its row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            label = str(field.label)
+            field.widget.attrs["aria-label"] = f"{label} {int(row) + 1}" if row.isdigit() else label
+
+
+class LineItemForm(NumberedFieldsMixin, forms.ModelForm):
     """One facility the plan builds."""
 
     class Meta:
         model = PlanLineItem
         fields = ["facility_type", "floor_area", "investment"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The table's column headers label the cells for the eye; screen readers need each
-        # field to name itself, numbered by its row.
-        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
-        for field in self.fields.values():
-            label = str(field.label)
-            field.widget.attrs["aria-label"] = f"{label} {int(row) + 1}" if row.isdigit() else label
 
 
 class BaseLineItemFormSet(BaseInlineFormSet):
@@ -321,6 +325,15 @@ class AdvanceForm(forms.Form):
         self.fields["to_stage"].choices = [
             (value, label) for value, label in FutureStage.choices if value == following
         ]
+
+
+class ScenarioInlineForm(NumberedFieldsMixin, forms.ModelForm):
+    """One scenario of the admin's inline table."""
+
+    class Meta:
+        model = FutureScenario
+        fields = ["scenario", "planned_content"]
+        widgets = {"planned_content": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
 
 class ScenarioPlanForm(forms.Form):

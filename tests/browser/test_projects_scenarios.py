@@ -10,6 +10,7 @@ from communities.choices import FutureStage, Route
 from projects import services
 from projects.models import FutureCommunityProject
 from tests.browser.test_projects_roles import (  # noqa: F401 (fixtures)
+    ADMIN_FRAMEWORK,
     VIEW_IDS,
     VIEWS,
     approver,
@@ -111,3 +112,36 @@ def test_scenarios_are_reported_planned_and_refused_with_what_was_typed_kept(
     cell = page.get_by_test_id("project-scenarios").first
     assert built in cell.inner_text() and education in cell.inner_text()
     look(page, screenshot, "scenarios-list", view, allowed=NAMES)
+
+
+FUNDING_ERROR = {"zh-hans": "应采用“原有模式（省级前七批）”", "en": "is funded by “Original model"}
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=VIEW_IDS, indirect=True)
+def test_the_admin_shows_a_funding_mode_against_the_batch_on_its_field_and_the_scenarios(
+    page,
+    live_server,
+    screenshot,
+    view,  # noqa: F811
+    project,
+):
+    language, width = view
+    start(page, live_server, "taskforce_approver", language)
+    page.goto(f"{live_server.url}/admin/projects/futurecommunityproject/{project.pk}/change/")
+    inline = page.locator("#scenarios-group")
+    assert inline.get_by_text("托育驿站").count() == 1
+    look(page, screenshot, "admin-project-scenarios", view, allowed=(*ADMIN_FRAMEWORK, *NAMES))
+
+    # A provincial batch with the city plan's banded model: refused on the funding mode.
+    page.fill("#id_plan_year", "")
+    page.fill("#id_provincial_batch", "3")
+    page.click("input[name=_save]")
+    error = page.locator(".field-funding_mode .errorlist")
+    error.wait_for()
+    assert FUNDING_ERROR[language] in error.inner_text()
+    assert page.input_value("#id_provincial_batch") == "3"
+    look(
+        page, screenshot, "admin-project-funding-refused", view, allowed=(*ADMIN_FRAMEWORK, *NAMES)
+    )
+    project.refresh_from_db()
+    assert (project.provincial_batch, project.plan_year) == (None, 2024)
