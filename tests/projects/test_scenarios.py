@@ -392,3 +392,27 @@ def test_the_list_and_the_three_year_plan_table_show_the_scenarios(
     assert sheet.cell(row=3, column=column).value == (
         "已建成：教育场景；计划建设：邻里场景、交通场景"
     )
+
+
+def test_every_demo_future_project_has_scenarios_in_the_states_its_stage_allows():
+    from django.core.management import call_command
+
+    from projects.funding_rule import expected_funding_mode
+
+    call_command("seed_demo")
+
+    projects = list(FutureCommunityProject.objects.prefetch_related("scenarios"))
+    assert len(projects) == 29
+    seen = set()
+    for project in projects:
+        found = {row.state for row in project.scenarios.all()}
+        assert found, f"{project} has no scenario"
+        seen |= found
+        accepted = project.stage in ("joint_acceptance_passed", "assessment_passed", "named")
+        assert (found == {"accepted"}) == accepted, f"{project}: {project.stage} {found}"
+        if project.stage in ("planning", "plan_reviewed"):
+            assert found == {"planned"}
+        assert project.funding_mode == expected_funding_mode(
+            project.category, project.provincial_batch, project.plan_year
+        )
+    assert seen == {"planned", "built", "accepted"}
