@@ -233,6 +233,7 @@ class _Builder:
     def future_projects(self) -> None:
         from funding.choices import PolicyCase, TrancheStage, TrancheState
         from projects.choices import FundingMode, FutureCategory, FutureStage, FutureType
+        from projects.funding_rule import expected_funding_mode
         from projects.models import FutureCommunityProject, StatusChange
 
         rng = self.rng
@@ -245,14 +246,17 @@ class _Builder:
             stage = rng.choice(stages)
             reached = stages.index(stage)
             approved_on = date(2025, 1, 1) + timedelta(days=rng.randrange(300))
+            batch = (index % 7) + 1 if original else None
+            plan_year = None if original else rng.choice([2024, 2025])
             projects.append(
                 FutureCommunityProject(
                     community=community,
                     category=category,
                     project_type=FutureType.LEADING if index % 9 == 0 else FutureType.INCLUSIVE,
-                    provincial_batch=(index % 7) + 1 if original else None,
-                    plan_year=None if original else rng.choice([2024, 2025]),
-                    funding_mode=FundingMode.ORIGINAL if original else FundingMode.OPTIMISED,
+                    provincial_batch=batch,
+                    plan_year=plan_year,
+                    # The batch decides the model (projects.funding_rule).
+                    funding_mode=expected_funding_mode(category, batch, plan_year),
                     creation_investment=Decimal(rng.randrange(20, 80) * 100000),
                     stage=stage,
                     approval_date=approved_on if reached >= 2 else None,
@@ -317,7 +321,40 @@ class _Builder:
         from funding.models import Tranche
 
         self.bulk(Tranche, tranches)
+        self.scenarios(projects)
         self.projects = projects
+
+    def scenarios(self, projects) -> None:
+        """Each project plans some of the nine scenarios; they are built during construction
+        and accepted with the joint acceptance, as the project's stage says."""
+        from projects.choices import FutureStage, Scenario, ScenarioState
+        from projects.export import SCENARIO
+        from projects.models import FutureScenario
+
+        stages = list(FutureStage.values)
+        accepted_from = stages.index(FutureStage.JOINT_ACCEPTANCE_PASSED)
+        rows = []
+        for project in projects:
+            reached = stages.index(project.stage)
+            chosen = self.rng.sample(Scenario.values, self.rng.randrange(5, 10))
+            for number, code in enumerate(chosen):
+                if reached >= accepted_from:
+                    state = ScenarioState.ACCEPTED
+                elif project.stage == FutureStage.CONSTRUCTION_COMPLETE or (
+                    project.stage == FutureStage.APPROVED and number % 2
+                ):
+                    state = ScenarioState.BUILT
+                else:
+                    state = ScenarioState.PLANNED
+                rows.append(
+                    FutureScenario(
+                        project=project,
+                        scenario=code,
+                        planned_content=f"{SCENARIO[code]}建设（规模测试）",
+                        state=state,
+                    )
+                )
+        self.bulk(FutureScenario, rows)
 
     # ------------------------------------------------------------ gap-filling plans
 

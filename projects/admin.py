@@ -7,6 +7,7 @@ and no admin form has a ``state`` field.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,12 +25,13 @@ from communities.roles import Role, has_role
 from communities.templatetags.portal import yuan
 
 from . import selectors, services
-from .forms import BlockUnitForm
+from .forms import BlockUnitForm, ScenarioInlineForm
 from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
     DevelopmentBlock,
     FutureCommunityProject,
+    FutureScenario,
     GapFillingPlan,
     PlanAttachment,
     PlanLineItem,
@@ -310,6 +312,57 @@ def _messages(error) -> list[str]:
     return getattr(error, "messages", None) or [str(error)]
 
 
+def scenario_rows(formset) -> list[dict]:
+    """The scenarios an inline formset keeps, as the service takes them."""
+    return [
+        {
+            "scenario": form.cleaned_data["scenario"],
+            "planned_content": form.cleaned_data["planned_content"],
+        }
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ScenarioInlineFormSet(BaseInlineFormSet):
+    """The service's checks, run before anything is saved so that a refusal shows on the form."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms) or self.instance.pk is None:
+            return
+        try:
+            services.scenarios_check(project=self.instance, scenarios=scenario_rows(self))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class ScenarioInline(WritersOnlyMixin, admin.TabularInline):
+    """The nine scenarios the project builds; the task force plans them until the joint
+    acceptance, their state comes from the subdistrict's reports and the acceptance; a scenario
+    is dropped on the project page."""
+
+    model = FutureScenario
+    form = ScenarioInlineForm
+    formset = ScenarioInlineFormSet
+    writer_roles = (Role.TASKFORCE_APPROVER,)
+    fields = ["scenario", "planned_content", "state"]
+    readonly_fields = ["state"]
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def _open(self, obj) -> bool:
+        return obj is None or obj.stage in services.SCENARIO_PLANNING_STAGES
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(obj)
+
+
 @admin.register(FutureCommunityProject)
 class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Future-community projects; the task force edits their data and advances their stage."""
@@ -337,7 +390,7 @@ class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
     search_fields = ["community__name"]
     list_select_related = ["community"]
     readonly_fields = ["stage", "approval_date", "named_date"]
-    inlines = [StatusChangeInline]
+    inlines = [ScenarioInline, StatusChangeInline]
     change_form_template = "admin/projects/futurecommunityproject/change_form.html"
 
     def has_view_permission(self, request, obj=None):
@@ -366,6 +419,22 @@ class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
         except (PermissionDenied, ValidationError) as error:
             raise PermissionDenied(" ".join(_messages(error))) from error
         obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FutureScenario:
+            return super().save_formset(request, form, formset, change)
+        if not formset.has_changed():
+            # Also a read-only inline (the scenarios are settled at joint acceptance).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return None
+        try:
+            saved = services.project_scenarios_save(
+                actor=request.user, project=form.instance, scenarios=scenario_rows(formset)
+            )
+        except (PermissionDenied, ValidationError) as error:
+            raise PermissionDenied(" ".join(_messages(error))) from error
+        # The admin's change message reads what the formset itself would have saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = saved, [], []
 
     def get_urls(self):
         return [

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The future-community vocabularies money also needs live in the base app.
 from communities.choices import FundingMode, FutureCategory, FutureStage, FutureType  # noqa: F401
@@ -42,3 +43,31 @@ class OpinionDecision(models.TextChoices):
 
 
 AGREEING_DECISIONS = (OpinionDecision.AGREE, OpinionDecision.AGREE_WITH_CONDITIONS)
+
+
+class Scenario(models.TextChoices):
+    """The nine scenarios of a future community (三化九场景, policy §四(一)2)."""
+
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    ENTREPRENEURSHIP = "entrepreneurship", _("Entrepreneurship")
+    ARCHITECTURE = "architecture", _("Architecture")
+    TRANSPORT = "transport", _("Transport")
+    LOW_CARBON = "low_carbon", _("Low-carbon")
+    SERVICES = "services", _("Services")
+    GOVERNANCE = "governance", _("Governance")
+
+
+class ScenarioState(models.TextChoices):
+    """Where one scenario of a project stands: planned, built (the subdistrict reports it),
+    accepted (with the project's joint acceptance)."""
+
+    PLANNED = "planned", pgettext_lazy("scenario state", "Planned")
+    BUILT = "built", pgettext_lazy("scenario state", "Built")
+    ACCEPTED = "accepted", pgettext_lazy("scenario state", "Accepted")
+
+
+def scenario_order(row) -> int:
+    """Sort key of a project's scenario rows: the policy's order of the nine."""
+    return Scenario.values.index(row.scenario) if row.scenario in Scenario.values else 99

@@ -18,7 +18,7 @@ from funding.choices import TrancheState
 from funding.models import Tranche
 
 from . import services
-from .choices import FUTURE_STAGE_ORDER, PlanState
+from .choices import FUTURE_STAGE_ORDER, FutureStage, PlanState, Scenario
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 # Target states of the gap-filling plans, by plan year, in the communities' order: older plans
@@ -104,7 +104,7 @@ def seed() -> None:
     if "taskforce_approver" not in users:
         return
     _seed_plans(users)
-    _seed_future_projects(users["taskforce_approver"])
+    _seed_future_projects(users["taskforce_approver"], users)
     _seed_blocks(users["taskforce_approver"])
 
 
@@ -316,7 +316,46 @@ def _future_stage(community: Community) -> str:
     )
 
 
-def _seed_future_projects(approver: User) -> None:
+# What a demo future community plans in each scenario (三化九场景).
+SCENARIO_CONTENT = {
+    Scenario.NEIGHBOURHOOD: "改造邻里中心，设置邻里议事厅和共享客厅",
+    Scenario.EDUCATION: "建设托育驿站和四点半课堂，开设老年学堂",
+    Scenario.HEALTH: "设置社区健康小屋和康养联合体服务点",
+    Scenario.ENTREPRENEURSHIP: "利用闲置用房建设青年创业空间",
+    Scenario.ARCHITECTURE: "老旧小区立面整治、加装电梯和口袋公园",
+    Scenario.TRANSPORT: "增设非机动车棚和充电桩，优化慢行步道",
+    Scenario.LOW_CARBON: "建设垃圾分类屋和屋顶光伏，推广节水改造",
+    Scenario.SERVICES: "建设社区食堂和便民服务站，引入物业服务",
+    Scenario.GOVERNANCE: "建设智慧治理平台，完善网格化管理",
+}
+
+
+def _seed_scenarios(project: FutureCommunityProject, approver: User, rng) -> None:
+    """The task force records the scenarios the project builds: six to nine of the nine."""
+    chosen = sorted(rng.sample(Scenario.values, rng.randrange(6, 10)), key=Scenario.values.index)
+    services.project_scenarios_save(
+        actor=approver,
+        project=project,
+        scenarios=[
+            {"scenario": code, "planned_content": SCENARIO_CONTENT[code]} for code in chosen
+        ],
+    )
+
+
+def _report_built(project: FutureCommunityProject, staff: User, *, leave: int = 0) -> None:
+    """The subdistrict reports the project's scenarios built, all but the last ``leave``."""
+    codes = [row.scenario for row in project.scenarios.order_by("pk")]
+    services.project_scenarios_report_built(
+        actor=staff, project=project, built=codes[: len(codes) - leave]
+    )
+
+
+def _seed_future_projects(approver: User, users: dict[str, User]) -> None:
+    staff_by_subdistrict = {
+        user.subdistrict_id: user
+        for user in users.values()
+        if user.subdistrict_id and user.username.startswith("subdistrict_staff")
+    }
     for community in Community.objects.filter(route=Route.FUTURE).order_by("code"):
         if FutureCommunityProject.objects.filter(community=community).exists():
             continue
@@ -339,14 +378,23 @@ def _seed_future_projects(approver: User) -> None:
             },
         )
         _backdate(project=project, after_pk=last_change, on=start)
+        _seed_scenarios(project, approver, rng)
+        staff = staff_by_subdistrict.get(community.subdistrict_id) or users["admin"]
         target = FUTURE_STAGE_ORDER.index(_future_stage(community))
         for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
             on_date = start + datetime.timedelta(days=120 * step)
+            if stage == FutureStage.JOINT_ACCEPTANCE_PASSED:
+                _report_built(project, staff)
             last_change = _last_change_pk()
             project = services.project_advance(
                 actor=approver, project=project, to_stage=stage, on_date=on_date
             )
             _backdate(project=project, after_pk=last_change, on=on_date)
+        # Under construction, some scenarios are built and the rest still being built.
+        if project.stage == FutureStage.APPROVED:
+            _report_built(project, staff, leave=3)
+        elif project.stage == FutureStage.CONSTRUCTION_COMPLETE:
+            _report_built(project, staff, leave=1)
 
 
 def _seed_blocks(approver: User) -> None:

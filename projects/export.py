@@ -5,6 +5,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from communities.printing import apply_print_setup
 from communities.workbooks import PortalWorkbook, workbook_bytes
 
+from .selectors import scenarios_by_state
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The table is an official form (policy 附件4); its headings stay as the form has them.
@@ -21,8 +23,9 @@ HEADERS = [
     "当前阶段",
     "立项日期",
     "省级命名日期",
+    "九场景建设情况",
 ]
-WIDTHS = [6, 12, 14, 18, 10, 10, 26, 16, 20, 12, 14]
+WIDTHS = [6, 12, 14, 18, 10, 10, 26, 16, 20, 12, 14, 34]
 CATEGORY = {"renovation": "旧改类", "new_build": "新建类"}
 TYPE = {"inclusive": "普惠型", "leading": "引领型"}
 FUNDING = {
@@ -39,6 +42,18 @@ STAGE = {
     "assessment_passed": "考核通过",
     "named": "省级命名",
 }
+SCENARIO = {
+    "neighbourhood": "邻里场景",
+    "education": "教育场景",
+    "health": "健康场景",
+    "entrepreneurship": "创业场景",
+    "architecture": "建筑场景",
+    "transport": "交通场景",
+    "low_carbon": "低碳场景",
+    "services": "服务场景",
+    "governance": "治理场景",
+}
+SCENARIO_STATE = {"accepted": "已验收", "built": "已建成", "planned": "计划建设"}
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -48,6 +63,15 @@ def _schedule(project) -> tuple[tuple[int, int], str]:
     if project.provincial_batch:
         return (0, project.provincial_batch), f"省级第{project.provincial_batch}批"
     return (1, project.plan_year or 9999), f"{project.plan_year}年计划"
+
+
+def _scenarios(project) -> str:
+    """The project's scenarios by state, e.g. "已验收：邻里场景、健康场景；计划建设：交通场景"."""
+    return "；".join(
+        f"{SCENARIO_STATE.get(state, state)}："
+        + "、".join(SCENARIO.get(row.scenario, row.scenario) for row in rows)
+        for state, rows in scenarios_by_state(project)
+    )
 
 
 def three_year_plan_workbook(projects) -> bytes:
@@ -84,9 +108,10 @@ def three_year_plan_workbook(projects) -> bytes:
                 STAGE.get(project.stage, project.stage),
                 project.approval_date,
                 project.named_date,
+                _scenarios(project),
             ]
         )
-    sheet.append(["合计", "", f"{len(rows)}个社区", "", "", "", "", total, "", "", ""])
+    sheet.append(["合计", "", f"{len(rows)}个社区", "", "", "", "", total, "", "", "", ""])
     last = sheet.max_row
     sheet.cell(row=last, column=1).font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2, max_row=last):

@@ -13,11 +13,12 @@ from communities.choices import FacilityType
 from communities.models import Community, SpaceResource
 
 from . import selectors
-from .choices import FutureStage, OpinionDecision
+from .choices import FutureStage, OpinionDecision, Scenario, ScenarioState, scenario_order
 from .models import (
     MAX_INVESTMENT,
     BlockUnit,
     FutureCommunityProject,
+    FutureScenario,
     GapFillingPlan,
     PlanLineItem,
 )
@@ -171,21 +172,24 @@ class PlanForm(forms.ModelForm):
         return upload
 
 
-class LineItemForm(forms.ModelForm):
+class NumberedFieldsMixin:
+    """A table's column headers label its cells for the eye; screen readers need each field to
+    name itself, numbered by its row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
+        for field in self.fields.values():
+            label = str(field.label)
+            field.widget.attrs["aria-label"] = f"{label} {int(row) + 1}" if row.isdigit() else label
+
+
+class LineItemForm(NumberedFieldsMixin, forms.ModelForm):
     """One facility the plan builds."""
 
     class Meta:
         model = PlanLineItem
         fields = ["facility_type", "floor_area", "investment"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The table's column headers label the cells for the eye; screen readers need each
-        # field to name itself, numbered by its row.
-        row = self.prefix.rsplit("-", 1)[-1] if self.prefix else ""
-        for field in self.fields.values():
-            label = str(field.label)
-            field.widget.attrs["aria-label"] = f"{label} {int(row) + 1}" if row.isdigit() else label
 
 
 class BaseLineItemFormSet(BaseInlineFormSet):
@@ -323,6 +327,78 @@ class AdvanceForm(forms.Form):
         following = selectors.next_stage(project)
         self.fields["to_stage"].choices = [
             (value, label) for value, label in FutureStage.choices if value == following
+        ]
+
+
+class ScenarioInlineForm(NumberedFieldsMixin, forms.ModelForm):
+    """One scenario of the admin's inline table."""
+
+    class Meta:
+        model = FutureScenario
+        fields = ["scenario", "planned_content"]
+        widgets = {"planned_content": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+
+class ScenarioPlanForm(forms.Form):
+    """What the project builds in each of the nine scenarios; a scenario left empty is not
+    planned."""
+
+    def __init__(self, *args, project: FutureCommunityProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = {row.scenario: row for row in project.scenarios.all()}
+        for code, label in Scenario.choices:
+            row = self.rows.get(code)
+            self.fields[code] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=1000,
+                initial=row.planned_content if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("State now: %(state)s") % {"state": row.get_state_display()}
+                if row
+                else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        for code in Scenario.values:
+            row = self.rows.get(code)
+            if row and row.state != ScenarioState.PLANNED and not (data.get(code) or "").strip():
+                self.add_error(
+                    code,
+                    _(
+                        "This scenario is already reported built and cannot be dropped; keep its "
+                        "planned content."
+                    ),
+                )
+        # The service takes the list of scenarios planned.
+        return {
+            "scenarios": [
+                {"scenario": code, "planned_content": data[code].strip()}
+                for code in Scenario.values
+                if (data.get(code) or "").strip()
+            ]
+        }
+
+
+class ScenarioBuiltForm(forms.Form):
+    """The scenarios of the project that are built, as the subdistrict reports them."""
+
+    built = forms.MultipleChoiceField(
+        label=_("Scenarios built"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Tick each scenario whose construction is finished; untick one reported by mistake."
+        ),
+    )
+
+    def __init__(self, *args, project: FutureCommunityProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = sorted(project.scenarios.all(), key=scenario_order)
+        self.fields["built"].choices = [(row.scenario, row.get_scenario_display()) for row in rows]
+        self.fields["built"].initial = [
+            row.scenario for row in rows if row.state == ScenarioState.BUILT
         ]
 
 

@@ -6,13 +6,14 @@ admin's buttons, the "next step" line, the to-do list and the API read them.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from communities.lifecycle import ADMIN, Lifecycle, Step
 from communities.roles import Role
 from funding import selectors as funding_selectors
 from funding.money import format_yuan
 
-from .choices import FutureStage, PlanState
+from .choices import FutureStage, PlanState, ScenarioState, scenario_order
 
 S = PlanState
 STAFF = (Role.SUBDISTRICT_STAFF,)
@@ -240,7 +241,20 @@ PLAN = Lifecycle(
 F = FutureStage
 
 
-def _advance(target, source, title, refusal) -> Step:
+def _every_scenario_built(user, project) -> str:
+    """Joint acceptance checks what was built: every scenario the project plans must be."""
+    from .models import FutureScenario
+
+    planned = FutureScenario.objects.filter(project=project, state=ScenarioState.PLANNED)
+    missing = [row.get_scenario_display() for row in sorted(planned, key=scenario_order)]
+    if not missing:
+        return ""
+    return _(
+        "Joint acceptance needs every planned scenario built; not yet built: %(scenarios)s."
+    ) % {"scenarios": pgettext("between names in a list", ", ").join(str(m) for m in missing)}
+
+
+def _advance(target, source, title, refusal, condition=None) -> Step:
     """The task force records that a project reached ``target``, the stage after ``source``."""
     return Step(
         name=target,
@@ -253,6 +267,7 @@ def _advance(target, source, title, refusal) -> Step:
         where=ADMIN,
         refusal=refusal,
         done=_("The project moved to its next stage."),
+        condition=condition,
     )
 
 
@@ -298,6 +313,7 @@ FUTURE = Lifecycle(
                 "A project at stage “%(state)s” cannot pass joint acceptance; construction must "
                 "be complete first."
             ),
+            condition=_every_scenario_built,
         ),
         _advance(
             F.ASSESSMENT_PASSED,

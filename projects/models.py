@@ -25,7 +25,10 @@ from .choices import (
     OperatingMode,
     OpinionDecision,
     PlanState,
+    Scenario,
+    ScenarioState,
 )
+from .funding_rule import BATCH_OR_PLAN_YEAR, FUNDING_MODEL_FOLLOWS_BATCH, check_funding_model
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # A single community project above 100 million yuan is a typing slip, not a plan.
@@ -284,6 +287,10 @@ class FutureCommunityProject(models.Model):
                 | Q(provincial_batch__gte=1, provincial_batch__lte=7),
                 name="future_batch_1_7",
             ),
+            models.CheckConstraint(condition=BATCH_OR_PLAN_YEAR, name="future_has_batch_or_year"),
+            models.CheckConstraint(
+                condition=FUNDING_MODEL_FOLLOWS_BATCH, name="future_funding_follows_batch"
+            ),
         ]
 
     def __str__(self):
@@ -291,6 +298,58 @@ class FutureCommunityProject(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:future_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        check_funding_model(
+            category=self.category,
+            batch=self.provincial_batch,
+            plan_year=self.plan_year,
+            funding_mode=self.funding_mode,
+        )
+
+
+class FutureScenario(models.Model):
+    """One of the nine scenarios a future-community project builds: what is planned and how
+    far it has come."""
+
+    project = models.ForeignKey(
+        FutureCommunityProject,
+        verbose_name=_("future-community project"),
+        on_delete=models.CASCADE,
+        related_name="scenarios",
+    )
+    scenario = models.CharField(_("scenario"), max_length=24, choices=Scenario)
+    planned_content = models.TextField(_("planned content"), max_length=1000)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ScenarioState,
+        default=ScenarioState.PLANNED,
+        editable=False,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "scenario"], name="scenario_one_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(scenario__in=Scenario.values), name="scenario_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ScenarioState.values), name="scenario_state_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scenario_display()} · {self.get_state_display()}"
 
 
 class StatusChange(models.Model):

@@ -8,6 +8,8 @@ from communities.access import ANYONE, CHANGE, VIEW, Rule
 from communities.roles import Role
 
 CREATE = "create"
+# The subdistrict reports which scenarios of its future community are built.
+REPORT_SCENARIOS = "report_scenarios"
 
 STAFF = Rule((Role.SUBDISTRICT_STAFF,))
 TASKFORCE = Rule((Role.TASKFORCE_APPROVER,))
@@ -15,7 +17,13 @@ TASKFORCE = Rule((Role.TASKFORCE_APPROVER,))
 # Every signed-in user reads the plans of their scope; only the subdistrict's own staff draft
 # and change them.
 PLAN_RULES = {VIEW: ANYONE, CHANGE: STAFF, CREATE: STAFF}
-# The task force registers future-community projects and keeps their data.
-FUTURE_PROJECT_RULES = {VIEW: ANYONE, CHANGE: TASKFORCE, CREATE: TASKFORCE}
+# The task force registers future-community projects and keeps their data (with the scenarios
+# they plan); the subdistrict's staff report the scenarios built.
+FUTURE_PROJECT_RULES = {
+    VIEW: ANYONE,
+    CHANGE: TASKFORCE,
+    CREATE: TASKFORCE,
+    REPORT_SCENARIOS: STAFF,
+}
 # The task force plans the development blocks and their integrated units.
 BLOCK_RULES = {VIEW: ANYONE, CHANGE: TASKFORCE, CREATE: TASKFORCE}

@@ -30,7 +30,7 @@ from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
 
-from .choices import AGREEING_DECISIONS, PlanState
+from .choices import AGREEING_DECISIONS, PlanState, ScenarioState, scenario_order
 from .lifecycles import FUTURE, PLAN
 from .models import (
     LIVE_PLAN,
@@ -94,6 +94,39 @@ def next_stage(project: FutureCommunityProject) -> str | None:
     is named."""
     following = FUTURE.steps_from(project.stage)
     return following[0].target if following else None
+
+
+def project_scenarios(project: FutureCommunityProject) -> list:
+    """The project's scenarios in the policy's order of the nine (prefetched ones are used)."""
+    return sorted(project.scenarios.all(), key=scenario_order)
+
+
+def scenarios_by_state(project: FutureCommunityProject) -> list[tuple[str, list]]:
+    """The project's scenarios grouped by state, the furthest first: [(state, [rows])]."""
+    rows = project_scenarios(project)
+    return [
+        (state, [row for row in rows if row.state == state])
+        for state in reversed(ScenarioState.values)
+        if any(row.state == state for row in rows)
+    ]
+
+
+def scenario_lines(project: FutureCommunityProject) -> list[str]:
+    """One line per state the project's scenarios are in: "Accepted: Neighbourhood, Health"."""
+    between = pgettext("between names in a list", ", ")
+    return [
+        pgettext("a state and its names", "%(state)s: %(names)s")
+        % {
+            "state": ScenarioState(state).label,
+            "names": between.join(row.get_scenario_display() for row in rows),
+        }
+        for state, rows in scenarios_by_state(project)
+    ]
+
+
+def scenario_summary(project: FutureCommunityProject) -> str:
+    """The project's scenarios in one line, by state (the list's export)."""
+    return pgettext("between groups in a list", "; ").join(scenario_lines(project))
 
 
 def plan_list(*, user):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from communities.access import CHANGE, ensure
 from communities.choices import Route, SpaceAvailability
@@ -28,12 +28,22 @@ from communities.writes import locked, portal_language, save_checked
 from funding import services as funding_services
 
 from . import history
-from .choices import FUTURE_STAGE_ORDER, FutureStage, OperatingMode, OpinionDecision, PlanState
+from .choices import (
+    FUTURE_STAGE_ORDER,
+    FutureStage,
+    OperatingMode,
+    OpinionDecision,
+    PlanState,
+    Scenario,
+    ScenarioState,
+    scenario_order,
+)
 from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
     DevelopmentBlock,
     FutureCommunityProject,
+    FutureScenario,
     GapFillingPlan,
     PlanAttachment,
     PlanLineItem,
@@ -42,7 +52,7 @@ from .models import (
     SpaceAllocation,
     StatusChange,
 )
-from .permissions import CREATE
+from .permissions import CREATE, REPORT_SCENARIOS
 from .selectors import live_plan_of, missing_agreements
 from .uploads import pending_open, validate_attachment
 
@@ -710,6 +720,10 @@ def project_advance(
     if to_stage == FutureStage.NAMED:
         project.named_date = on_date
     save_checked(project, actor=actor)
+    if to_stage == FutureStage.JOINT_ACCEPTANCE_PASSED:
+        # The step's condition (projects.lifecycles) let it pass only with every scenario built.
+        for scenario in project.scenarios.select_for_update().filter(state=ScenarioState.BUILT):
+            save_checked(scenario, actor=actor, fields={"state": ScenarioState.ACCEPTED})
     record_change(
         project=project,
         actor=actor,
@@ -736,6 +750,168 @@ def project_advance(
         link=reverse("projects:future_detail", args=[project.pk]),
     )
     return project
+
+
+# --- a project's nine scenarios (三化九场景) ------------------------------------------------
+
+# The scenarios a project builds can be planned until its joint acceptance; construction of
+# them is reported between the project's approval (立项) and its joint acceptance.
+SCENARIO_PLANNING_STAGES = FUTURE_STAGE_ORDER[
+    : FUTURE_STAGE_ORDER.index(FutureStage.JOINT_ACCEPTANCE_PASSED)
+]
+SCENARIO_CONSTRUCTION_STAGES = (FutureStage.APPROVED, FutureStage.CONSTRUCTION_COMPLETE)
+
+
+def _scenario_label(code: str) -> str:
+    return str(Scenario(code).label) if code in Scenario.values else code
+
+
+def scenarios_check(*, project: FutureCommunityProject, scenarios: list[dict[str, Any]]) -> None:
+    """Each scenario is one of the nine, given once, with its planned content, and none the
+    subdistrict already reported built is dropped (the admin's inline checks it before saving)."""
+    seen = set()
+    for values in scenarios:
+        code = values.get("scenario")
+        if code not in Scenario.values:
+            raise ValidationError(
+                {
+                    "scenario": _("“%(scenario)s” is not one of the nine scenarios.")
+                    % {"scenario": code}
+                }
+            )
+        if code in seen:
+            raise ValidationError(
+                {
+                    "scenario": _("The scenario “%(scenario)s” is given twice.")
+                    % {"scenario": _scenario_label(code)}
+                }
+            )
+        seen.add(code)
+        if not (values.get("planned_content") or "").strip():
+            raise ValidationError(
+                {
+                    "planned_content": _("Say what the scenario “%(scenario)s” will build.")
+                    % {"scenario": _scenario_label(code)}
+                }
+            )
+    reported = sorted(
+        project.scenarios.exclude(scenario__in=seen).exclude(state=ScenarioState.PLANNED),
+        key=scenario_order,
+    )
+    if reported:
+        raise ValidationError(
+            {
+                "scenario": _(
+                    "“%(scenarios)s” is already reported built and stays among the project's "
+                    "scenarios."
+                )
+                % {
+                    "scenarios": pgettext("between names in a list", ", ").join(
+                        row.get_scenario_display() for row in reported
+                    )
+                }
+            }
+        )
+
+
+def _locked_for_scenarios(project, *, actor, action: str, stages, refusal: str):
+    """Lock the project, read it again and check that the actor may act on its scenarios at
+    its stage now."""
+    project = locked(FutureCommunityProject, project.pk, "community")
+    ensure(actor, action, project)
+    if project.stage not in stages:
+        refuse(refusal, stage=project.get_stage_display())
+    return project
+
+
+@transaction.atomic
+def project_scenarios_save(
+    *, actor, project: FutureCommunityProject, scenarios: list[dict[str, Any]]
+) -> list[FutureScenario]:
+    """Make the project's scenarios exactly these (scenario and planned content): new ones
+    start as planned, kept ones keep their state, and one reported built cannot be dropped."""
+    project = _locked_for_scenarios(
+        project,
+        actor=actor,
+        action=CHANGE,
+        stages=SCENARIO_PLANNING_STAGES,
+        refusal=_(
+            "The scenarios of a project at stage “%(stage)s” are settled; they can change "
+            "only until the joint acceptance."
+        ),
+    )
+    existing = {row.scenario: row for row in project.scenarios.select_for_update()}
+    scenarios_check(project=project, scenarios=scenarios)
+    wanted = {values["scenario"] for values in scenarios}
+    dropped = [row for code, row in existing.items() if code not in wanted]
+    saved = []
+    for values in scenarios:
+        row = existing.get(values["scenario"]) or FutureScenario(
+            project=project, scenario=values["scenario"]
+        )
+        content = values["planned_content"].strip()
+        if row.pk is None or row.planned_content != content:
+            save_checked(row, actor=actor, fields={"planned_content": content})
+        saved.append(row)
+    for row in dropped:
+        row._history_user = actor
+        row.delete()
+    return saved
+
+
+@transaction.atomic
+def project_scenarios_report_built(
+    *, actor, project: FutureCommunityProject, built: Iterable[str]
+) -> list[FutureScenario]:
+    """The subdistrict reports which of the project's scenarios are built (the others are
+    still being built); the task force is told."""
+    project = _locked_for_scenarios(
+        project,
+        actor=actor,
+        action=REPORT_SCENARIOS,
+        stages=SCENARIO_CONSTRUCTION_STAGES,
+        refusal=_(
+            "Scenarios are reported built between the project approval and the joint "
+            "acceptance; this project is at stage “%(stage)s”."
+        ),
+    )
+    built = set(built)
+    rows = {row.scenario: row for row in project.scenarios.select_for_update()}
+    unknown = sorted(built - set(rows))
+    if unknown:
+        raise ValidationError(
+            {
+                "built": _("The project does not plan the scenario “%(scenarios)s”.")
+                % {
+                    "scenarios": pgettext("between names in a list", ", ").join(
+                        _scenario_label(code) for code in unknown
+                    )
+                }
+            }
+        )
+    changed = []
+    for code, row in rows.items():
+        state = ScenarioState.BUILT if code in built else ScenarioState.PLANNED
+        if row.state != state:
+            save_checked(row, actor=actor, fields={"state": state})
+            changed.append(row)
+    if changed:
+        done = sum(row.state == ScenarioState.BUILT for row in rows.values())
+        notify(
+            recipients=users_with_roles(Role.TASKFORCE_APPROVER),
+            subject=Text(
+                gettext_noop("Future community: scenarios built at %(community)s"),
+                community=project.community.name,
+            ),
+            body=Text(
+                gettext_noop("%(community)s reports %(built)s of its %(total)s scenarios built."),
+                community=project.community.name,
+                built=done,
+                total=len(rows),
+            ),
+            link=reverse("projects:future_detail", args=[project.pk]),
+        )
+    return list(rows.values())
 
 
 # --- development blocks --------------------------------------------------------------------

@@ -31,6 +31,14 @@ urlpatterns = [
     path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
     path("future/search/", views.FutureProjectSearchView.as_view(), name="future_search"),
     path("future/<int:pk>/", views.FutureProjectDetailView.as_view(), name="future_detail"),
+    path(
+        "future/<int:pk>/scenarios/", views.FutureScenariosView.as_view(), name="future_scenarios"
+    ),
+    path(
+        "future/<int:pk>/scenarios/built/",
+        views.FutureScenariosBuiltView.as_view(),
+        name="future_scenarios_built",
+    ),
     path("blocks/", views.BlockListView.as_view(), name="block_list"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
 ]

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from communities.access import CHANGE, may
 from communities.choices import Route
 from communities.lifecycle import ADMIN, PAGE
 from communities.listing import Column, ListPageMixin
@@ -31,9 +32,18 @@ from . import selectors, services
 from .choices import FUTURE_STAGE_ORDER, FutureStage
 from .export import XLSX_CONTENT_TYPE, three_year_plan_workbook
 from .filtersets import DevelopmentBlockFilterSet, FutureProjectFilterSet, PlanFilterSet
-from .forms import AttachmentForm, CompleteForm, LineItemFormSet, PlanForm, ProgressForm
+from .forms import (
+    AttachmentForm,
+    CompleteForm,
+    LineItemFormSet,
+    PlanForm,
+    ProgressForm,
+    ScenarioBuiltForm,
+    ScenarioPlanForm,
+)
 from .lifecycles import FUTURE, PLAN
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
+from .permissions import REPORT_SCENARIOS
 from .routes import RESPONSIBLE_UNITS
 from .uploads import pending_discard, pending_get, pending_keep
 
@@ -403,12 +413,21 @@ class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
             ("creation_investment",),
         ),
         Column("stage", gettext_lazy("Stage"), "get_stage_display", ("stage",), width=24),
+        Column("scenarios", gettext_lazy("Scenarios"), selectors.scenario_summary, width=40),
     )
 
     def get_queryset(self):
-        return FutureCommunityProject.objects.restrict(self.request.user).select_related(
-            "community__subdistrict"
+        return (
+            FutureCommunityProject.objects.restrict(self.request.user)
+            .select_related("community__subdistrict")
+            .prefetch_related("scenarios")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for project in context["object_list"]:
+            project.scenario_lines = selectors.scenario_lines(project)
+        return context
 
 
 class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
@@ -419,9 +438,15 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("community__subdistrict")
+        return (
+            super()
+            .get_queryset()
+            .select_related("community__subdistrict")
+            .prefetch_related("scenarios")
+        )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, bound_forms=None, **kwargs):
+        bound_forms = bound_forms or {}
         reached = FUTURE_STAGE_ORDER.index(self.object.stage)
         changes = list(self.object.status_changes.select_related("actor"))
         reached_at = {change.to_state: change.at for change in changes}
@@ -437,6 +462,20 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
         kwargs["changes"] = changes
         kwargs["next_step"] = FUTURE.next_line(self.object)
         user = self.request.user
+        project = self.object
+        kwargs["scenarios"] = selectors.project_scenarios(project)
+        kwargs["scenario_form"] = (
+            bound_forms.get("scenarios") or ScenarioPlanForm(project=project)
+            if may(user, CHANGE, project) and project.stage in services.SCENARIO_PLANNING_STAGES
+            else None
+        )
+        kwargs["built_form"] = (
+            bound_forms.get("scenarios_built") or ScenarioBuiltForm(project=project)
+            if may(user, REPORT_SCENARIOS, project)
+            and project.stage in services.SCENARIO_CONSTRUCTION_STAGES
+            and kwargs["scenarios"]
+            else None
+        )
         kwargs["admin_url"] = (
             reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])
             if user.is_staff
@@ -450,12 +489,45 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
         return super().get_context_data(**kwargs)
 
 
+class FutureScenariosView(ServiceActionView):
+    """The task force saves what the project builds in each of the nine scenarios."""
+
+    model = FutureCommunityProject
+    page_view = FutureProjectDetailView
+    form_class = ScenarioPlanForm
+    form_name = "scenarios"
+    success_message = gettext_lazy("The scenarios were saved.")
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {"project": obj}
+
+    def call(self, obj, data: dict):
+        return services.project_scenarios_save(
+            actor=self.request.user, project=obj, scenarios=data["scenarios"]
+        )
+
+
+class FutureScenariosBuiltView(FutureScenariosView):
+    """The subdistrict reports which of the project's scenarios are built."""
+
+    form_class = ScenarioBuiltForm
+    form_name = "scenarios_built"
+    success_message = gettext_lazy("The scenarios built were reported.")
+
+    def call(self, obj, data: dict):
+        return services.project_scenarios_report_built(
+            actor=self.request.user, project=obj, built=data["built"]
+        )
+
+
 class FutureProjectExportView(View):
     """The filtered projects as the three-year creation plan table (2023–2025), in Excel."""
 
     def get(self, request):
-        queryset = FutureCommunityProject.objects.restrict(request.user).select_related(
-            "community__subdistrict"
+        queryset = (
+            FutureCommunityProject.objects.restrict(request.user)
+            .select_related("community__subdistrict")
+            .prefetch_related("scenarios")
         )
         projects = FutureProjectFilterSet(request.GET, queryset=queryset).qs
         response = HttpResponse(three_year_plan_workbook(projects), content_type=XLSX_CONTENT_TYPE)

@@ -113,6 +113,11 @@ class FutureCommunityProjectFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory, route=Route.FUTURE, plan_year=2024)
     category = "renovation"
     project_type = "inclusive"
-    plan_year = 2024
-    funding_mode = "optimised"
+    # The batch follows the funding mode asked for (the original model is a provincial batch's),
+    # so that every project keeps the rule of projects.funding_rule.
+    funding_mode = factory.LazyAttribute(
+        lambda o: "self_funded" if o.category == "new_build" else "optimised"
+    )
+    provincial_batch = factory.LazyAttribute(lambda o: 3 if o.funding_mode == "original" else None)
+    plan_year = factory.LazyAttribute(lambda o: None if o.provincial_batch else 2024)
     creation_investment = Decimal("4500000.00")

@@ -143,6 +143,22 @@ MATRIX: list[Row] = [
     Row("projects:future_export", EVERYONE),
     Row("projects:future_search", EVERYONE),
     Row("projects:future_detail", EVERYONE, pk("project")),
+    # The task force plans a project's scenarios; the subdistrict reports them built. Anyone
+    # else is sent back to the project page with the reason.
+    Row(
+        "projects:future_scenarios",
+        (TASKFORCE,),
+        pk("project"),
+        post={"neighbourhood": "邻里中心", "health": "健康小屋"},
+        denied=REFUSED,
+    ),
+    Row(
+        "projects:future_scenarios_built",
+        (STAFF,),
+        pk("project_building"),
+        post={"built": ["health"]},
+        denied=REFUSED,
+    ),
     Row("projects:block_list", EVERYONE),
     Row("projects:block_detail", EVERYONE, pk("block")),
     # Subsidies, tranches and disbursement sheets

@@ -26,7 +26,7 @@ from operations import services as operations_services
 from operations.choices import OperationKind, ReportState
 from operations.models import AssessmentScheme, SupervisionReport, SupervisionRules
 from projects import services as plan_services
-from projects.models import BlockUnit, DevelopmentBlock, GapFillingPlan
+from projects.models import BlockUnit, DevelopmentBlock, FutureScenario, GapFillingPlan
 from public.models import Suggestion
 from tests.factories import (
     CommunityFactory,
@@ -136,6 +136,21 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     project = FutureCommunityProjectFactory(
         community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
     )
+    # Its scenario is built, so that the joint acceptance's condition lets the step pass.
+    FutureScenario.objects.create(
+        project=project, scenario="neighbourhood", planned_content="邻里中心", state="built"
+    )
+    # A project under construction, whose scenarios the subdistrict reports built.
+    project_building = FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
+    )
+    type(project).objects.filter(pk=project_building.pk).update(
+        stage=FutureStage.APPROVED, approval_date=datetime.date(2025, 3, 1)
+    )
+    project_building.refresh_from_db()
+    FutureScenario.objects.create(
+        project=project_building, scenario="health", planned_content="健康小屋"
+    )
     block = DevelopmentBlock.objects.create(
         name=f"{subdistrict.name}示例区块",
         subdistrict=subdistrict,
@@ -200,6 +215,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         plan_accepted=plan_accepted,
         line_item=plan.line_items.first(),
         project=project,
+        project_building=project_building,
         block=block,
         tranche=tranche,
         tranche_approved=tranche_approved,

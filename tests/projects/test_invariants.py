@@ -165,7 +165,7 @@ def test_block_figures_and_unit_numbers_are_checked_by_the_database(db):
 
 
 def test_a_future_projects_figures_are_checked_by_the_database(db):
-    project = FutureCommunityProjectFactory(plan_year=None, provincial_batch=3)
+    project = FutureCommunityProjectFactory(funding_mode="original")
     model = type(project)
     refused_by_the_database(lambda: model.objects.filter(pk=project.pk).update(provincial_batch=8))
     refused_by_the_database(

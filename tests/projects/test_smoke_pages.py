@@ -70,6 +70,8 @@ def test_admin_edit_of_a_project_goes_through_the_service(client, approver, reco
             "funding_mode": "optimised",
             "creation_investment": "5000000",
             "stage": "named",
+            "scenarios-TOTAL_FORMS": "0",
+            "scenarios-INITIAL_FORMS": "0",
             "status_changes-TOTAL_FORMS": "0",
             "status_changes-INITIAL_FORMS": "0",
         },
