@@ -20,6 +20,7 @@ from .access import ALLOWED, NOTHING, Decision, Rule, decide
 PAGE = "page"  # a button on the portal's own page of the row
 ADMIN = "admin"  # a button on the row's admin page
 SYSTEM = "system"  # taken by the portal itself when something else happens; no button
+PAGE_AND_ADMIN = "page_and_admin"  # a button on the row's page and on its admin page alike
 
 ILLEGAL = "illegal_transition"
 
@@ -55,6 +56,10 @@ class Step:
     refusal: Promise | str = ""
     done: Promise | str = ""
     condition: Callable | None = field(default=None, compare=False)
+
+    def shown_on(self, where: str) -> bool:
+        """Is the step's button on ``where`` (PAGE, ADMIN or SYSTEM)?"""
+        return self.where == where or (self.where == PAGE_AND_ADMIN and where in (PAGE, ADMIN))
 
 
 class Lifecycle:
@@ -108,7 +113,7 @@ class Lifecycle:
         return [
             step
             for step in self.steps.values()
-            if state in step.sources and (where is None or step.where == where)
+            if state in step.sources and (where is None or step.shown_on(where))
         ]
 
     def decide(self, user, name: str, obj) -> Decision:

@@ -42,3 +42,8 @@ class OpinionDecision(models.TextChoices):
 
 
 AGREEING_DECISIONS = (OpinionDecision.AGREE, OpinionDecision.AGREE_WITH_CONDITIONS)
+
+
+# The 融媒体中心's opinion on a future-community project's digital plan (§七(一), §七(二)) takes
+# the same three answers as a department's opinion in the joint review.
+DigitalVerdict = OpinionDecision

@@ -11,14 +11,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from communities.choices import FacilityType, Route, SpaceAvailability
+from communities.choices import DepartmentCode, FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, Subdistrict, User
 from funding import services as funding_services
 from funding.choices import TrancheState
 from funding.models import Tranche
 
 from . import services
-from .choices import FUTURE_STAGE_ORDER, PlanState
+from .choices import FUTURE_STAGE_ORDER, FutureStage, PlanState
 from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, StatusChange
 
 # Target states of the gap-filling plans, by plan year, in the communities' order: older plans
@@ -104,7 +104,7 @@ def seed() -> None:
     if "taskforce_approver" not in users:
         return
     _seed_plans(users)
-    _seed_future_projects(users["taskforce_approver"])
+    _seed_future_projects(users["taskforce_approver"], users.get("operations_assessor"))
     _seed_blocks(users["taskforce_approver"])
 
 
@@ -119,6 +119,7 @@ def _usernames() -> list[str]:
         "subdistrict_staff_2",
         "taskforce_approver",
         "finance_officer",
+        "operations_assessor",
         *reviewers,
     ]
 
@@ -316,7 +317,8 @@ def _future_stage(community: Community) -> str:
     )
 
 
-def _seed_future_projects(approver: User) -> None:
+def _seed_future_projects(approver: User, assessor: User | None) -> None:
+    shown = {"disagreed": False, "disagreed_then_agreed": False}
     for community in Community.objects.filter(route=Route.FUTURE).order_by("code"):
         if FutureCommunityProject.objects.filter(community=community).exists():
             continue
@@ -340,13 +342,64 @@ def _seed_future_projects(approver: User) -> None:
         )
         _backdate(project=project, after_pk=last_change, on=start)
         target = FUTURE_STAGE_ORDER.index(_future_stage(community))
+        if assessor is None:
+            continue
+        # One project in planning shows a disagreement waiting for a new review; one further
+        # along was disagreed with once, then agreed to.
+        if target == 0 and not shown["disagreed"]:
+            shown["disagreed"] = True
+            _digital_review(project, assessor, "disagree", start + datetime.timedelta(days=30))
+            continue
+        if target > 0 and not shown["disagreed_then_agreed"]:
+            shown["disagreed_then_agreed"] = True
+            _digital_review(project, assessor, "disagree", start + datetime.timedelta(days=30))
+        if target > 0:
+            _digital_review(project, assessor, "agree", start + datetime.timedelta(days=60))
         for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
             on_date = start + datetime.timedelta(days=120 * step)
             last_change = _last_change_pk()
-            project = services.project_advance(
-                actor=approver, project=project, to_stage=stage, on_date=on_date
-            )
+            if stage == FutureStage.JOINT_ACCEPTANCE_PASSED:
+                services.project_pass_joint_acceptance(
+                    actor=approver,
+                    project=project,
+                    on_date=on_date,
+                    lead_unit=Department.objects.get(code=DepartmentCode.HOUSING),
+                    participants=Department.objects.filter(code__in=ACCEPTANCE_UNITS),
+                    document_number=f"慈住建验〔{on_date.year}〕{project.pk}号",
+                )
+                project.refresh_from_db()
+            else:
+                project = services.project_advance(
+                    actor=approver, project=project, to_stage=stage, on_date=on_date
+                )
             _backdate(project=project, after_pk=last_change, on=on_date)
+
+
+# The units that take part in a demo joint acceptance with 市住建局 (policy §七(一)).
+ACCEPTANCE_UNITS = (
+    DepartmentCode.URBAN_INVESTMENT,
+    DepartmentCode.DEVELOPMENT,
+    DepartmentCode.FINANCE,
+    DepartmentCode.MEDIA_CENTRE,
+)
+DIGITAL_COMMENTS = {
+    "agree": "数字化方案符合全域未来社区平台贯通要求",
+    "disagree": "数字化方案未接入“浙里未来社区在线”，请补充贯通方案后重新报审",
+}
+
+
+def _digital_review(project, assessor: User, verdict: str, on: datetime.date) -> None:
+    """The 融媒体中心's opinion on the project's digital plan, by document number."""
+    review = services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict=verdict,
+        reviewed_on=on,
+        comments=DIGITAL_COMMENTS[verdict],
+        document_number=f"慈融媒审〔{on.year}〕{project.pk}-{on:%m%d}号",
+    )
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(15, 0)))
+    type(review).objects.filter(pk=review.pk).update(recorded_at=moment)
 
 
 def _seed_blocks(approver: User) -> None:

@@ -38,6 +38,7 @@ from .models import (
     DevelopmentBlock,
     FutureCommunityProject,
     GapFillingPlan,
+    JointAcceptance,
     ReviewOpinion,
     SpaceAllocation,
     StatusChange,
@@ -90,11 +91,48 @@ def missing_agreements(plan: GapFillingPlan) -> list[Department]:
     return [department for department in required_departments() if department.pk not in agreed]
 
 
+@dataclass(frozen=True)
+class StageReached:
+    """When a project reached a stage (the day reported) and who recorded it."""
+
+    stage: str
+    on: datetime.date | None
+    actor: object
+
+
+def stages_reached(project: FutureCommunityProject) -> dict[str, StageReached]:
+    """Each stage the project reached, by its last arrival there: the day it happened and who
+    recorded it (registering a project dates no stage)."""
+    reached = {}
+    for change in project.status_changes.select_related("actor").order_by("at", "pk"):
+        reached[change.to_state] = StageReached(change.to_state, change.on_date, change.actor)
+    return reached
+
+
+def latest_digital_review(project: FutureCommunityProject):
+    """The 融媒体中心's latest opinion on the project's digital plan, or None."""
+    return (
+        project.digital_reviews.select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+def joint_acceptance_of(project: FutureCommunityProject):
+    """The project's joint acceptance with its units, or None before it is recorded."""
+    return (
+        JointAcceptance.objects.filter(project=project)
+        .select_related("lead_unit", "recorded_by")
+        .prefetch_related("participants")
+        .first()
+    )
+
+
 def next_stage(project: FutureCommunityProject) -> str | None:
     """The stage after the project's current one (projects.lifecycles.FUTURE), or None once it
     is named."""
-    following = FUTURE.steps_from(project.stage)
-    return following[0].target if following else None
+    following = [step.target for step in FUTURE.steps_from(project.stage) if step.target]
+    return following[0] if following else None
 
 
 def plan_list(*, user):

@@ -31,6 +31,12 @@ urlpatterns = [
     path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
     path("future/search/", views.FutureProjectSearchView.as_view(), name="future_search"),
     path("future/<int:pk>/", views.FutureProjectDetailView.as_view(), name="future_detail"),
+    path(
+        "future/<int:pk>/documents/<slug:kind>/<int:record_pk>/",
+        views.FutureDocumentView.as_view(),
+        name="future_document",
+    ),
+    path("future/<int:pk>/<slug:step>/", views.FutureStepView.as_view(), name="future_action"),
     path("blocks/", views.BlockListView.as_view(), name="block_list"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
 ]

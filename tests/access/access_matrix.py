@@ -144,6 +144,22 @@ MATRIX: list[Row] = [
     Row("projects:future_export", EVERYONE),
     Row("projects:future_search", EVERYONE),
     Row("projects:future_detail", EVERYONE, pk("project")),
+    Row(
+        "projects:future_document",
+        EVERYONE,
+        lambda rows: {"pk": rows.project.pk, "kind": "review", "record_pk": rows.digital_review.pk},
+    ),
+    Row(
+        "projects:future_action",
+        (ASSESSOR,),
+        lambda rows: {"pk": rows.project.pk, "step": "digital_review"},
+        post={
+            "digital_review-verdict": "agree",
+            "digital_review-reviewed_on": "2024-03-02",
+            "digital_review-document_number": "慈融媒审〔2024〕5号",
+        },
+        denied=REFUSED,
+    ),
     Row("projects:block_list", EVERYONE),
     Row("projects:block_detail", EVERYONE, pk("block")),
     # Subsidies, tranches and disbursement sheets

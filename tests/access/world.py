@@ -136,6 +136,14 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     project = FutureCommunityProjectFactory(
         community=CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE)
     )
+    # The 融媒体中心 agreed to its digital plan, so the plan review may be recorded.
+    digital_review = plan_services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict="agree",
+        reviewed_on=datetime.date(2024, 3, 1),
+        document=SimpleUploadedFile("digital.pdf", PDF),
+    )
     block = DevelopmentBlock.objects.create(
         name=f"{subdistrict.name}示例区块",
         subdistrict=subdistrict,
@@ -200,6 +208,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         plan_accepted=plan_accepted,
         line_item=plan.line_items.first(),
         project=project,
+        digital_review=digital_review,
         block=block,
         tranche=tranche,
         tranche_approved=tranche_approved,

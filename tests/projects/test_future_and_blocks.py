@@ -23,13 +23,14 @@ from projects.models import (
     StatusChange,
 )
 from projects.selectors import block_requirement
-from tests.factories import FutureCommunityProjectFactory
+from tests.factories import DigitalPlanReviewFactory, FutureCommunityProjectFactory
 
 DAY = datetime.date(2024, 3, 1)
 
 
 def test_stages_advance_one_at_a_time_with_the_audit_trail(approver):
     project = FutureCommunityProjectFactory()
+    DigitalPlanReviewFactory(project=project)
     services.project_advance(
         actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
     )
@@ -178,6 +179,7 @@ def test_block_list_filters_pilots(client, approver):
 
 def test_a_stage_reached_in_the_future_is_refused(approver):
     project = FutureCommunityProjectFactory()
+    DigitalPlanReviewFactory(project=project)
     with pytest.raises(ValidationError) as refused:
         services.project_advance(
             actor=approver,
@@ -215,13 +217,14 @@ def test_committed_figures_of_an_approved_project_cannot_change(db, user_with_ro
     from django.core.exceptions import ValidationError
 
     from projects import services
-    from tests.factories import FutureCommunityProjectFactory
+    from tests.factories import DigitalPlanReviewFactory, FutureCommunityProjectFactory
 
     approver = user_with_role("taskforce_approver")
     project = FutureCommunityProjectFactory()
     services.project_update(
         actor=approver, project=project, fields={"creation_investment": Decimal("5000000")}
     )
+    DigitalPlanReviewFactory(project=project)
     for stage in ["plan_reviewed", "approved"]:
         project = services.project_advance(
             actor=approver, project=project, to_stage=stage, on_date=datetime.date(2024, 6, 1)
