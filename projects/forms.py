@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
@@ -396,7 +397,13 @@ class JointAcceptanceForm(DocumentMixin, forms.Form):
 
     def __init__(self, *args, project: FutureCommunityProject | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Department.objects.exclude(code=DepartmentCode.TASKFORCE).order_by("code")
+        # 慈溪城投集团 and 市住建局 first: they take part in every joint acceptance.
+        first = Case(
+            When(code=DepartmentCode.URBAN_INVESTMENT, then=Value(0)),
+            When(code=DepartmentCode.HOUSING, then=Value(1)),
+            default=Value(2),
+        )
+        units = Department.objects.exclude(code=DepartmentCode.TASKFORCE).order_by(first, "code")
         self.fields["lead_unit"].queryset = units
         self.fields["participants"].queryset = units
         # Policy §七(一): 市住建局 leads with 慈溪城投集团 and the departments concerned.
