@@ -365,6 +365,14 @@ def test_the_task_force_sees_why_the_plan_review_waits(signed_in, approver, proj
     assert stage_of(project) == FutureStage.PLANNING
 
 
+def test_a_disagreement_is_said_once_on_the_page(signed_in, assessor, approver, project):
+    review(assessor, project, "disagree")
+    html = signed_in(approver).get(page(project)).content.decode()
+    assert 'data-testid="review-disagreed"' in html
+    assert 'data-testid="step-waiting"' not in html
+    assert html.count("2024-03-01; a new digital review") == 0  # not said a second time
+
+
 def test_other_roles_cannot_post_the_steps_of_the_page(
     signed_in, staff_hushan, staff_gutang, assessor, project
 ):
@@ -457,9 +465,9 @@ def test_the_admin_records_the_joint_acceptance_with_its_file(client, assessor, 
 
 
 def test_the_admin_refuses_the_plan_review_without_an_agreeing_opinion(
-    client, assessor, approver, project
+    signed_in, assessor, approver, project
 ):
-    client.force_login(approver)
+    client = signed_in(approver)
     data = {"to_stage": "plan_reviewed", "on_date": "2024-03-01", "comment": ""}
     refused = client.post(admin_advance(project), data)
     assert refused.status_code == 200
