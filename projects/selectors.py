@@ -31,11 +31,12 @@ from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
 from funding import selectors as funding_selectors
 
-from .choices import AGREEING_DECISIONS, PlanState
+from .choices import AGREEING_DECISIONS, FutureStage, PlanState
 from .lifecycles import FUTURE, PLAN
 from .models import (
     LIVE_PLAN,
     DevelopmentBlock,
+    DigitalPlanReview,
     FutureCommunityProject,
     GapFillingPlan,
     JointAcceptance,
@@ -414,7 +415,47 @@ def worklist_for(user) -> list[WorkItem]:
             ],
             queryset=plans,
         )
-    return counted(items)
+    return counted(items + _future_work(user))
+
+
+def with_digital_verdict(projects):
+    """The projects annotated with the verdict of their latest digital-plan review (None: no
+    opinion yet)."""
+    latest = DigitalPlanReview.objects.filter(project=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk"
+    )
+    return projects.annotate(digital_verdict=Subquery(latest.values("verdict")[:1]))
+
+
+def _future_work(user) -> list[WorkItem]:
+    """The future-community projects in planning waiting for the Converged Media Centre's
+    opinion (its lines), or agreed to and waiting for the plan review (the task force's)."""
+    planning = with_digital_verdict(
+        FutureCommunityProject.objects.restrict(user).filter(
+            stage__in=FUTURE.sources("digital_review")
+        )
+    )
+    agreed = Q(stage=FutureStage.PLANNING, digital_verdict__in=AGREEING_DECISIONS)
+    page = reverse("projects:future_list")
+    items = []
+    if has_role(user, *FUTURE["digital_review"].roles):
+        waiting = Q(stage=FutureStage.PLANNING) & ~Q(digital_verdict__in=AGREEING_DECISIONS)
+        items.append(
+            WorkItem(
+                _("Future-community plans waiting for your digital-plan review"),
+                planning.filter(waiting | Q(digital_verdict__isnull=True)).count(),
+                f"{page}?stage=planning",
+            )
+        )
+    if has_role(user, *FUTURE[FutureStage.PLAN_REVIEWED].roles):
+        items.append(
+            WorkItem(
+                _("Future-community plans whose digital part was agreed: record the plan review"),
+                planning.filter(agreed).count(),
+                f"{page}?stage=planning",
+            )
+        )
+    return items
 
 
 def waiting_for_department(plans, *, department_id: int):

@@ -502,3 +502,22 @@ def test_the_migration_moves_the_days_kept_in_comments_to_their_column(approver,
     assert rows[created.pk].on_date is None
     assert (rows[reviewed.pk].on_date, rows[reviewed.pk].comment) == (DAY, "")
     assert (rows[approved.pk].on_date, rows[approved.pk].comment) == (LATER, "批复已下达")
+
+
+def test_the_to_do_list_follows_the_digital_opinion(assessor, approver, project):
+    from projects.selectors import worklist_for
+
+    def counts(user):
+        return {item.label: item.count for item in worklist_for(user) if "Future" in item.label}
+
+    waiting = "Future-community plans waiting for your digital-plan review"
+    agreed = "Future-community plans whose digital part was agreed: record the plan review"
+    assert counts(assessor).get(waiting) == 1
+    assert not counts(approver).get(agreed)
+    review(assessor, project, "disagree")
+    assert counts(assessor).get(waiting) == 1
+    review(assessor, project, "agree", on=LATER)
+    assert not counts(assessor).get(waiting)
+    assert counts(approver).get(agreed) == 1
+    advance(approver, project, FutureStage.PLAN_REVIEWED, LATER)
+    assert not counts(approver).get(agreed)
