@@ -67,7 +67,7 @@ def bound_subdistrict_id(user) -> int | None:
 
 
 def roles_label(roles) -> str:
-    separator = pgettext("between the items of a list", ", ")
+    separator = pgettext("between names in a list", ", ")
     return separator.join(str(Role(role).label) for role in roles)
 
 

@@ -21,6 +21,7 @@ from .access import ALLOWED, NOTHING, Decision, Rule, decide, roles_label
 PAGE = "page"  # a button on the portal's own page of the row
 ADMIN = "admin"  # a button on the row's admin page
 SYSTEM = "system"  # taken by the portal itself when something else happens; no button
+PAGE_AND_ADMIN = "page_and_admin"  # a button on the row's page and on its admin page alike
 
 ILLEGAL = "illegal_transition"
 
@@ -61,6 +62,10 @@ class Step:
     condition: Callable | None = field(default=None, compare=False)
     requires: Callable | None = field(default=None, compare=False)
     aside: bool = False
+
+    def shown_on(self, where: str) -> bool:
+        """Is the step's button on ``where`` (PAGE, ADMIN or SYSTEM)?"""
+        return self.where == where or (self.where == PAGE_AND_ADMIN and where in (PAGE, ADMIN))
 
 
 class Lifecycle:
@@ -114,7 +119,7 @@ class Lifecycle:
         return [
             step
             for step in self.steps.values()
-            if state in step.sources and (where is None or step.where == where)
+            if state in step.sources and (where is None or step.shown_on(where))
         ]
 
     def decide(self, user, name: str, obj) -> Decision:
@@ -140,26 +145,27 @@ class Lifecycle:
         the wrong state."""
         self.decide(user, name, obj).raise_if_refused()
 
-    def next_line(self, obj) -> str:
+    def next_line(self, obj, *, waiting: bool = True) -> str:
         """Whose move it is now, read from the table: the roles and the steps on the row's way
-        forward from its state, each with what it still waits for."""
+        forward from its state, each with what it still waits for (unless ``waiting`` is
+        False, for a page that shows that itself)."""
         groups: dict[tuple[str, ...], list[str]] = {}
         for step in self.steps_from(self.state_of(obj)):
             if step.where == SYSTEM or step.aside:
                 continue
-            waiting = step.requires(obj) if step.requires else ""
+            reason = step.requires(obj) if step.requires and waiting else ""
             title = str(step.title)
-            if waiting:
+            if reason:
                 title = _("%(step)s (waiting: %(reason)s)") % {
                     "step": title,
-                    "reason": str(waiting).rstrip(".。"),
+                    "reason": str(reason).rstrip(".。"),
                 }
             groups.setdefault(step.roles, []).append(title)
         if not groups:
             return _("Nothing more to do (%(state)s).") % {
                 "state": self.state_label(self.state_of(obj))
             }
-        separator = pgettext("between the items of a list", ", ")
+        separator = pgettext("between names in a list", ", ")
         return " ".join(
             _("%(roles)s: %(steps)s.")
             % {"roles": roles_label(roles), "steps": separator.join(steps)}

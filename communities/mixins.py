@@ -128,7 +128,7 @@ class ServiceActionView(View):
         step = self.kwargs.get("step")
         if self.lifecycle is None:
             return None
-        if step not in self.lifecycle or self.lifecycle[step].where != "page":
+        if step not in self.lifecycle or not self.lifecycle[step].shown_on("page"):
             raise Http404
         return self.lifecycle[step]
 

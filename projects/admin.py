@@ -30,9 +30,11 @@ from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
     DevelopmentBlock,
+    DigitalPlanReview,
     FutureCommunityProject,
     FutureScenario,
     GapFillingPlan,
+    JointAcceptance,
     PlanAttachment,
     PlanLineItem,
     ReviewOpinion,
@@ -100,7 +102,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["at", "from_label", "to_label", "actor_name", "comment_text"]
+    fields = ["on_date", "at", "from_label", "to_label", "actor_name", "comment_text"]
     readonly_fields = fields
     actor_name = person_column(StatusChange, "actor")
     verbose_name_plural = _("State history")
@@ -261,7 +263,9 @@ def transition_page(
     """The admin page of one life-cycle step: its form (a plain confirmation when the step needs
     no input), posted to the step's service; a refusal comes back as the form's errors."""
     form_class = lifecycle.form_class(step.name) or forms.Form
-    form = form_class(request.POST or None, initial=initial or {}, **(form_kwargs or {}))
+    form = form_class(
+        request.POST or None, request.FILES or None, initial=initial or {}, **(form_kwargs or {})
+    )
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.run(request.user, step.name, row, form.cleaned_data)
@@ -363,6 +367,40 @@ class ScenarioInline(WritersOnlyMixin, admin.TabularInline):
         return super().has_change_permission(request, obj) and self._open(obj)
 
 
+def document_column(kind: str):
+    """An admin column that links a record's document through the portal's guarded view."""
+
+    @admin.display(description=_("document"))
+    def show(self, obj):
+        parts = [obj.document_number] if obj.document_number else []
+        if obj.document:
+            url = reverse("projects:future_document", args=[obj.project_id, kind, obj.pk])
+            parts.append(format_html('<a href="{}">{}</a>', url, obj.document_name))
+        return format_html_join(" · ", "{}", ((part,) for part in parts)) or "—"
+
+    return show
+
+
+class DigitalReviewInline(ReadOnlyInline):
+    model = DigitalPlanReview
+    fields = ["reviewed_on", "verdict", "comments", "evidence", "recorded_by_name", "recorded_at"]
+    readonly_fields = fields
+    recorded_by_name = person_column(DigitalPlanReview, "recorded_by")
+    evidence = document_column("review")
+
+
+class JointAcceptanceInline(ReadOnlyInline):
+    model = JointAcceptance
+    fields = ["accepted_on", "lead_unit", "units", "evidence", "recorded_by_name", "recorded_at"]
+    readonly_fields = fields
+    recorded_by_name = person_column(JointAcceptance, "recorded_by")
+    evidence = document_column("acceptance")
+
+    @admin.display(description=_("participating units"))
+    def units(self, obj):
+        return format_html_join(", ", "{}", ((str(unit),) for unit in obj.participants.all()))
+
+
 @admin.register(FutureCommunityProject)
 class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
     """Future-community projects; the task force edits their data and advances their stage."""
@@ -390,7 +428,7 @@ class FutureCommunityProjectAdmin(WritersOnlyMixin, ScopedModelAdmin):
     search_fields = ["community__name"]
     list_select_related = ["community"]
     readonly_fields = ["stage", "approval_date", "named_date"]
-    inlines = [ScenarioInline, StatusChangeInline]
+    inlines = [ScenarioInline, DigitalReviewInline, JointAcceptanceInline, StatusChangeInline]
     change_form_template = "admin/projects/futurecommunityproject/change_form.html"
 
     def has_view_permission(self, request, obj=None):

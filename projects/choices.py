@@ -71,3 +71,8 @@ class ScenarioState(models.TextChoices):
 def scenario_order(row) -> int:
     """Sort key of a project's scenario rows: the policy's order of the nine."""
     return Scenario.values.index(row.scenario) if row.scenario in Scenario.values else 99
+
+
+# The 融媒体中心's opinion on a future-community project's digital plan (§七(一), §七(二)) takes
+# the same three answers as a department's opinion in the joint review.
+DigitalVerdict = OpinionDecision

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from communities.choices import FacilityType, Route, SpaceAvailability
+from communities.choices import DepartmentCode, FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, Subdistrict, User
 from funding import services as funding_services
 from funding.choices import TrancheState
@@ -119,6 +119,7 @@ def _usernames() -> list[str]:
         "subdistrict_staff_2",
         "taskforce_approver",
         "finance_officer",
+        "operations_assessor",
         *reviewers,
     ]
 
@@ -351,11 +352,13 @@ def _report_built(project: FutureCommunityProject, staff: User, *, leave: int = 
 
 
 def _seed_future_projects(approver: User, users: dict[str, User]) -> None:
+    assessor = users.get("operations_assessor")
     staff_by_subdistrict = {
         user.subdistrict_id: user
         for user in users.values()
         if user.subdistrict_id and user.username.startswith("subdistrict_staff")
     }
+    shown = {"disagreed": False, "disagreed_then_agreed": False}
     for community in Community.objects.filter(route=Route.FUTURE).order_by("code"):
         if FutureCommunityProject.objects.filter(community=community).exists():
             continue
@@ -381,20 +384,70 @@ def _seed_future_projects(approver: User, users: dict[str, User]) -> None:
         _seed_scenarios(project, approver, rng)
         staff = staff_by_subdistrict.get(community.subdistrict_id) or users["admin"]
         target = FUTURE_STAGE_ORDER.index(_future_stage(community))
+        if assessor is None:
+            continue
+        # One project in planning shows a disagreement waiting for a new review; one further
+        # along was disagreed with once, then agreed to.
+        if target == 0 and not shown["disagreed"]:
+            shown["disagreed"] = True
+            _digital_review(project, assessor, "disagree", start + datetime.timedelta(days=30))
+            continue
+        if target > 0 and not shown["disagreed_then_agreed"]:
+            shown["disagreed_then_agreed"] = True
+            _digital_review(project, assessor, "disagree", start + datetime.timedelta(days=30))
+        if target > 0:
+            _digital_review(project, assessor, "agree", start + datetime.timedelta(days=60))
         for step, stage in enumerate(FUTURE_STAGE_ORDER[1 : target + 1], start=1):
             on_date = start + datetime.timedelta(days=120 * step)
+            last_change = _last_change_pk()
             if stage == FutureStage.JOINT_ACCEPTANCE_PASSED:
                 _report_built(project, staff)
-            last_change = _last_change_pk()
-            project = services.project_advance(
-                actor=approver, project=project, to_stage=stage, on_date=on_date
-            )
+                services.project_pass_joint_acceptance(
+                    actor=approver,
+                    project=project,
+                    on_date=on_date,
+                    lead_unit=Department.objects.get(code=DepartmentCode.HOUSING),
+                    participants=Department.objects.filter(code__in=ACCEPTANCE_UNITS),
+                    document_number=f"慈住建验〔{on_date.year}〕{project.pk}号",
+                )
+                project.refresh_from_db()
+            else:
+                project = services.project_advance(
+                    actor=approver, project=project, to_stage=stage, on_date=on_date
+                )
             _backdate(project=project, after_pk=last_change, on=on_date)
         # Under construction, some scenarios are built and the rest still being built.
         if project.stage == FutureStage.APPROVED:
             _report_built(project, staff, leave=3)
         elif project.stage == FutureStage.CONSTRUCTION_COMPLETE:
             _report_built(project, staff, leave=1)
+
+
+# The units that take part in a demo joint acceptance with 市住建局 (policy §七(一)).
+ACCEPTANCE_UNITS = (
+    DepartmentCode.URBAN_INVESTMENT,
+    DepartmentCode.DEVELOPMENT,
+    DepartmentCode.FINANCE,
+    DepartmentCode.MEDIA_CENTRE,
+)
+DIGITAL_COMMENTS = {
+    "agree": "数字化方案符合全域未来社区平台贯通要求",
+    "disagree": "数字化方案未接入“浙里未来社区在线”，请补充贯通方案后重新报审",
+}
+
+
+def _digital_review(project, assessor: User, verdict: str, on: datetime.date) -> None:
+    """The 融媒体中心's opinion on the project's digital plan, by document number."""
+    review = services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict=verdict,
+        reviewed_on=on,
+        comments=DIGITAL_COMMENTS[verdict],
+        document_number=f"慈融媒审〔{on.year}〕{project.pk}-{on:%m%d}号",
+    )
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(15, 0)))
+    type(review).objects.filter(pk=review.pk).update(recorded_at=moment)
 
 
 def _seed_blocks(approver: User) -> None:

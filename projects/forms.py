@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communities.choices import FacilityType
-from communities.models import Community, SpaceResource
+from communities.choices import DepartmentCode, FacilityType
+from communities.models import Community, Department, SpaceResource
 
 from . import selectors
 from .choices import FutureStage, OpinionDecision, Scenario, ScenarioState, scenario_order
@@ -400,6 +401,94 @@ class ScenarioBuiltForm(forms.Form):
         self.fields["built"].initial = [
             row.scenario for row in rows if row.state == ScenarioState.BUILT
         ]
+
+
+def _document_field():
+    return forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or Office file; give it or the document number, or both."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
+
+
+class DocumentMixin:
+    """A record's document: checked here as the service checks it, so a wrong file is named
+    by the form."""
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            validate_attachment(upload)
+        return upload
+
+
+class DigitalReviewForm(DocumentMixin, forms.Form):
+    """The 融媒体中心's opinion on a project's digital plan, with its document."""
+
+    verdict = forms.ChoiceField(
+        label=_("Opinion"),
+        choices=OpinionDecision.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comments = forms.CharField(
+        label=_("Comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed with conditions or a disagreement."),
+    )
+    reviewed_on = forms.DateField(
+        label=_("Date of the opinion"), widget=DATE_INPUT, initial=timezone.localdate
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    document = _document_field()
+
+    def __init__(self, *args, project: FutureCommunityProject | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class UnitCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Units as check boxes, each with Bootstrap's class."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+
+class JointAcceptanceForm(DocumentMixin, forms.Form):
+    """The joint acceptance: its day, the lead unit, the units taking part and the document."""
+
+    on_date = forms.DateField(
+        label=_("Acceptance date"), widget=DATE_INPUT, initial=timezone.localdate
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Department.objects.none())
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participating units"),
+        queryset=Department.objects.none(),
+        widget=UnitCheckboxSelectMultiple,
+        help_text=_(
+            "Cixi Urban Investment Group takes part by default; tick the other departments that "
+            "did."
+        ),
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    document = _document_field()
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+    def __init__(self, *args, project: FutureCommunityProject | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 慈溪城投集团 and 市住建局 first: they take part in every joint acceptance.
+        first = Case(
+            When(code=DepartmentCode.URBAN_INVESTMENT, then=Value(0)),
+            When(code=DepartmentCode.HOUSING, then=Value(1)),
+            default=Value(2),
+        )
+        units = Department.objects.exclude(code=DepartmentCode.TASKFORCE).order_by(first, "code")
+        self.fields["lead_unit"].queryset = units
+        self.fields["participants"].queryset = units
+        # Policy §七(一): 市住建局 leads with 慈溪城投集团 and the departments concerned.
+        by_code = {unit.code: unit.pk for unit in units}
+        self.fields["lead_unit"].initial = by_code.get(DepartmentCode.HOUSING)
+        self.fields["participants"].initial = [by_code.get(DepartmentCode.URBAN_INVESTMENT)]
 
 
 class BlockUnitForm(forms.ModelForm):

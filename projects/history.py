@@ -9,11 +9,16 @@ from communities.choices import DepartmentCode
 REVIEW_ROUND = "review_round"
 ALL_AGREED = "all_agreed"
 AGREEMENT_LOST = "agreement_lost"
+DIGITAL_DISAGREED = "digital_disagreed"
 
 SYSTEM_COMMENTS = {
     REVIEW_ROUND: _("Review round %(round)s"),
     ALL_AGREED: _("Every required department agreed in round %(round)s."),
     AGREEMENT_LOST: _("No agreement any more from %(departments)s."),
+    DIGITAL_DISAGREED: _(
+        "The Converged Media Centre disagreed with the digital plan; the implementation plan "
+        "needs a new digital review."
+    ),
 }
 
 

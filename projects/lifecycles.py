@@ -8,7 +8,7 @@ admin's buttons, the "next step" line, the to-do list and the API read them.
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from communities.lifecycle import ADMIN, Lifecycle, Step
+from communities.lifecycle import ADMIN, PAGE_AND_ADMIN, Lifecycle, Step
 from communities.roles import Role
 from funding import selectors as funding_selectors
 from funding.money import format_yuan
@@ -241,11 +241,10 @@ PLAN = Lifecycle(
 F = FutureStage
 
 
-def _every_scenario_built(user, project) -> str:
+def _every_scenario_built(project) -> str:
     """Joint acceptance checks what was built: every scenario the project plans must be."""
-    from .models import FutureScenario
-
-    planned = FutureScenario.objects.filter(project=project, state=ScenarioState.PLANNED)
+    # All of the project's rows: a list that prefetched them asks nothing more.
+    planned = [row for row in project.scenarios.all() if row.state == ScenarioState.PLANNED]
     missing = [row.get_scenario_display() for row in sorted(planned, key=scenario_order)]
     if not missing:
         return ""
@@ -254,21 +253,41 @@ def _every_scenario_built(user, project) -> str:
     ) % {"scenarios": pgettext("between names in a list", ", ").join(str(m) for m in missing)}
 
 
-def _advance(target, source, title, refusal, condition=None) -> Step:
-    """The task force records that a project reached ``target``, the stage after ``source``."""
+def _advance(target, source, title, refusal, **options) -> Step:
+    """The task force records that a project reached ``target``, the stage after ``source``:
+    on the project's page or in the admin."""
     return Step(
         name=target,
         title=title,
         sources=(source,),
         target=target,
         roles=TASKFORCE,
-        service=SERVICES + "project_advance",
-        form=FORMS + "AdvanceForm",
-        where=ADMIN,
+        service=options.pop("service", SERVICES + "project_advance"),
+        form=options.pop("form", FORMS + "AdvanceForm"),
+        where=PAGE_AND_ADMIN,
         refusal=refusal,
-        done=_("The project moved to its next stage."),
-        condition=condition,
+        done=options.pop("done", _("The project moved to its next stage.")),
+        **options,
     )
+
+
+def _digital_plan_agreed(project) -> str:
+    """The implementation plan is reviewed only once the 融媒体中心's latest opinion on its
+    digital part agrees (policy §七(一), §七(二))."""
+    from .selectors import latest_digital_review
+
+    review = latest_digital_review(project)
+    if review is None:
+        return _(
+            "The Converged Media Centre has not yet given its opinion on the digital plan; the "
+            "implementation plan can be recorded as reviewed only after it agrees."
+        )
+    if not review.agrees:
+        return _(
+            "The Converged Media Centre disagreed with the digital plan on %(day)s; a new "
+            "digital review that agrees is needed first."
+        ) % {"day": review.reviewed_on.isoformat()}
+    return ""
 
 
 # The stages of a future-community project follow one another in this order (policy §七(一)).
@@ -286,6 +305,7 @@ FUTURE = Lifecycle(
                 "A project at stage “%(state)s” cannot have its implementation plan reviewed; "
                 "only a project in planning can."
             ),
+            requires=_digital_plan_agreed,
         ),
         _advance(
             F.APPROVED,
@@ -313,7 +333,10 @@ FUTURE = Lifecycle(
                 "A project at stage “%(state)s” cannot pass joint acceptance; construction must "
                 "be complete first."
             ),
-            condition=_every_scenario_built,
+            requires=_every_scenario_built,
+            service=SERVICES + "project_pass_joint_acceptance",
+            form=FORMS + "JointAcceptanceForm",
+            done=_("The joint acceptance was recorded."),
         ),
         _advance(
             F.ASSESSMENT_PASSED,
@@ -332,6 +355,21 @@ FUTURE = Lifecycle(
                 "A project at stage “%(state)s” cannot be provincially named; it must pass the "
                 "assessment first."
             ),
+        ),
+        Step(
+            # Before 立项 only: a disagreement sends a reviewed plan back to planning.
+            name="digital_review",
+            title=_("Record the digital-plan review"),
+            sources=(F.PLANNING, F.PLAN_REVIEWED),
+            target=None,
+            roles=(Role.OPERATIONS_ASSESSOR,),
+            service=SERVICES + "digital_review_record",
+            form=FORMS + "DigitalReviewForm",
+            refusal=_(
+                "A project at stage “%(state)s” takes no more digital-plan reviews; it has been "
+                "approved."
+            ),
+            done=_("The digital-plan review was recorded."),
         ),
     ],
 )

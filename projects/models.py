@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -385,6 +386,9 @@ class StatusChange(models.Model):
     # in the reader's language; ``comment`` holds what a user typed.
     comment_code = models.CharField(_("comment code"), max_length=32, blank=True)
     comment_params = models.JSONField(_("comment parameters"), default=dict, blank=True)
+    # The day the change happened, as the user reported it (a stage reached on a past day is
+    # recorded later); ``at`` is when it was recorded.
+    on_date = models.DateField(_("date"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -677,3 +681,104 @@ class BlockUnit(models.Model):
     def facility_type_labels(self) -> list[str]:
         """The housed facility types, in words."""
         return [label for value, label in FacilityType.choices if value in self.facility_types]
+
+
+def _document_path(record, filename: str) -> str:
+    return f"future/{record.document_folder}/{timezone.now():%Y/%m}/{filename}"
+
+
+class DocumentedRecord(models.Model):
+    """A record of a project's step that cites its document by number, by an uploaded file
+    (kept privately), or both, and says who recorded it and when."""
+
+    document_folder = ""
+
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document = models.FileField(
+        _("document"), storage=private_storage, upload_to=_document_path, blank=True
+    )
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+def _one_evidence(name: str) -> models.CheckConstraint:
+    """A record cites its document by number, or by an uploaded file, or both."""
+    return models.CheckConstraint(condition=~Q(document_number="") | ~Q(document=""), name=name)
+
+
+class DigitalPlanReview(DocumentedRecord):
+    """The 融媒体中心's review opinion on the digital part of a project's implementation plan
+    (policy §七(一), §七(二)); the latest one decides whether the plan review may be recorded."""
+
+    document_folder = "reviews"
+
+    project = models.ForeignKey(
+        FutureCommunityProject,
+        verbose_name=_("future-community project"),
+        on_delete=models.CASCADE,
+        related_name="digital_reviews",
+    )
+    verdict = models.CharField(_("opinion"), max_length=24, choices=OpinionDecision)
+    comments = models.TextField(_("comments"), blank=True)
+    reviewed_on = models.DateField(_("date of the opinion"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "-recorded_at", "-pk"]
+        verbose_name = _("digital-plan review")
+        verbose_name_plural = _("digital-plan reviews")
+        constraints = [_one_evidence("digital_review_evidence")]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_verdict_display()}"
+
+    @property
+    def agrees(self) -> bool:
+        """Agree, or agree with conditions: the plan review may go ahead."""
+        return self.verdict != OpinionDecision.DISAGREE
+
+
+class JointAcceptance(DocumentedRecord):
+    """The joint acceptance (联合验收) of a completed project: led by 市住建局 with 慈溪城投集团
+    and the departments concerned (policy §七(一)), on a day, with its document."""
+
+    document_folder = "acceptance"
+
+    project = models.OneToOneField(
+        FutureCommunityProject,
+        verbose_name=_("future-community project"),
+        on_delete=models.CASCADE,
+        related_name="joint_acceptance",
+    )
+    accepted_on = models.DateField(_("acceptance date"))
+    lead_unit = models.ForeignKey(
+        "communities.Department",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    participants = models.ManyToManyField(
+        "communities.Department",
+        verbose_name=_("participating units"),
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("joint acceptance")
+        verbose_name_plural = _("joint acceptances")
+        constraints = [_one_evidence("joint_acceptance_evidence")]
+
+    def __str__(self):
+        return f"{self.project} · {self.accepted_on}"

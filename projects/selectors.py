@@ -30,13 +30,15 @@ from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
 
-from .choices import AGREEING_DECISIONS, PlanState, ScenarioState, scenario_order
+from .choices import AGREEING_DECISIONS, FutureStage, PlanState, ScenarioState, scenario_order
 from .lifecycles import FUTURE, PLAN
 from .models import (
     LIVE_PLAN,
     DevelopmentBlock,
+    DigitalPlanReview,
     FutureCommunityProject,
     GapFillingPlan,
+    JointAcceptance,
     ReviewOpinion,
     SpaceAllocation,
     StatusChange,
@@ -89,11 +91,48 @@ def missing_agreements(plan: GapFillingPlan) -> list[Department]:
     return [department for department in required_departments() if department.pk not in agreed]
 
 
+@dataclass(frozen=True)
+class StageReached:
+    """When a project reached a stage (the day reported) and who recorded it."""
+
+    stage: str
+    on: datetime.date | None
+    actor: object
+
+
+def stages_reached(project: FutureCommunityProject) -> dict[str, StageReached]:
+    """Each stage the project reached, by its last arrival there: the day it happened and who
+    recorded it (registering a project dates no stage)."""
+    reached = {}
+    for change in project.status_changes.select_related("actor").order_by("at", "pk"):
+        reached[change.to_state] = StageReached(change.to_state, change.on_date, change.actor)
+    return reached
+
+
+def latest_digital_review(project: FutureCommunityProject):
+    """The 融媒体中心's latest opinion on the project's digital plan, or None; read from the
+    project's prefetched reviews when a list prefetched them (``prefetch_related``)."""
+    if "digital_reviews" in getattr(project, "_prefetched_objects_cache", {}):
+        reviews = project.digital_reviews.all()  # newest first: the model's ordering
+        return reviews[0] if reviews else None
+    return project.digital_reviews.select_related("recorded_by").first()
+
+
+def joint_acceptance_of(project: FutureCommunityProject):
+    """The project's joint acceptance with its units, or None before it is recorded."""
+    return (
+        JointAcceptance.objects.filter(project=project)
+        .select_related("lead_unit", "recorded_by")
+        .prefetch_related("participants")
+        .first()
+    )
+
+
 def next_stage(project: FutureCommunityProject) -> str | None:
     """The stage after the project's current one (projects.lifecycles.FUTURE), or None once it
     is named."""
-    following = FUTURE.steps_from(project.stage)
-    return following[0].target if following else None
+    following = [step.target for step in FUTURE.steps_from(project.stage) if step.target]
+    return following[0] if following else None
 
 
 def project_scenarios(project: FutureCommunityProject) -> list:
@@ -374,7 +413,47 @@ def worklist_for(user) -> list[WorkItem]:
             ],
             queryset=plans,
         )
-    return counted(items)
+    return counted(items + _future_work(user))
+
+
+def with_digital_verdict(projects):
+    """The projects annotated with the verdict of their latest digital-plan review (None: no
+    opinion yet)."""
+    latest = DigitalPlanReview.objects.filter(project=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk"
+    )
+    return projects.annotate(digital_verdict=Subquery(latest.values("verdict")[:1]))
+
+
+def _future_work(user) -> list[WorkItem]:
+    """The future-community projects in planning waiting for the Converged Media Centre's
+    opinion (its lines), or agreed to and waiting for the plan review (the task force's)."""
+    planning = with_digital_verdict(
+        FutureCommunityProject.objects.restrict(user).filter(
+            stage__in=FUTURE.sources("digital_review")
+        )
+    )
+    agreed = Q(stage=FutureStage.PLANNING, digital_verdict__in=AGREEING_DECISIONS)
+    page = reverse("projects:future_list")
+    items = []
+    if has_role(user, *FUTURE["digital_review"].roles):
+        waiting = Q(stage=FutureStage.PLANNING) & ~Q(digital_verdict__in=AGREEING_DECISIONS)
+        items.append(
+            WorkItem(
+                _("Future-community plans waiting for your digital-plan review"),
+                planning.filter(waiting | Q(digital_verdict__isnull=True)).count(),
+                f"{page}?stage=planning",
+            )
+        )
+    if has_role(user, *FUTURE[FutureStage.PLAN_REVIEWED].roles):
+        items.append(
+            WorkItem(
+                _("Future-community plans whose digital part was agreed: record the plan review"),
+                planning.filter(agreed).count(),
+                f"{page}?stage=planning",
+            )
+        )
+    return items
 
 
 def waiting_for_department(plans, *, department_id: int):

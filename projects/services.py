@@ -42,9 +42,11 @@ from .lifecycles import FUTURE, PLAN
 from .models import (
     BlockUnit,
     DevelopmentBlock,
+    DigitalPlanReview,
     FutureCommunityProject,
     FutureScenario,
     GapFillingPlan,
+    JointAcceptance,
     PlanAttachment,
     PlanLineItem,
     ProgressReport,
@@ -53,7 +55,7 @@ from .models import (
     StatusChange,
 )
 from .permissions import CREATE, REPORT_SCENARIOS
-from .selectors import live_plan_of, missing_agreements
+from .selectors import latest_digital_review, live_plan_of, missing_agreements, stages_reached
 from .uploads import pending_open, validate_attachment
 
 PLAN_FIELDS = (
@@ -103,6 +105,7 @@ def record_change(
     comment: str = "",
     comment_code: str = "",
     comment_params: dict | None = None,
+    on_date: datetime.date | None = None,
     **subject,
 ):
     """Write the StatusChange of one transition (subject: ``plan=`` or ``project=``); a comment
@@ -114,6 +117,7 @@ def record_change(
         comment=comment,
         comment_code=comment_code,
         comment_params=comment_params or {},
+        on_date=on_date,
         **subject,
     )
 
@@ -663,6 +667,7 @@ def project_create(
             }
         )
     save_checked(project, actor=actor, fields={n: fields[n] for n in PROJECT_FIELDS if n in fields})
+    # Registering a project dates no stage: an older project's past stages are entered later.
     record_change(project=project, actor=actor, from_state="", to_state=project.stage)
     return project
 
@@ -698,21 +703,32 @@ def project_update(
     )
 
 
-@transaction.atomic
-def project_advance(
-    *,
-    actor,
-    project: FutureCommunityProject,
-    to_stage: str,
-    on_date: datetime.date,
-    comment: str = "",
-) -> FutureCommunityProject:
-    """Move a project to its next stage, one step at a time, with the date it happened."""
+def _locked_project(project: FutureCommunityProject, *, actor, step: str):
+    """Lock the project, read it again and check that the actor may take ``step`` on it now."""
     project = locked(FutureCommunityProject, project.pk, "community")
-    if to_stage not in FUTURE:
-        raise ValidationError({"to_stage": _("Choose the project's next stage.")})
-    FUTURE.check(actor, to_stage, project)
-    check_day("on_date", on_date)
+    FUTURE.check(actor, step, project)
+    return project
+
+
+def _check_stage_day(project: FutureCommunityProject, to_stage: str, on_date) -> None:
+    """A stage is reached on a given day, not in the future and not before the stage the
+    project is at (nor, for the plan review, before the agreeing digital review)."""
+    before = stages_reached(project).get(project.stage)
+    limits = []
+    if before is not None and before.on is not None:
+        limits.append((before.on, FutureStage(project.stage).label))
+    review = latest_digital_review(project) if to_stage == FutureStage.PLAN_REVIEWED else None
+    if review is not None:
+        limits.append((review.reviewed_on, _("the digital-plan review")))
+    if not limits:
+        check_day("on_date", on_date)
+        return
+    day, what = max(limits, key=lambda limit: limit[0])
+    check_day("on_date", on_date, not_before=day, what=str(what))
+
+
+def _reach_stage(project, *, actor, to_stage: str, on_date, comment: str = "") -> None:
+    """Set the stage reached on ``on_date``, record it, and make due what falls due with it."""
     from_stage = project.stage
     project.stage = to_stage
     if to_stage == FutureStage.APPROVED:
@@ -729,7 +745,8 @@ def project_advance(
         actor=actor,
         from_state=from_stage,
         to_state=to_stage,
-        comment=comment or on_date.isoformat(),
+        comment=comment,
+        on_date=on_date,
     )
     if to_stage == FutureStage.APPROVED:
         funding_services.subsidy_commit_for_project(project=project, actor=actor)
@@ -737,7 +754,11 @@ def project_advance(
         funding_services.project_stage_reached(
             project=project, stage=to_stage, actor=actor, on=on_date
         )
-    stage = Text.choice(FutureStage, to_stage)
+    _notify_stage(project, on_date)
+
+
+def _notify_stage(project, on_date) -> None:
+    stage = Text.choice(FutureStage, project.stage)
     notify(
         recipients=subdistrict_staff_of(project.community.subdistrict_id),
         subject=Text(gettext_noop("Future community: %(stage)s"), stage=stage),
@@ -749,6 +770,26 @@ def project_advance(
         ),
         link=reverse("projects:future_detail", args=[project.pk]),
     )
+
+
+@transaction.atomic
+def project_advance(
+    *,
+    actor,
+    project: FutureCommunityProject,
+    to_stage: str,
+    on_date: datetime.date,
+    comment: str = "",
+) -> FutureCommunityProject:
+    """Move a project to its next stage, one step at a time, with the date it happened."""
+    if to_stage not in FUTURE or FUTURE[to_stage].target != to_stage:
+        raise ValidationError({"to_stage": _("Choose the project's next stage.")})
+    project = _locked_project(project, actor=actor, step=to_stage)
+    if FUTURE[to_stage].service != SERVICES_ADVANCE:
+        # The stage has a record of its own (the joint acceptance): its own form takes it.
+        refuse(_("Record “%(title)s” with its own form."), title=str(FUTURE[to_stage].title))
+    _check_stage_day(project, to_stage, on_date)
+    _reach_stage(project, actor=actor, to_stage=to_stage, on_date=on_date, comment=comment)
     return project
 
 
@@ -912,6 +953,148 @@ def project_scenarios_report_built(
             link=reverse("projects:future_detail", args=[project.pk]),
         )
     return list(rows.values())
+
+
+SERVICES_ADVANCE = f"{__name__}.project_advance"
+
+
+def _store_document(record, document) -> None:
+    """Keep the uploaded document with the record, under its own name."""
+    if not document:
+        return
+    validate_attachment(document)
+    name = PurePath(document.name).name
+    record.document_name = name[:200]
+    record.document.save(name, document, save=False)
+
+
+def _save_record(record, *, actor, document) -> None:
+    """Validate and save a record with its document; a refused record leaves no file behind."""
+    _store_document(record, document)
+    try:
+        save_checked(record, actor=actor)
+    except Exception:
+        if record.document:
+            record.document.delete(save=False)
+        raise
+
+
+def _evidence(document_number: str, document) -> str:
+    """The document number as given; refused when neither it nor a file is given."""
+    number = (document_number or "").strip()
+    if not number and not document:
+        raise ValidationError(
+            {"document_number": _("Give the document number or upload the document.")}
+        )
+    return number
+
+
+@transaction.atomic
+def digital_review_record(
+    *,
+    actor,
+    project: FutureCommunityProject,
+    verdict: str,
+    reviewed_on: datetime.date,
+    comments: str = "",
+    document_number: str = "",
+    document=None,
+) -> DigitalPlanReview:
+    """The 融媒体中心 records its opinion on the digital part of the implementation plan
+    (policy §七(一), §七(二)); a disagreement sends a reviewed plan back to planning."""
+    project = _locked_project(project, actor=actor, step="digital_review")
+    if verdict not in OpinionDecision.values:
+        raise ValidationError({"verdict": _("Choose agree, agree with conditions or disagree.")})
+    if verdict != OpinionDecision.AGREE and not (comments or "").strip():
+        raise ValidationError(
+            {"comments": _("Give the conditions or the reasons for disagreeing.")}
+        )
+    number = _evidence(document_number, document)
+    reached = stages_reached(project).get(project.stage)
+    check_day(
+        "reviewed_on",
+        reviewed_on,
+        not_before=reached.on if reached else None,
+        what=str(FutureStage(project.stage).label),
+    )
+    review = DigitalPlanReview(
+        project=project,
+        verdict=verdict,
+        comments=(comments or "").strip(),
+        reviewed_on=reviewed_on,
+        document_number=number,
+        recorded_by=actor,
+    )
+    _save_record(review, actor=actor, document=document)
+    if verdict == OpinionDecision.DISAGREE and project.stage == FutureStage.PLAN_REVIEWED:
+        from_stage = project.stage
+        project.stage = FutureStage.PLANNING
+        save_checked(project, actor=actor)
+        record_change(
+            project=project,
+            actor=actor,
+            from_state=from_stage,
+            to_state=FutureStage.PLANNING,
+            comment_code=history.DIGITAL_DISAGREED,
+            on_date=reviewed_on,
+        )
+    verdict_text = Text.choice(OpinionDecision, verdict)
+    notify(
+        recipients={
+            *users_with_roles(Role.TASKFORCE_APPROVER),
+            *subdistrict_staff_of(project.community.subdistrict_id),
+        },
+        subject=Text(gettext_noop("Digital-plan review: %(verdict)s"), verdict=verdict_text),
+        body=Text(
+            gettext_noop(
+                "The Converged Media Centre's opinion on the digital plan of %(community)s: "
+                "%(verdict)s."
+            ),
+            community=project.community.name,
+            verdict=verdict_text,
+        ),
+        link=reverse("projects:future_detail", args=[project.pk]),
+    )
+    return review
+
+
+@transaction.atomic
+def project_pass_joint_acceptance(
+    *,
+    actor,
+    project: FutureCommunityProject,
+    on_date: datetime.date,
+    lead_unit,
+    participants: Iterable,
+    document_number: str = "",
+    document=None,
+    comment: str = "",
+) -> JointAcceptance:
+    """Record the joint acceptance (联合验收) of a completed project: its day, the lead unit
+    (市住建局), the units taking part (慈溪城投集团 and the departments concerned) and its
+    document; the second tranche falls due with it."""
+    stage = FutureStage.JOINT_ACCEPTANCE_PASSED
+    project = _locked_project(project, actor=actor, step=stage)
+    if lead_unit is None:
+        raise ValidationError({"lead_unit": _("Name the unit that led the joint acceptance.")})
+    units = [unit for unit in participants or () if unit.pk != lead_unit.pk]
+    if not units:
+        raise ValidationError(
+            {"participants": _("Choose the units that took part in the joint acceptance.")}
+        )
+    number = _evidence(document_number, document)
+    _check_stage_day(project, stage, on_date)
+    acceptance = JointAcceptance(
+        project=project,
+        accepted_on=on_date,
+        lead_unit=lead_unit,
+        document_number=number,
+        recorded_by=actor,
+    )
+    _save_record(acceptance, actor=actor, document=document)
+    acceptance.participants.set(units)
+    _reach_stage(project, actor=actor, to_stage=stage, on_date=on_date, comment=comment)
+    return acceptance
 
 
 # --- development blocks --------------------------------------------------------------------

@@ -39,6 +39,12 @@ urlpatterns = [
         views.FutureScenariosBuiltView.as_view(),
         name="future_scenarios_built",
     ),
+    path(
+        "future/<int:pk>/documents/<slug:kind>/<int:record_pk>/",
+        views.FutureDocumentView.as_view(),
+        name="future_document",
+    ),
+    path("future/<int:pk>/<slug:step>/", views.FutureStepView.as_view(), name="future_action"),
     path("blocks/", views.BlockListView.as_view(), name="block_list"),
     path("blocks/<int:pk>/", views.BlockDetailView.as_view(), name="block_detail"),
 ]

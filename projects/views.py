@@ -24,7 +24,7 @@ from communities.mixins import (
     ServiceActionView,
     add_service_errors,
 )
-from communities.roles import Role
+from communities.roles import Role, has_role
 from communities.search import ChoiceSearchView
 from funding import selectors as funding_selectors
 
@@ -42,8 +42,14 @@ from .forms import (
     ScenarioPlanForm,
 )
 from .lifecycles import FUTURE, PLAN
-from .models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan, PlanAttachment
-from .permissions import REPORT_SCENARIOS
+from .models import (
+    DevelopmentBlock,
+    FutureCommunityProject,
+    GapFillingPlan,
+    JointAcceptance,
+    PlanAttachment,
+)
+from .permissions import FUTURE_PROJECT_RULES, REPORT_SCENARIOS
 from .routes import RESPONSIBLE_UNITS
 from .uploads import pending_discard, pending_get, pending_keep
 
@@ -431,7 +437,9 @@ class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
 
 
 class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
-    """A future-community project with its stage sequence and history."""
+    """A future-community project: its stages with the day each was reached and who recorded
+    it, the digital-plan reviews, the joint acceptance, the history and the step forms the
+    user may fill in now."""
 
     model = FutureCommunityProject
     template_name = "projects/future_detail.html"
@@ -446,23 +454,43 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
         )
 
     def get_context_data(self, bound_forms=None, **kwargs):
+        project, user = self.object, self.request.user
         bound_forms = bound_forms or {}
-        reached = FUTURE_STAGE_ORDER.index(self.object.stage)
-        changes = list(self.object.status_changes.select_related("actor"))
-        reached_at = {change.to_state: change.at for change in changes}
+        reached = FUTURE_STAGE_ORDER.index(project.stage)
+        dates = selectors.stages_reached(project)
         kwargs["stages"] = [
             {
                 "label": label,
                 "done": index <= reached,
                 "current": index == reached,
-                "at": reached_at.get(value) if index <= reached else None,
+                "reached": dates.get(value) if index <= reached else None,
             }
             for index, (value, label) in enumerate(FutureStage.choices)
         ]
-        kwargs["changes"] = changes
-        kwargs["next_step"] = FUTURE.next_line(self.object)
-        user = self.request.user
-        project = self.object
+        kwargs["changes"] = list(project.status_changes.select_related("actor"))
+        # What a step waits for is said by the page's own notices (the digital review's
+        # disagreement, the steps this user holds).
+        kwargs["next_step"] = FUTURE.next_line(project, waiting=False)
+        reviews = list(project.digital_reviews.select_related("recorded_by"))
+        kwargs["digital_reviews"] = reviews
+        kwargs["latest_review"] = reviews[0] if reviews else None
+        kwargs["acceptance"] = selectors.joint_acceptance_of(project)
+        kwargs["step_forms"] = [
+            {
+                "step": step,
+                "url": reverse("projects:future_action", args=[project.pk, step.name]),
+                "form": bound_forms.get(step.name)
+                or FUTURE.form_class(step.name)(project=project, prefix=step.name),
+            }
+            for step in FUTURE.available(user, project, where=PAGE)
+        ]
+        kwargs["waiting"] = [
+            decision
+            for step in FUTURE.steps_from(project.stage, where=PAGE)
+            if step.target
+            and has_role(user, *step.roles)
+            and not (decision := FUTURE.decide(user, step.name, project))
+        ]
         kwargs["scenarios"] = selectors.project_scenarios(project)
         kwargs["scenario_form"] = (
             bound_forms.get("scenarios") or ScenarioPlanForm(project=project)
@@ -477,13 +505,8 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
             else None
         )
         kwargs["admin_url"] = (
-            reverse("admin:projects_futurecommunityproject_change", args=[self.object.pk])
+            reverse("admin:projects_futurecommunityproject_change", args=[project.pk])
             if user.is_staff
-            else ""
-        )
-        kwargs["advance_url"] = (
-            reverse("admin:projects_futurecommunityproject_advance", args=[self.object.pk])
-            if user.is_staff and FUTURE.available(user, self.object, where=ADMIN)
             else ""
         )
         return super().get_context_data(**kwargs)
@@ -494,6 +517,7 @@ class FutureScenariosView(ServiceActionView):
 
     model = FutureCommunityProject
     page_view = FutureProjectDetailView
+    required_roles = FUTURE_PROJECT_RULES[CHANGE].roles
     form_class = ScenarioPlanForm
     form_name = "scenarios"
     success_message = gettext_lazy("The scenarios were saved.")
@@ -510,6 +534,7 @@ class FutureScenariosView(ServiceActionView):
 class FutureScenariosBuiltView(FutureScenariosView):
     """The subdistrict reports which of the project's scenarios are built."""
 
+    required_roles = FUTURE_PROJECT_RULES[REPORT_SCENARIOS].roles
     form_class = ScenarioBuiltForm
     form_name = "scenarios_built"
     success_message = gettext_lazy("The scenarios built were reported.")
@@ -518,6 +543,41 @@ class FutureScenariosBuiltView(FutureScenariosView):
         return services.project_scenarios_report_built(
             actor=self.request.user, project=obj, built=data["built"]
         )
+
+
+class FutureStepView(ServiceActionView):
+    """A form of the project page: the step of the project's life cycle named in the URL,
+    through its service; a refusal shows the page again with the form as filled in."""
+
+    model = FutureCommunityProject
+    lifecycle = FUTURE
+    page_view = FutureProjectDetailView
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {"project": obj, "prefix": self.kwargs["step"]}
+
+
+class FutureDocumentView(RestrictedQuerysetMixin, View):
+    """Serves the document of a project's digital-plan review or joint acceptance to those who
+    may see the project, and to nobody else."""
+
+    model = FutureCommunityProject
+
+    def get(self, request, pk, kind, record_pk):
+        project = get_object_or_404(self.get_queryset(), pk=pk)
+        if kind == "review":
+            record = get_object_or_404(project.digital_reviews, pk=record_pk)
+        elif kind == "acceptance":
+            record = get_object_or_404(JointAcceptance, project=project, pk=record_pk)
+        else:
+            raise Http404
+        if not record.document:
+            raise Http404
+        try:
+            handle = record.document.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(handle, as_attachment=True, filename=record.document_name)
 
 
 class FutureProjectExportView(View):

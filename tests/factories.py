@@ -1,5 +1,6 @@
 """factory_boy factories for the communities app, shared by every app's tests."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -121,3 +122,18 @@ class FutureCommunityProjectFactory(factory.django.DjangoModelFactory):
     provincial_batch = factory.LazyAttribute(lambda o: 3 if o.funding_mode == "original" else None)
     plan_year = factory.LazyAttribute(lambda o: None if o.provincial_batch else 2024)
     creation_investment = Decimal("4500000.00")
+
+
+class DigitalPlanReviewFactory(factory.django.DjangoModelFactory):
+    """The 融媒体中心's opinion on a project's digital plan: agreeing, by document number."""
+
+    class Meta:
+        model = "projects.DigitalPlanReview"
+
+    project = factory.SubFactory(FutureCommunityProjectFactory)
+    verdict = "agree"
+    reviewed_on = datetime.date(2023, 1, 2)
+    document_number = "慈融媒审〔2023〕1号"
+    recorded_by = factory.SubFactory(
+        UserFactory, username="digital_reviewer", roles=["operations_assessor"]
+    )

@@ -28,7 +28,9 @@ class GapFillingPlanViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSe
 class FutureCommunityProjectViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Future-community projects the user may see."""
 
-    queryset = FutureCommunityProject.objects.all()
+    # What the steps wait for (the digital review, the scenarios built) tells each row its
+    # "actions"; prefetched, the page of rows asks for them in two queries.
+    queryset = FutureCommunityProject.objects.prefetch_related("digital_reviews", "scenarios")
     serializer_class = FutureCommunityProjectSerializer
     filterset_class = FutureProjectFilterSet
 

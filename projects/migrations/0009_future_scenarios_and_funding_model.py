@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0006_database_invariants'),
-        ('projects', '0007_database_invariants'),
+        ('projects', '0008_future_review_and_acceptance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -143,21 +143,33 @@ MATRIX: list[Row] = [
     Row("projects:future_export", EVERYONE),
     Row("projects:future_search", EVERYONE),
     Row("projects:future_detail", EVERYONE, pk("project")),
-    # The task force plans a project's scenarios; the subdistrict reports them built. Anyone
-    # else is sent back to the project page with the reason.
+    # The task force plans a project's scenarios; the subdistrict reports them built.
     Row(
         "projects:future_scenarios",
         (TASKFORCE,),
         pk("project"),
         post={"neighbourhood": "邻里中心", "health": "健康小屋"},
-        denied=REFUSED,
     ),
     Row(
         "projects:future_scenarios_built",
         (STAFF,),
         pk("project_building"),
         post={"built": ["health"]},
-        denied=REFUSED,
+    ),
+    Row(
+        "projects:future_document",
+        EVERYONE,
+        lambda rows: {"pk": rows.project.pk, "kind": "review", "record_pk": rows.digital_review.pk},
+    ),
+    Row(
+        "projects:future_action",
+        (ASSESSOR,),
+        lambda rows: {"pk": rows.project.pk, "step": "digital_review"},
+        post={
+            "digital_review-verdict": "agree",
+            "digital_review-reviewed_on": "2024-03-02",
+            "digital_review-document_number": "慈融媒审〔2024〕5号",
+        },
     ),
     Row("projects:block_list", EVERYONE),
     Row("projects:block_detail", EVERYONE, pk("block")),

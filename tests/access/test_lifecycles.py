@@ -139,6 +139,18 @@ def _advance_to(stage: str) -> Callable:
     return lambda project, world: {"to_stage": stage, "on_date": today(), "comment": ""}
 
 
+def _joint_acceptance(project, world):
+    """市住建局 leads, 慈溪城投集团 takes part, by document number."""
+    from communities.models import Department
+
+    return {
+        "on_date": today(),
+        "lead_unit": Department.objects.get(code="housing"),
+        "participants": list(Department.objects.filter(code="urban_investment")),
+        "document_number": "慈住建验〔2025〕2号",
+    }
+
+
 def _contract_content(contract, world):
     """The contract's own content again, as the edit form sends it."""
     fields = ("operator", "title", "service_level", "starts_on", "ends_on", "annual_fee")
@@ -179,7 +191,14 @@ SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
     **{
         ("projects.FutureCommunityProject", stage): _advance_to(stage)
         for stage in FutureStage.values
-        if stage != FutureStage.PLANNING
+        if stage not in (FutureStage.PLANNING, FutureStage.JOINT_ACCEPTANCE_PASSED)
+    },
+    ("projects.FutureCommunityProject", FutureStage.JOINT_ACCEPTANCE_PASSED): _joint_acceptance,
+    ("projects.FutureCommunityProject", "digital_review"): lambda row, world: {
+        "verdict": "agree",
+        "reviewed_on": today(),
+        "comments": "",
+        "document_number": "慈融媒审〔2025〕3号",
     },
     # funding.Tranche (funding/lifecycles.py TRANCHE)
     ("funding.Tranche", "amount"): {"amount": Decimal("150000.00")},

@@ -151,6 +151,14 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
     FutureScenario.objects.create(
         project=project_building, scenario="health", planned_content="健康小屋"
     )
+    # The 融媒体中心 agreed to its digital plan, so the plan review may be recorded.
+    digital_review = plan_services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict="agree",
+        reviewed_on=datetime.date(2024, 3, 1),
+        document=SimpleUploadedFile("digital.pdf", PDF),
+    )
     block = DevelopmentBlock.objects.create(
         name=f"{subdistrict.name}示例区块",
         subdistrict=subdistrict,
@@ -216,6 +224,7 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
         line_item=plan.line_items.first(),
         project=project,
         project_building=project_building,
+        digital_review=digital_review,
         block=block,
         tranche=tranche,
         tranche_approved=tranche_approved,

@@ -167,7 +167,7 @@ def test_the_database_refuses_a_project_against_the_rule(change):
 
 def _admin_form(fields: dict) -> dict:
     data = {name: "" if value is None else str(value) for name, value in fields.items()}
-    for prefix in ("scenarios", "status_changes"):
+    for prefix in ("scenarios", "digital_reviews", "joint_acceptance", "status_changes"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data
 

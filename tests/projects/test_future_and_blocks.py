@@ -22,14 +22,15 @@ from projects.models import (
     GapFillingPlan,
     StatusChange,
 )
-from projects.selectors import block_requirement
-from tests.factories import FutureCommunityProjectFactory
+from projects.selectors import block_requirement, latest_digital_review
+from tests.factories import DigitalPlanReviewFactory, FutureCommunityProjectFactory
 
 DAY = datetime.date(2024, 3, 1)
 
 
 def test_stages_advance_one_at_a_time_with_the_audit_trail(approver):
     project = FutureCommunityProjectFactory()
+    DigitalPlanReviewFactory(project=project)
     services.project_advance(
         actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
     )
@@ -137,6 +138,22 @@ def test_demo_seed_is_idempotent_and_covers_every_state(db):
         assert form.fields["community"].queryset.exists(), username
         assert not form.fields["community"].help_text
     assert FutureCommunityProject.objects.filter(funding_mode="original").count() == 11
+    # The future projects show the digital-plan review and the joint acceptance: every project
+    # past planning had an agreeing opinion, one after a disagreement; one in planning waits
+    # for a new opinion; every project past joint acceptance has its record with its units.
+    past_planning = FutureCommunityProject.objects.exclude(stage="planning")
+    assert all(latest_digital_review(project).agrees for project in past_planning)
+    assert past_planning.filter(digital_reviews__verdict="disagree").count() == 1
+    waiting = FutureCommunityProject.objects.filter(stage="planning", digital_reviews__isnull=False)
+    assert [latest_digital_review(project).verdict for project in waiting] == ["disagree"]
+    accepted = past_planning.filter(
+        stage__in=["joint_acceptance_passed", "assessment_passed", "named"]
+    )
+    assert accepted.exists()
+    for project in accepted:
+        acceptance = project.joint_acceptance
+        assert acceptance.lead_unit.code == "housing"
+        assert "urban_investment" in {unit.code for unit in acceptance.participants.all()}
 
 
 def test_future_and_block_lists_query_counts_are_pinned(
@@ -179,6 +196,7 @@ def test_block_list_filters_pilots(client, approver):
 
 def test_a_stage_reached_in_the_future_is_refused(approver):
     project = FutureCommunityProjectFactory()
+    DigitalPlanReviewFactory(project=project)
     with pytest.raises(ValidationError) as refused:
         services.project_advance(
             actor=approver,
@@ -216,13 +234,14 @@ def test_committed_figures_of_an_approved_project_cannot_change(db, user_with_ro
     from django.core.exceptions import ValidationError
 
     from projects import services
-    from tests.factories import FutureCommunityProjectFactory
+    from tests.factories import DigitalPlanReviewFactory, FutureCommunityProjectFactory
 
     approver = user_with_role("taskforce_approver")
     project = FutureCommunityProjectFactory()
     services.project_update(
         actor=approver, project=project, fields={"creation_investment": Decimal("5000000")}
     )
+    DigitalPlanReviewFactory(project=project)
     for stage in ["plan_reviewed", "approved"]:
         project = services.project_advance(
             actor=approver, project=project, to_stage=stage, on_date=datetime.date(2024, 6, 1)

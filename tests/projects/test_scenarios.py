@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from communities.choices import FutureStage, Route
-from communities.models import Notification
+from communities.models import Department, Notification
 from communities.roles import Role
 from projects import services
 from projects.lifecycles import FUTURE
@@ -233,11 +233,13 @@ def test_passing_joint_acceptance_marks_the_built_scenarios_accepted(
     )
     assert FUTURE["joint_acceptance_passed"] in FUTURE.available(approver, project)
 
-    services.project_advance(
+    services.project_pass_joint_acceptance(
         actor=approver,
         project=project,
-        to_stage=FutureStage.JOINT_ACCEPTANCE_PASSED,
         on_date=TODAY,
+        lead_unit=Department.objects.get(code="housing"),
+        participants=Department.objects.filter(code="urban_investment"),
+        document_number="慈住建验〔2024〕1号",
     )
 
     project.refresh_from_db()
@@ -246,15 +248,21 @@ def test_passing_joint_acceptance_marks_the_built_scenarios_accepted(
     assert project.scenarios.first().history.first().history_user == approver
 
 
-def test_the_admin_advance_page_shows_the_missing_scenarios(client, approver, project):
+def test_the_joint_acceptance_form_names_the_missing_scenarios(client, approver, project):
     services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN)
     at_stage(project, FutureStage.CONSTRUCTION_COMPLETE)
     client.force_login(approver)
+    client.cookies["django_language"] = "en"
+    prefix = "joint_acceptance_passed-"
 
     response = client.post(
-        reverse("admin:projects_futurecommunityproject_advance", args=[project.pk]),
-        {"to_stage": "joint_acceptance_passed", "on_date": TODAY.isoformat(), "comment": ""},
-        HTTP_ACCEPT_LANGUAGE="en",
+        reverse("projects:future_action", args=[project.pk, "joint_acceptance_passed"]),
+        {
+            f"{prefix}on_date": TODAY.isoformat(),
+            f"{prefix}lead_unit": Department.objects.get(code="housing").pk,
+            f"{prefix}participants": [Department.objects.get(code="urban_investment").pk],
+            f"{prefix}document_number": "慈住建验〔2024〕1号",
+        },
     )
 
     assert response.status_code == 200
@@ -338,8 +346,7 @@ def test_the_staff_page_post_of_the_plan_form_is_refused(client, staff_hushan, p
     response = client.post(
         reverse("projects:future_scenarios", args=[project.pk]), scenario_post(health="健康小屋")
     )
-    assert response.status_code == 200
-    assert list(response.context["messages"])
+    assert response.status_code == 403
     assert not FutureScenario.objects.exists()
 
 
@@ -357,8 +364,11 @@ def test_the_admin_inline_saves_scenarios_through_the_service(client, approver, 
         "scenarios-0-scenario": "low_carbon",
         "scenarios-0-planned_content": "屋顶光伏",
         "scenarios-0-project": str(project.pk),
-        "status_changes-TOTAL_FORMS": "0",
-        "status_changes-INITIAL_FORMS": "0",
+        **{
+            f"{inline}-{count}": "0"
+            for inline in ("digital_reviews", "joint_acceptance", "status_changes")
+            for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
     }
 
     response = client.post(

@@ -45,7 +45,10 @@ def test_pages_admin_and_api_open(client, approver, records):
 
 
 def test_advance_in_the_admin(client, approver, records):
+    from tests.factories import DigitalPlanReviewFactory
+
     _plan, project, _block = records
+    DigitalPlanReviewFactory(project=project)
     client.force_login(approver)
     response = client.post(
         reverse("admin:projects_futurecommunityproject_advance", args=[project.pk]),
@@ -70,10 +73,11 @@ def test_admin_edit_of_a_project_goes_through_the_service(client, approver, reco
             "funding_mode": "optimised",
             "creation_investment": "5000000",
             "stage": "named",
-            "scenarios-TOTAL_FORMS": "0",
-            "scenarios-INITIAL_FORMS": "0",
-            "status_changes-TOTAL_FORMS": "0",
-            "status_changes-INITIAL_FORMS": "0",
+            **{
+                f"{inline}-{count}": "0"
+                for inline in ("scenarios", "digital_reviews", "joint_acceptance", "status_changes")
+                for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
         },
     )
     assert response.status_code == 302, response.content[:2000]
@@ -143,14 +147,17 @@ def test_a_new_project_is_offered_only_future_communities_without_one(client, ap
 def test_the_project_page_offers_the_next_stage_to_the_task_force_only(
     client, approver, staff_hushan, records
 ):
+    from tests.factories import DigitalPlanReviewFactory
+
     _plan, project, _block = records
+    DigitalPlanReviewFactory(project=project)
     url = reverse("projects:future_detail", args=[project.pk])
     client.force_login(approver)
-    assert 'data-testid="advance"' in client.get(url).content.decode()
+    assert 'data-testid="step-plan_reviewed"' in client.get(url).content.decode()
     client.force_login(staff_hushan)
     response = client.get(url)
     assert response.status_code in (200, 404)
-    assert 'data-testid="advance"' not in response.content.decode()
+    assert 'data-testid="step-plan_reviewed"' not in response.content.decode()
 
 
 def test_two_units_with_one_number_are_refused_in_the_admin(client, approver):
