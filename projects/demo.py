@@ -305,11 +305,15 @@ def _pay_subsidy(plan: GapFillingPlan, *, finance, on: datetime.date) -> None:
         )
 
 
+# The stage (its index in FUTURE_STAGE_ORDER) a demo project of each provincial batch reached.
+BATCH_STAGE = {1: 6, 2: 5, 3: 5, 4: 4, 5: 4, 6: 3, 7: 2}
+
+
 def _future_stage(community: Community) -> str:
-    """Older batches are further along; the 2025 plan is still being drawn up."""
+    """Older batches are further along, so that every stage has a project; the 2025 plan is
+    still being drawn up."""
     if community.provincial_batch:
-        index = max(6 - community.provincial_batch // 2 - (community.provincial_batch > 5), 2)
-        return FUTURE_STAGE_ORDER[min(index, 6)]
+        return FUTURE_STAGE_ORDER[BATCH_STAGE.get(community.provincial_batch, 2)]
     return (
         FUTURE_STAGE_ORDER[2]
         if community.plan_year == 2024
