@@ -87,32 +87,50 @@ def _is_transactional(item) -> bool:
 
 
 _reference_data: dict[str, str] = {}
+# Whether a transactional test emptied the tables since the reference rows were last loaded.
+_emptied = {"default": False}
+
+
+def _load_reference_data() -> None:
+    # The previous test's flush re-created content types and permissions with other keys;
+    # clear them too, as Django does for serialized_rollback, then load the copy.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(_reference_data["default"])
+    _emptied["default"] = False
+
+
+def restore_reference_data(django_db_blocker) -> None:
+    """Load the rows that migrations made again if a transactional test emptied the tables:
+    for a test, or a module's fixture, that reads the database outside a transactional test."""
+    if _emptied["default"] and "default" in _reference_data:
+        with django_db_blocker.unblock():
+            _load_reference_data()
 
 
 @pytest.fixture(autouse=True)
-def _restore_reference_data(request):
-    """Give every transactional test the rows that migrations made.
+def _restore_reference_data(request, django_db_blocker):
+    """Give every test the rows that migrations made.
 
     A transactional test empties every table when it ends, the role groups, departments,
     standards and subsidy policies included. The first one takes a copy of the database as the
-    migrations left it; each later one loads that copy before it starts. (Django's own
-    serialized_rollback misses tests that run Playwright, whose greenlets see another
-    connection object.)
+    migrations left it; each later one loads that copy before it starts, and so does the first
+    other database test after one (pytest-django runs the transactional tests after the others,
+    but not every plugin keeps that order). Django's own serialized_rollback misses tests that
+    run Playwright, whose greenlets see another connection object.
     """
     if not _is_transactional(request.node):
+        if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+            restore_reference_data(django_db_blocker)
         yield
         return
     request.getfixturevalue("transactional_db")
-    creation = connection.creation
     if "default" not in _reference_data:
-        _reference_data["default"] = creation.serialize_db_to_string()
+        _reference_data["default"] = connection.creation.serialize_db_to_string()
     else:
-        # The previous test's flush re-created content types and permissions with other keys;
-        # clear them too, as Django does for serialized_rollback, then load the copy.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        ContentType.objects.clear_cache()
-        creation.deserialize_db_from_string(_reference_data["default"])
+        _load_reference_data()
     yield
+    _emptied["default"] = True  # by the flush that ends the test
 
 
 @pytest.fixture(scope="session")

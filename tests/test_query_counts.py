@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from communities.models import Community, User
 
+from .conftest import restore_reference_data
+
 pytestmark = pytest.mark.django_db(transaction=False)
 
 # Totals, the demo data's included (5 subdistricts, 56 communities, 24 plans, 43 tranches).
@@ -106,6 +108,7 @@ def counts_at(sizes: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def counts(django_db_setup, django_db_blocker):
+    restore_reference_data(django_db_blocker)
     with django_db_blocker.unblock():
         return {"small": counts_at(SMALL), "large": counts_at(LARGE)}
 

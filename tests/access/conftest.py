@@ -4,6 +4,8 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
+from tests.conftest import restore_reference_data
+
 from .world import build_world
 
 
@@ -14,6 +16,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     Each test still runs inside its own savepoint (the ``db`` fixture), so what one test posts
     is gone before the next; the whole world is rolled back after the module's last test.
     """
+    restore_reference_data(django_db_blocker)
     private = override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"))
     private.enable()
     with django_db_blocker.unblock():

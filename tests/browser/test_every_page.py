@@ -28,6 +28,7 @@ NOT_PAGES = {
     "projects:plan_space_choices",
     "projects:future_export",
     "projects:attachment",
+    "projects:future_document",
     "funding:export_download",
     "funding:export_status",
     "operations:satisfaction_template",

@@ -22,6 +22,7 @@ from projects.models import (
     ReviewOpinion,
     StatusChange,
 )
+from tests.conftest import restore_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -42,6 +43,7 @@ SIZES = {
 def province(django_db_setup, django_db_blocker):
     """The province at a small size, built once for the module and rolled back after it, so
     the data the migrations wrote (policies, roles) stays as it was for later tests."""
+    restore_reference_data(django_db_blocker)
     with django_db_blocker.unblock(), transaction.atomic():
         call_command(
             "seed_scale",
