@@ -122,9 +122,10 @@ MUTATION_TEST_DB ?= $(MUTATION_DIR).sqlite3
 MUTMUT_ARGS ?= --no-progress -m 5
 MUTATION_TARGETS := \
 	communities/access.py=tests/access/test_access_mutants.py,tests/communities/test_scope.py \
-	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py \
+	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py,-k,\(Suggestion\)or\(mutants\) \
 	funding/calculator.py=tests/funding/test_calculator_mutants.py,tests/funding/test_calculator.py,tests/funding/test_capitals.py \
-	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py
+	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py \
+	funding/services.py=tests/funding/test_services.py
 mutation: install-dev
 	$(PY) -m pip install --quiet -e '.[mutation]'
 	@$(PY) tests/mutation_server.py serve $(MUTATION_SOCKET) & server=$$!; \
