@@ -2,6 +2,7 @@
 word for word, and each commitment as all or nothing (docs/mutation.md lists what each test was
 written against)."""
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,13 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from communities.models import OutboxItem
+from communities.roles import Role
 from funding import services
-from funding.choices import TrancheState
-from funding.models import Tranche, TrancheEvent
+from funding.choices import BulkOutcome, ExportState, TrancheStage, TrancheState
+from funding.models import DisbursementExport, Tranche, TrancheEvent
 from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
 from . import test_services
-from .factories import BudgetEnvelopeFactory
+from .factories import BudgetEnvelopeFactory, TrancheFactory
 
 # The same users, envelope and day as the services' own tests.
 approver, finance, budget = test_services.approver, test_services.finance, test_services.budget
@@ -211,3 +214,264 @@ def test_a_project_commitment_beyond_the_budget_is_refused_and_makes_no_tranche(
 
     assert str(TODAY.year) in " ".join(refused.value.messages)
     assert not Tranche.objects.exists()
+
+
+def test_a_stage_other_than_naming_is_due_from_today_whatever_the_naming_date(budget, approver):
+    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    services.subsidy_commit_for_project(project=project, actor=approver)
+    project.named_date = TODAY - timedelta(days=5)
+
+    (tranche,) = services.project_stage_reached(
+        project=project, stage="joint_acceptance_passed", actor=approver
+    )
+
+    assert tranche.due_on == TODAY
+
+
+def test_a_naming_date_given_wins_over_the_projects_own(budget, approver):
+    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    services.subsidy_commit_for_project(project=project, actor=approver)
+    project.named_date = TODAY - timedelta(days=5)
+
+    (tranche,) = services.project_stage_reached(
+        project=project, stage="named", actor=approver, on=TODAY - timedelta(days=2)
+    )
+
+    assert tranche.due_on == TODAY - timedelta(days=2)
+
+
+def test_a_stage_whose_audit_fails_leaves_its_tranche_scheduled(budget, approver, monkeypatch):
+    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    services.subsidy_commit_for_project(project=project, actor=approver)
+    monkeypatch.setattr(TrancheEvent.objects, "create", _refuse)
+
+    with pytest.raises(RuntimeError):
+        services.project_stage_reached(
+            project=project, stage="joint_acceptance_passed", actor=approver
+        )
+
+    kept = Tranche.objects.get(stage=TrancheStage.FUTURE_JOINT_ACCEPTANCE)
+    assert kept.state == TrancheState.SCHEDULED and kept.due_on is None
+
+
+def test_naming_a_leading_project_answers_with_the_pass_through_it_opened(budget, approver):
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+
+    changed = services.project_stage_reached(project=project, stage="named", actor=approver)
+
+    assert [t.stage for t in changed] == [TrancheStage.NINGBO_PASSTHROUGH]
+
+
+def test_a_ningbo_receipt_whose_audit_fails_is_not_kept(budget, approver, finance, monkeypatch):
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    services.project_stage_reached(project=project, stage="named", actor=approver)
+    monkeypatch.setattr(TrancheEvent.objects, "create", _refuse)
+
+    with pytest.raises(RuntimeError):
+        services.passthrough_record_receipt(project=project, amount=D("2500000"), actor=finance)
+
+    kept = Tranche.objects.get(stage=TrancheStage.NINGBO_PASSTHROUGH)
+    assert kept.amount == D("0.00") and kept.state == TrancheState.SCHEDULED
+
+
+def test_a_ningbo_receipt_for_another_project_says_who_receives_it(budget, finance):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.passthrough_record_receipt(
+            project=FutureCommunityProjectFactory(), amount=D("1"), actor=finance
+        )
+
+    assert refused.value.messages == [
+        "Only a provincially named leading project receives Ningbo's subsidy."
+    ]
+
+
+@pytest.fixture
+def assessor(user_with_role):
+    return user_with_role(Role.OPERATIONS_ASSESSOR)
+
+
+def test_the_operations_reward_of_an_unnamed_project_says_why(budget, assessor):
+    unnamed = FutureCommunityProjectFactory(stage="assessment_passed")
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.operations_reward_make_due(project=unnamed, actor=assessor)
+
+    assert refused.value.messages == [
+        "The operations reward needs a provincially named future community."
+    ]
+
+
+def test_an_operations_reward_whose_audit_fails_is_not_kept(budget, assessor, monkeypatch):
+    named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
+    monkeypatch.setattr(TrancheEvent.objects, "create", _refuse)
+
+    with pytest.raises(RuntimeError):
+        services.operations_reward_make_due(project=named, actor=assessor)
+
+    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
+
+
+def test_an_operations_reward_beyond_the_budget_is_refused(assessor):
+    BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("1000.00"))
+    named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
+
+    with pytest.raises(ValidationError) as refused:
+        services.operations_reward_make_due(project=named, actor=assessor)
+
+    assert str(TODAY.year) in " ".join(refused.value.messages)
+    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
+
+
+def test_approving_answers_with_the_approved_tranche_and_no_comment_unless_given(finance):
+    tranche = TrancheFactory()
+
+    approved = services.tranche_approve(tranche=tranche, actor=finance)
+
+    assert approved.pk == tranche.pk and approved.state == TrancheState.APPROVED
+    assert approved.events.order_by("pk").last().comment == ""
+
+
+FINANCE_ACTIONS = {
+    "approve": (
+        TrancheState.DUE,
+        lambda t, actor: services.tranche_approve(tranche=t, actor=actor),
+    ),
+    "pay": (
+        TrancheState.APPROVED,
+        lambda t, actor: services.tranche_mark_paid(
+            tranche=t, actor=actor, voucher_number="V-1", paid_on=TODAY
+        ),
+    ),
+    "cancel": (
+        TrancheState.DUE,
+        lambda t, actor: services.tranche_cancel(tranche=t, actor=actor, reason="撤回"),
+    ),
+    "return": (
+        TrancheState.PAID,
+        lambda t, actor: services.tranche_return(tranche=t, actor=actor, reason="退回"),
+    ),
+}
+
+
+@pytest.mark.parametrize("action", FINANCE_ACTIONS)
+def test_a_finance_action_whose_audit_fails_changes_nothing(finance, monkeypatch, action):
+    state, act = FINANCE_ACTIONS[action]
+    paid = {"voucher_number": "V-0", "paid_on": TODAY} if state == TrancheState.PAID else {}
+    tranche = TrancheFactory(state=state, **paid)
+    monkeypatch.setattr(TrancheEvent.objects, "create", _refuse)
+
+    with pytest.raises(RuntimeError):
+        act(tranche, finance)
+
+    tranche.refresh_from_db()
+    assert tranche.state == state and tranche.note == ""
+
+
+def test_approving_several_reports_each_row_in_key_order_with_the_reason_of_a_refusal(finance):
+    due = TrancheFactory()
+    scheduled = TrancheFactory(state=TrancheState.SCHEDULED)
+    other = TrancheFactory()
+    services.tranche_approve(tranche=other, actor=finance)
+
+    with translation.override("en"):
+        results = services.tranches_approve(tranches=[other, scheduled, due], actor=finance)
+
+    assert [r.tranche.pk for r in results] == sorted([due.pk, scheduled.pk, other.pk])
+    by_pk = {r.tranche.pk: r for r in results}
+    assert (by_pk[due.pk].outcome, by_pk[due.pk].reason) == (BulkOutcome.DONE, "")
+    assert (by_pk[other.pk].outcome, by_pk[other.pk].reason) == (BulkOutcome.UNCHANGED, "")
+    assert by_pk[scheduled.pk].outcome == BulkOutcome.REFUSED and by_pk[scheduled.pk].reason
+    assert by_pk[due.pk].tranche.state == TrancheState.APPROVED
+    assert due.events.order_by("pk").last().comment == ""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        results[0].outcome = BulkOutcome.DONE
+
+
+def test_paying_several_takes_each_rows_own_voucher_and_a_second_click_changes_nothing(finance):
+    first = TrancheFactory(state=TrancheState.APPROVED)
+    second = TrancheFactory(state=TrancheState.APPROVED)
+    vouchers = {first.pk: "V-1", second.pk: "V-2"}
+
+    done = services.tranches_mark_paid(
+        tranches=[second, first], actor=finance, vouchers=vouchers, paid_on=TODAY
+    )
+    again = services.tranches_mark_paid(
+        tranches=[first, second], actor=finance, vouchers=vouchers, paid_on=TODAY
+    )
+
+    assert [r.outcome for r in done] == [BulkOutcome.DONE, BulkOutcome.DONE]
+    assert [r.outcome for r in again] == [BulkOutcome.UNCHANGED, BulkOutcome.UNCHANGED]
+    assert [r.tranche.voucher_number for r in done] == ["V-1", "V-2"]
+    assert [r.tranche.state for r in done] == [TrancheState.PAID, TrancheState.PAID]
+
+
+def test_paying_several_refuses_a_row_without_its_voucher_and_pays_the_others(finance):
+    with_voucher = TrancheFactory(state=TrancheState.APPROVED)
+    without = TrancheFactory(state=TrancheState.APPROVED)
+
+    with translation.override("en"):
+        results = services.tranches_mark_paid(
+            tranches=[with_voucher, without],
+            actor=finance,
+            vouchers={with_voucher.pk: "V-9"},
+            paid_on=TODAY,
+        )
+
+    paid, refused = results
+    assert (paid.outcome, paid.tranche.paid_on, paid.tranche.voucher_number) == (
+        BulkOutcome.DONE,
+        TODAY,
+        "V-9",
+    )
+    assert (refused.outcome, refused.reason) == (
+        BulkOutcome.REFUSED,
+        "Enter the payment voucher number.",
+    )
+    without.refresh_from_db()
+    assert without.state == TrancheState.APPROVED and without.voucher_number == ""
+
+
+def test_an_envelope_below_what_is_committed_is_refused_on_its_amount(finance):
+    envelope = BudgetEnvelopeFactory(fiscal_year=2024, amount=D("1000000"))
+    TrancheFactory(fiscal_year=2024)
+    envelope.amount = D("500000")
+
+    with pytest.raises(ValidationError) as refused:
+        services.budget_envelope_save(envelope=envelope, actor=finance)
+
+    assert list(refused.value.message_dict) == ["amount"]
+    envelope.refresh_from_db()
+    assert envelope.amount == D("1000000.00")
+
+
+def test_an_export_request_keeps_its_filters_and_a_summary_of_at_most_500_characters(finance):
+    export = services.disbursement_export_request(
+        actor=finance, filters={"state": "due"}, filter_summary="状" * 600
+    )
+
+    saved = DisbursementExport.objects.get()
+    assert saved.pk == export.pk and saved.requested_by == finance
+    assert saved.state == ExportState.PENDING and saved.filters == {"state": "due"}
+    assert saved.filter_summary == "状" * 500
+    (item,) = OutboxItem.objects.all()
+    assert item.job.endswith("build_disbursement_export")
+    assert item.arguments == {"export_id": export.pk}
+    with translation.override("zh-hans"):
+        label = translation.gettext("the disbursement sheet")
+    assert item.label == label != "the disbursement sheet"  # in the portal's language
+
+
+def test_a_failed_export_asked_for_again_is_a_new_one_with_the_same_filters(finance):
+    failed = DisbursementExport.objects.create(
+        requested_by=finance,
+        state=ExportState.FAILED,
+        filters={"source": "city"},
+        filter_summary="市级",
+    )
+
+    again = services.disbursement_export_retry(actor=finance, export=failed)
+
+    assert again.pk != failed.pk and again.state == ExportState.PENDING
+    assert (again.filters, again.filter_summary) == ({"source": "city"}, "市级")
+    failed.refresh_from_db()
+    assert failed.state == ExportState.FAILED
