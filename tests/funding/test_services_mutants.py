@@ -10,11 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from communities.models import OutboxItem
+from communities.models import Notification, OutboxItem
 from communities.roles import Role
 from funding import services
 from funding.choices import BulkOutcome, ExportState, TrancheStage, TrancheState
 from funding.models import DisbursementExport, Tranche, TrancheEvent
+from funding.money import format_yuan
 from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
 from . import test_services
@@ -475,3 +476,135 @@ def test_a_failed_export_asked_for_again_is_a_new_one_with_the_same_filters(fina
     assert (again.filters, again.filter_summary) == ({"source": "city"}, "市级")
     failed.refresh_from_db()
     assert failed.state == ExportState.FAILED
+
+
+def pay(tranche, actor, voucher="V-1", paid_on=TODAY):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.tranche_mark_paid(
+            tranche=tranche, actor=actor, voucher_number=voucher, paid_on=paid_on
+        )
+    return refused.value
+
+
+def test_a_payment_is_refused_on_the_field_at_fault_with_the_reason(finance):
+    approved = TrancheFactory(state=TrancheState.APPROVED, due_on=TODAY - timedelta(days=3))
+
+    assert pay(approved, finance, voucher=" ").message_dict == {
+        "voucher_number": ["Enter the payment voucher number."]
+    }
+    assert pay(approved, finance, paid_on=TODAY + timedelta(days=1)).message_dict == {
+        "paid_on": ["The payment date cannot be in the future."]
+    }
+    due = (TODAY - timedelta(days=3)).isoformat()
+    assert pay(approved, finance, paid_on=TODAY - timedelta(days=4)).message_dict == {
+        "paid_on": [f"The payment date cannot be before the tranche became due ({due})."]
+    }
+    approved.refresh_from_db()
+    assert approved.state == TrancheState.APPROVED and approved.voucher_number == ""
+
+    services.tranche_mark_paid(
+        tranche=approved, actor=finance, voucher_number="V-1", paid_on=TODAY - timedelta(days=3)
+    )
+    assert pay(approved, finance, voucher="V-2").messages == [
+        "This tranche was already paid with voucher V-1."
+    ]
+
+
+def test_a_payment_tells_the_subdistricts_staff_in_the_portals_language(finance, user_with_role):
+    tranche = TrancheFactory(state=TrancheState.APPROVED)
+    staff = user_with_role(Role.SUBDISTRICT_STAFF, subdistrict=tranche.subdistrict)
+
+    services.tranche_mark_paid(tranche=tranche, actor=finance, voucher_number="V-1", paid_on=TODAY)
+
+    (notice,) = Notification.objects.all()
+    with translation.override("zh-hans"):
+        stage = str(TrancheStage(tranche.stage).label)
+    assert notice.recipient == staff and notice.link == tranche.get_absolute_url()
+    assert notice.subject == f"补助已拨付：{tranche.subject} · {stage}"
+    amount = format_yuan(tranche.amount)
+    assert notice.body == f"已于 {TODAY.isoformat()} 拨付 {amount} 元，凭证号 V-1。"
+
+
+def test_a_cancellation_keeps_the_earlier_note_and_needs_a_reason_on_its_field(finance):
+    due = TrancheFactory(note="首次核对")
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.tranche_cancel(tranche=due, actor=finance, reason="  ")
+    assert refused.value.message_dict == {"reason": ["Give the reason."]}
+
+    cancelled = services.tranche_cancel(tranche=due, actor=finance, reason="方案撤回")
+    assert cancelled.note == "首次核对\n方案撤回"
+
+
+@pytest.mark.parametrize("amount", ["0.01", "1.00", "100000000.00"])
+def test_an_entered_amount_at_its_limits_is_accepted_without_a_warning(approver, finance, amount):
+    BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("200000000.00"))
+    project = FutureCommunityProjectFactory(
+        funding_mode="original", plan_year=None, provincial_batch=3
+    )
+    (tranche,) = services.subsidy_commit_for_project(project=project, actor=approver)
+
+    entered = services.tranche_set_amount(tranche=tranche, amount=D(amount), actor=finance)
+
+    assert entered.amount == D(amount) and entered.state == TrancheState.DUE
+    assert entered.warnings == []
+
+
+def test_an_entered_amount_beyond_the_budget_is_refused(approver, finance):
+    BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("1000.00"))
+    project = FutureCommunityProjectFactory(
+        funding_mode="original", plan_year=None, provincial_batch=3
+    )
+    (tranche,) = services.subsidy_commit_for_project(project=project, actor=approver)
+
+    with pytest.raises(ValidationError) as refused:
+        services.tranche_set_amount(tranche=tranche, amount=D("5000"), actor=finance)
+
+    assert str(TODAY.year) in " ".join(refused.value.messages)
+
+
+def test_a_ningbo_receipt_needs_no_city_envelope(approver, finance):
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    services.project_stage_reached(project=project, stage="named", actor=approver)
+
+    received = services.passthrough_record_receipt(
+        project=project, amount=D("2500000"), actor=finance
+    )
+
+    assert received.amount == D("2500000.00") and received.warnings == []
+
+
+def test_an_entered_amount_is_kept_as_the_tranches_input(entered_tranche, finance):
+    entered = services.tranche_set_amount(tranche=entered_tranche, amount=D("1000"), actor=finance)
+
+    assert set(entered.inputs) == {"entered"}
+    assert D(entered.inputs["entered"]) == D("1000.00")
+
+
+def test_one_yuan_above_the_envelope_is_refused(approver, finance):
+    BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("0.50"))
+    project = FutureCommunityProjectFactory(
+        funding_mode="original", plan_year=None, provincial_batch=3
+    )
+    (tranche,) = services.subsidy_commit_for_project(project=project, actor=approver)
+
+    with pytest.raises(ValidationError):
+        services.tranche_set_amount(tranche=tranche, amount=D("1.00"), actor=finance)
+
+
+@pytest.mark.parametrize("with_envelope", [True, False])
+def test_a_commitment_of_nothing_needs_no_envelope_and_warns_of_nothing(
+    db, approver, with_envelope
+):
+    if with_envelope:
+        BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("1000.00"))
+    plan = GapFillingPlanFactory(
+        state="approved",
+        approval_date=TODAY,
+        total_investment=D("60000.00"),
+        policy_fee=D("60000.00"),
+    )
+
+    tranche = services.subsidy_commit_for_plan(plan=plan, actor=approver)
+
+    assert tranche.amount == D("0.00") and tranche.warnings == []
