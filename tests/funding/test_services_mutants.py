@@ -608,3 +608,24 @@ def test_a_commitment_of_nothing_needs_no_envelope_and_warns_of_nothing(
     tranche = services.subsidy_commit_for_plan(plan=plan, actor=approver)
 
     assert tranche.amount == D("0.00") and tranche.warnings == []
+
+
+def test_a_new_tranches_first_event_comes_from_no_state(budget, approver):
+    plan = GapFillingPlanFactory(state="approved", approval_date=TODAY)
+
+    tranche = services.subsidy_commit_for_plan(plan=plan, actor=approver)
+
+    (event,) = tranche.events.all()
+    assert (event.from_state, event.to_state) == ("", TrancheState.SCHEDULED)
+
+
+def test_an_export_request_that_cannot_be_queued_leaves_no_export(finance, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("outbox down")
+
+    monkeypatch.setattr(services.outbox, "enqueue", refuse)
+
+    with pytest.raises(RuntimeError):
+        services.disbursement_export_request(actor=finance, filters={}, filter_summary="")
+
+    assert not DisbursementExport.objects.exists()
