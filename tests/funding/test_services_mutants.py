@@ -21,9 +21,8 @@ from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 from . import test_services
 from .factories import BudgetEnvelopeFactory, TrancheFactory
 
-# The same users, envelope and day as the services' own tests.
-approver, finance, budget = test_services.approver, test_services.finance, test_services.budget
-TODAY = test_services.TODAY
+# The same envelope and day as the services' own tests (the users come from conftest.py).
+budget, TODAY = test_services.budget, test_services.TODAY
 
 D = Decimal
 
@@ -157,7 +156,7 @@ def test_a_settlement_whose_audit_fails_keeps_the_commitment(budget, approver, m
 
 
 def test_a_settlement_is_due_from_the_acceptance_date_not_from_today(budget, approver):
-    plan = GapFillingPlanFactory(state="approved", approval_date=TODAY)
+    plan = GapFillingPlanFactory(state="approved", approval_date=TODAY - timedelta(days=20))
     services.subsidy_commit_for_plan(plan=plan, actor=approver)
     plan = accepted(plan, None)
     plan.acceptance_date = TODAY - timedelta(days=10)
@@ -182,18 +181,6 @@ def test_a_settlement_above_the_commitment_is_checked_against_the_budget(approve
 
     assert str(TODAY.year) in " ".join(refused.value.messages)
     assert Tranche.objects.get().amount == committed.amount
-
-
-@pytest.mark.parametrize(
-    ("category", "funding_mode"), [("new_build", "optimised"), ("renovation", "self_funded")]
-)
-def test_a_new_build_or_a_self_funded_project_gets_no_tranche_either_way(
-    budget, approver, category, funding_mode
-):
-    project = FutureCommunityProjectFactory(category=category, funding_mode=funding_mode)
-
-    assert services.subsidy_commit_for_project(project=project, actor=approver) == []
-    assert not Tranche.objects.exists()
 
 
 def test_a_project_committed_twice_keeps_its_tranches(budget, approver):
@@ -230,7 +217,9 @@ def test_a_stage_other_than_naming_is_due_from_today_whatever_the_naming_date(bu
 
 
 def test_a_naming_date_given_wins_over_the_projects_own(budget, approver):
-    project = FutureCommunityProjectFactory(creation_investment=D("3000000"))
+    project = FutureCommunityProjectFactory(
+        creation_investment=D("3000000"), approval_date=TODAY - timedelta(days=10)
+    )
     services.subsidy_commit_for_project(project=project, actor=approver)
     project.named_date = TODAY - timedelta(days=5)
 
@@ -284,43 +273,6 @@ def test_a_ningbo_receipt_for_another_project_says_who_receives_it(budget, finan
     assert refused.value.messages == [
         "Only a provincially named leading project receives Ningbo's subsidy."
     ]
-
-
-@pytest.fixture
-def assessor(user_with_role):
-    return user_with_role(Role.OPERATIONS_ASSESSOR)
-
-
-def test_the_operations_reward_of_an_unnamed_project_says_why(budget, assessor):
-    unnamed = FutureCommunityProjectFactory(stage="assessment_passed")
-
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        services.operations_reward_make_due(project=unnamed, actor=assessor)
-
-    assert refused.value.messages == [
-        "The operations reward needs a provincially named future community."
-    ]
-
-
-def test_an_operations_reward_whose_audit_fails_is_not_kept(budget, assessor, monkeypatch):
-    named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
-    monkeypatch.setattr(TrancheEvent.objects, "create", _refuse)
-
-    with pytest.raises(RuntimeError):
-        services.operations_reward_make_due(project=named, actor=assessor)
-
-    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
-
-
-def test_an_operations_reward_beyond_the_budget_is_refused(assessor):
-    BudgetEnvelopeFactory(fiscal_year=TODAY.year, amount=D("1000.00"))
-    named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
-
-    with pytest.raises(ValidationError) as refused:
-        services.operations_reward_make_due(project=named, actor=assessor)
-
-    assert str(TODAY.year) in " ".join(refused.value.messages)
-    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
 
 
 def test_approving_answers_with_the_approved_tranche_and_no_comment_unless_given(finance):
