@@ -57,7 +57,10 @@ def serve(path: str) -> None:
 
 def _child(connection) -> None:
     request = json.loads(connection.makefile("r").readline())
-    code = 3
+    # mutmut 2 counts a mutant as killed only on exit status 1, so every way of not passing is
+    # answered as 1: a mutant that breaks an import makes pytest stop with an internal error (3)
+    # or raise from pytest.main, and must not be counted as surviving.
+    code = 1
     try:
         os.chdir(request["cwd"])
         sys.path.insert(0, request["cwd"])
@@ -68,7 +71,7 @@ def _child(connection) -> None:
         os.dup2(null, 2)
         import pytest
 
-        code = int(pytest.main(request["args"]))
+        code = 0 if int(pytest.main(request["args"])) == 0 else 1
     finally:
         connection.sendall(f"{code}\n".encode())
         connection.close()
@@ -81,7 +84,7 @@ def run(path: str, args: list[str]) -> int:
     request = {"cwd": os.getcwd(), "env": dict(os.environ), "args": args}
     client.sendall((json.dumps(request) + "\n").encode())
     answer = client.makefile("r").readline().strip()
-    return int(answer or 3)
+    return int(answer or 1)  # a child that died without answering did not pass
 
 
 if __name__ == "__main__":

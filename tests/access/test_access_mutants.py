@@ -2,6 +2,7 @@
 lets in, which subdistrict's rows, the reason given, what is raised (docs/mutation.md lists what
 each test was written against)."""
 
+import dataclasses
 from types import SimpleNamespace
 
 import pytest
@@ -120,6 +121,19 @@ def test_the_bound_subdistrict_is_the_users_own_or_none_for_city_and_anonymous()
 def test_roles_are_listed_by_their_labels():
     assert roles_label((STAFF, TASKFORCE)) == "Subdistrict staff, Task force approver"
     assert roles_label(()) == ""
+
+
+def test_the_shared_rule_and_answer_cannot_be_changed_by_one_caller_for_all():
+    # ANYONE and ALLOWED are handed to every caller: a caller that changed one would change
+    # every later answer of the portal
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ANYONE.roles = (STAFF,)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ALLOWED.allowed = False
+    assert ANYONE.roles == () and ALLOWED.allowed is True
+    # and, being values, equal rules and answers are one set member
+    assert len({Rule((STAFF,)), Rule((STAFF,))}) == 1
+    assert len({refused("no"), refused("no")}) == 1
 
 
 def test_a_decision_is_refused_unhidden_and_without_code_unless_said():

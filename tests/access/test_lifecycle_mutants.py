@@ -2,6 +2,11 @@
 state checks, the order of the refusals, the buttons, the to-do list's states and how a step's
 service is called (docs/mutation.md lists what each test was written against)."""
 
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -127,6 +132,29 @@ def test_a_life_cycle_registers_itself_and_all_lifecycles_lists_it():
     from projects.lifecycles import PLAN
 
     assert PLAN in all_lifecycles()
+
+
+def test_all_lifecycles_finds_the_tables_no_module_has_imported_yet():
+    # in a fresh process (a worker, a management command) Django's start imports only some of
+    # the apps' lifecycles modules; the to-do list and the generated tests need all of them
+    script = (
+        "import django; django.setup()\n"
+        "from communities.lifecycle import all_lifecycles\n"
+        "print(' '.join(sorted(lc.model_label for lc in all_lifecycles())))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cixi_portal.settings.test"}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    # every app's table, as this process (which has imported them all) has them
+    for app in ("funding", "operations", "projects", "public"):
+        importlib.import_module(f"{app}.lifecycles")
+    declared = sorted({lc.model_label for lc in engine._REGISTRY})
+    assert "public.Suggestion" in declared and "operations.SupervisionReport" in declared
+    assert done.stdout.split() == declared
 
 
 def test_a_step_naming_an_unknown_state_is_refused_when_the_table_is_declared():

@@ -227,6 +227,14 @@ def test_one_open_band_is_explained_as_one_rate():
     assert result.tranches == []
 
 
+def test_one_band_with_a_top_is_explained_as_a_band_not_as_one_rate():
+    rule = dataclasses.replace(RULE, tiers=(Tier(D("100"), D("90")),), schedule=())
+
+    lines = calculate(rule, investment=D("50")).explanation
+
+    assert lines[1] == "Band (up to 100.00 yuan) applies at 90%: 50.00 yuan × 90% = 45.00 yuan."
+
+
 def test_a_single_tranche_has_no_line_about_the_last_one():
     rule = dataclasses.replace(RULE, schedule=(TrancheShare("future_naming", D("100")),))
 
