@@ -1,0 +1,41 @@
+"""The funding services called as a page calls them, outside any transaction: each holds its
+row lock in a transaction of its own (a service without one cannot lock the row at all).
+
+Transactional tests, so these stay out of the mutation runs' selection (docs/mutation.md): they
+are what kills the mutants that drop ``@transaction.atomic`` from these services."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from funding import services
+from funding.choices import ExportState
+from funding.models import BudgetEnvelope, DisbursementExport
+
+from .factories import BudgetEnvelopeFactory
+
+# SQLite takes no row locks, so only PostgreSQL tells a service without its transaction.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+def test_a_budget_envelope_is_changed_under_its_own_lock(finance):
+    assert transaction.get_autocommit()
+    envelope = BudgetEnvelopeFactory(amount=Decimal("1000000.00"))
+    envelope.amount = Decimal("2000000.00")
+    services.budget_envelope_save(envelope=envelope, actor=finance)
+    assert BudgetEnvelope.objects.get(pk=envelope.pk).amount == Decimal("2000000.00")
+
+
+def test_a_failed_export_is_asked_for_again_under_its_own_lock(finance):
+    assert transaction.get_autocommit()
+    failed = DisbursementExport.objects.create(
+        requested_by=finance,
+        filters={"state": "due"},
+        filter_summary="应拨付",
+        state=ExportState.FAILED,
+    )
+    again = services.disbursement_export_retry(actor=finance, export=failed)
+    assert again.pk != failed.pk
+    assert (again.filters, again.filter_summary) == ({"state": "due"}, "应拨付")
+    assert DisbursementExport.objects.get(pk=failed.pk).state == ExportState.FAILED
