@@ -301,3 +301,64 @@ def test_run_calls_the_service_with_the_actor_the_row_as_its_subject_and_the_dat
     assert LC.run(OWN, "submit", row) == "done"
 
     assert [{"actor": OWN, "plan": row, "comment": "c"}, {"actor": OWN, "plan": row}] == CALLS
+
+
+# --- the "next step" line and where a step's button shows ---------------------------------
+
+
+def _needs_title(plan) -> str:
+    return "" if plan.title else "The plan needs a title."
+
+
+NEXT_STEPS = [
+    Step("edit", "Edit", (S.DRAFT,), None, (STAFF,), SERVICE),
+    Step("submit", "Submit", (S.DRAFT,), S.SUBMITTED, (STAFF,), SERVICE, requires=_needs_title),
+    Step("withdraw", "Withdraw", (S.DRAFT,), S.WITHDRAWN, (STAFF,), SERVICE, aside=True),
+    Step("tick", "Tick", (S.DRAFT,), None, (TASKFORCE,), SERVICE, where=SYSTEM),
+    Step("open", "Open", (S.DRAFT,), S.IN_JOINT_REVIEW, (TASKFORCE,), SERVICE, where=ADMIN),
+]
+NEXT = table(NEXT_STEPS)
+
+
+def test_the_next_line_names_the_roles_and_their_steps_forward_with_what_each_waits_for():
+    with translation.override("en"):
+        untitled = GapFillingPlan(state=S.DRAFT, title="")
+        assert NEXT.next_line(untitled) == (
+            "Subdistrict staff: Edit, Submit (waiting: The plan needs a title). "
+            "Task force approver: Open."
+        )
+        assert NEXT.next_line(untitled, waiting=False) == (
+            "Subdistrict staff: Edit, Submit. Task force approver: Open."
+        )
+        titled = GapFillingPlan(state=S.DRAFT, title="方案")
+        assert (
+            NEXT.next_line(titled) == "Subdistrict staff: Edit, Submit. Task force approver: Open."
+        )
+        assert NEXT.next_line(GapFillingPlan(state=S.CLOSED)) == "Nothing more to do (Closed)."
+
+
+def test_the_next_line_reads_in_chinese():
+    with translation.override("zh-hans"):
+        untitled = GapFillingPlan(state=S.DRAFT, title="")
+        assert NEXT.next_line(untitled) == (
+            "镇街工作人员：Edit、Submit（尚待：The plan needs a title）。 专班审批人员：Open。"
+        )
+        assert NEXT.next_line(GapFillingPlan(state=S.CLOSED)) == "已无后续步骤（已办结）。"
+
+
+def test_a_step_on_the_page_and_the_admin_shows_on_both_and_nowhere_else():
+    both = Step("both", "Both", (S.DRAFT,), None, (STAFF,), SERVICE, where=engine.PAGE_AND_ADMIN)
+    page_only = Step("page", "Page", (S.DRAFT,), None, (STAFF,), SERVICE)
+    assert [both.shown_on(place) for place in (PAGE, ADMIN, SYSTEM)] == [True, True, False]
+    assert [page_only.shown_on(place) for place in (PAGE, ADMIN, SYSTEM)] == [True, False, False]
+
+
+def test_a_step_whose_row_is_not_ready_is_refused_with_the_reason():
+    staff = user(STAFF, subdistrict_id=None, superuser=True)
+    decision = NEXT.decide(staff, "submit", GapFillingPlan(state=S.DRAFT, title=""))
+    assert (bool(decision), decision.reason, decision.code) == (
+        False,
+        "The plan needs a title.",
+        ILLEGAL,
+    )
+    assert NEXT.decide(staff, "submit", GapFillingPlan(state=S.DRAFT, title="方案"))
