@@ -216,7 +216,9 @@ def write_report(path: Path, args, rows) -> None:
         "Made by `make bench-public` (tests/benchmarks/public_pages.py): the demo data in SQLite,"
         " every public page in both languages, the cache filled first, concurrent urllib clients"
         " on loopback on the same machine. *Visitors* pause between pages as readers do;"
-        " *saturation* asks again at once, which is the server's ceiling.",
+        " *saturation* asks again at once, which is the server's ceiling: there the clients'"
+        " threads share the same cores as the server, and every answer waits its turn in the"
+        " two workers' queue.",
         "",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Machine: {os.cpu_count()} cores; load average at the end {load_average}",
