@@ -402,14 +402,24 @@ def attachment_add(*, actor, plan: GapFillingPlan, file, description: str = "") 
         description=description,
         uploaded_by=actor,
     )
-    attachment.file.save(PurePath(file.name).name, file, save=False)
-    try:
-        attachment.full_clean()
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
+    _save_with_upload(attachment, attachment.file, file, save=_full_clean_and_save)
     return attachment
+
+
+def _full_clean_and_save(record, **_kwargs) -> None:
+    record.full_clean()
+    record.save()
+
+
+def _save_with_upload(record, stored, upload, *, save, **options) -> None:
+    """Store ``upload`` in the record's file field ``stored`` under its own name, then
+    ``save(record, **options)``; a record that is refused leaves no file behind."""
+    stored.save(PurePath(upload.name).name, upload, save=False)
+    try:
+        save(record, **options)
+    except Exception:
+        stored.delete(save=False)
+        raise
 
 
 @transaction.atomic
@@ -958,25 +968,14 @@ def project_scenarios_report_built(
 SERVICES_ADVANCE = f"{__name__}.project_advance"
 
 
-def _store_document(record, document) -> None:
-    """Keep the uploaded document with the record, under its own name."""
+def _save_record(record, *, actor, document) -> None:
+    """Validate and save a record with its document, kept under its own name."""
     if not document:
+        save_checked(record, actor=actor)
         return
     validate_attachment(document)
-    name = PurePath(document.name).name
-    record.document_name = name[:200]
-    record.document.save(name, document, save=False)
-
-
-def _save_record(record, *, actor, document) -> None:
-    """Validate and save a record with its document; a refused record leaves no file behind."""
-    _store_document(record, document)
-    try:
-        save_checked(record, actor=actor)
-    except Exception:
-        if record.document:
-            record.document.delete(save=False)
-        raise
+    record.document_name = PurePath(document.name).name[:200]
+    _save_with_upload(record, record.document, document, save=save_checked, actor=actor)
 
 
 def _evidence(document_number: str, document) -> str:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,7 @@ from .forms import (
 from .lifecycles import FUTURE, PLAN
 from .models import (
     DevelopmentBlock,
+    DigitalPlanReview,
     FutureCommunityProject,
     GapFillingPlan,
     JointAcceptance,
@@ -374,11 +375,18 @@ class AttachmentDownloadView(PlanObjectMixin, View):
     def get(self, request, pk, attachment_pk):
         plan = self.get_parent()
         attachment = get_object_or_404(PlanAttachment, plan=plan, pk=attachment_pk)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+        return private_download(attachment.file, attachment.original_name)
+
+
+def private_download(stored, filename: str) -> FileResponse:
+    """A stored private file as a download under its original name; a missing one is a 404."""
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
@@ -450,7 +458,15 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
             super()
             .get_queryset()
             .select_related("community__subdistrict")
-            .prefetch_related("scenarios")
+            # Read by the page and by what its steps wait for (the latest digital review, the
+            # scenarios built), once.
+            .prefetch_related(
+                "scenarios",
+                Prefetch(
+                    "digital_reviews",
+                    queryset=DigitalPlanReview.objects.select_related("recorded_by"),
+                ),
+            )
         )
 
     def get_context_data(self, bound_forms=None, **kwargs):
@@ -471,7 +487,7 @@ class FutureProjectDetailView(RestrictedQuerysetMixin, DetailView):
         # What a step waits for is said by the page's own notices (the digital review's
         # disagreement, the steps this user holds).
         kwargs["next_step"] = FUTURE.next_line(project, waiting=False)
-        reviews = list(project.digital_reviews.select_related("recorded_by"))
+        reviews = list(project.digital_reviews.all())
         kwargs["digital_reviews"] = reviews
         kwargs["latest_review"] = reviews[0] if reviews else None
         kwargs["acceptance"] = selectors.joint_acceptance_of(project)
@@ -571,13 +587,7 @@ class FutureDocumentView(RestrictedQuerysetMixin, View):
             record = get_object_or_404(JointAcceptance, project=project, pk=record_pk)
         else:
             raise Http404
-        if not record.document:
-            raise Http404
-        try:
-            handle = record.document.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(handle, as_attachment=True, filename=record.document_name)
+        return private_download(record.document, record.document_name)
 
 
 class FutureProjectExportView(View):
