@@ -29,6 +29,7 @@ from .choices import (
     SubdistrictKind,
 )
 from .gap import Assessed, reason, shortfall_words
+from .indexes import TrigramIndex
 from .texts import render
 
 # Upper bounds that catch typing slips (an extra zero) before they reach a plan or a report.
@@ -233,6 +234,7 @@ class Community(models.Model):
         ordering = ["subdistrict__code", "code"]
         verbose_name = _("community")
         verbose_name_plural = _("communities")
+        indexes = [TrigramIndex(fields=("name", "code"), name="community_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["subdistrict", "name"], name="community_unique_name_in_subdistrict"
