@@ -236,13 +236,17 @@ def main():
     parser.add_argument("--time-bound", type=float, default=25.0, help="seconds per endpoint")
     parser.add_argument("--admin-last-page", type=int, default=1)
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--only", default="", help="just the endpoints whose name or path holds this text"
+    )
     args = parser.parse_args()
+    endpoints = [e for e in ENDPOINTS if args.only in e[0] or args.only in e[2]]
     client = Client(args.host, args.port)
-    roles = sorted({role for _n, role, _p, _a in ENDPOINTS})
+    roles = sorted({role for _n, role, _p, _a in endpoints})
     sessions = {role: login(client, role) for role in roles}
     admin_cookie = login(client, "admin")
     rows = []
-    for name, role, page, admin in ENDPOINTS:
+    for name, role, page, admin in endpoints:
         if admin.startswith("ADMIN_LAST:"):
             admin = f"/admin/projects/{admin.split(':')[1]}/?p={args.admin_last_page}"
         row = measure(client, sessions, admin_cookie, name, role, page, admin, args)
