@@ -112,7 +112,6 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
         "settled": plan.settled_investment,
     }
     result = subsidy_for(tranche.applied_rule(), inputs)
-    unbudgeted = ""
     if result.subsidy > tranche.amount:
         unbudgeted = _ensure_budget(
             fiscal_year=tranche.fiscal_year,
@@ -120,6 +119,10 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
             amount=result.subsidy,
             releasing=tranche.amount,
         )
+    else:
+        # Asking no more than was committed is never refused (the acceptance has happened),
+        # but a year that still has no envelope keeps saying so.
+        unbudgeted = _envelope_missing(tranche.fiscal_year, tranche.source, result.subsidy)
     _fill(
         tranche,
         policy=tranche.policy,
@@ -559,6 +562,13 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
     if refusal:
         raise ValidationError(refusal)
     return ""
+
+
+def _envelope_missing(fiscal_year: int, source: str, amount: Decimal) -> str:
+    """The warning for money held without any envelope for its year and source, or ""."""
+    if amount <= 0 or BudgetEnvelope.objects.filter(fiscal_year=fiscal_year, source=source).exists():
+        return ""
+    return missing_envelope_message(fiscal_year, source)
 
 
 def _fill(

@@ -143,6 +143,25 @@ def test_a_settlement_below_the_commitment_adds_no_budget_warning(budget, approv
     assert settled.warnings == []
 
 
+@pytest.mark.parametrize("settled_investment", [None, D("1100000")], ids=["same", "lower"])
+def test_a_settlement_in_a_year_without_envelope_keeps_saying_so(
+    approver, settings, settled_investment
+):
+    plan = GapFillingPlanFactory(state="approved", approval_date=TODAY)
+    with translation.override("en"):
+        committed = services.subsidy_commit_for_plan(plan=plan, actor=approver)
+        # finance has since made an envelope compulsory, but this money was committed before
+        settings.FUNDING_REQUIRE_BUDGET_ENVELOPE = True
+        settled = services.subsidy_settle_for_plan(
+            plan=accepted(plan, settled_investment), actor=approver
+        )
+
+    assert settled.amount <= committed.amount
+    assert settled.state == TrancheState.DUE
+    assert len(committed.warnings) == 1 and str(TODAY.year) in committed.warnings[0]
+    assert settled.warnings == committed.warnings
+
+
 def test_a_settlement_whose_audit_fails_keeps_the_commitment(budget, approver, monkeypatch):
     plan = GapFillingPlanFactory(state="approved", approval_date=TODAY)
     services.subsidy_commit_for_plan(plan=plan, actor=approver)
