@@ -566,7 +566,8 @@ def _ensure_budget(*, fiscal_year: int, source: str, amount: Decimal, releasing=
 
 def _envelope_missing(fiscal_year: int, source: str, amount: Decimal) -> str:
     """The warning for money held without any envelope for its year and source, or ""."""
-    if amount <= 0 or BudgetEnvelope.objects.filter(fiscal_year=fiscal_year, source=source).exists():
+    envelopes = BudgetEnvelope.objects.filter(fiscal_year=fiscal_year, source=source)
+    if amount <= 0 or envelopes.exists():
         return ""
     return missing_envelope_message(fiscal_year, source)
 
