@@ -125,7 +125,10 @@ MUTATION_TARGETS := \
 	communities/lifecycle.py=tests/access/test_lifecycle_mutants.py,tests/access/test_lifecycles.py,-k,\(Suggestion\)or\(mutants\) \
 	funding/calculator.py=tests/funding/test_calculator_mutants.py,tests/funding/test_calculator.py,tests/funding/test_capitals.py \
 	funding/money.py=tests/funding/test_money_mutants.py,tests/funding/test_capitals.py,tests/funding/test_calculator.py \
-	funding/services.py=tests/funding/test_services_mutants.py,tests/funding/test_services.py
+	funding/services.py=tests/funding/test_services_mutants.py,tests/funding/test_services.py \
+	funding/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/funding/test_lifecycle_conditions.py \
+	projects/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/projects/test_lifecycle_conditions.py \
+	operations/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/operations/test_lifecycle_conditions.py
 mutation: install-dev
 	$(PY) -m pip install --quiet -e '.[mutation]'
 	@$(PY) tests/mutation_server.py serve $(MUTATION_SOCKET) & server=$$!; \
