@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from communities.access import ScopedQuerySet
 from communities.choices import FacilityType
+from communities.indexes import TrigramIndex
 
 from . import permissions
 from .choices import (
@@ -130,6 +131,15 @@ class GapFillingPlan(models.Model):
         ordering = ["-year", "subdistrict__code", "community__code"]
         verbose_name = _("gap-filling plan")
         verbose_name_plural = _("gap-filling plans")
+        # The list's default order and filters; the text search's own columns (the community's
+        # name is indexed on its own table).
+        indexes = [
+            models.Index(fields=["-year", "subdistrict", "community"], name="plan_year_place"),
+            models.Index(fields=["state", "-year"], name="plan_state_year"),
+            models.Index(fields=["subdistrict", "-year"], name="plan_subdistrict_year"),
+            models.Index(fields=["community", "-year"], name="plan_community_year"),
+            TrigramIndex(fields=("title", "approval_number"), name="plan_text_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0) & Q(policy_fee__gte=0),

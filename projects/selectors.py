@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from .models import (
     FutureCommunityProject,
     GapFillingPlan,
     JointAcceptance,
+    PlanLineItem,
     ReviewOpinion,
     SpaceAllocation,
     StatusChange,
@@ -173,9 +175,16 @@ def plan_list(*, user):
     return with_overdue(
         GapFillingPlan.objects.restrict(user)
         .select_related("subdistrict", "community")
-        .annotate(line_item_count=Count("line_items"))
+        .annotate(line_item_count=line_item_count())
         .order_by("-year", "subdistrict__code", "community__code", "pk")
     )
+
+
+def line_item_count():
+    """A plan's number of line items, as a subquery per row: the database counts them for the
+    rows of the page it returns, not for every plan before the page is cut."""
+    items = PlanLineItem.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    return Coalesce(Subquery(items.annotate(n=Count("pk")).values("n")), 0)
 
 
 def overdue_limits() -> dict[str, int]:

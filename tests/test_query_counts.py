@@ -49,7 +49,7 @@ PAGES = {
     ("communities:list", ""): 8,
     ("communities:list", "export=xlsx"): 3,
     ("communities:priorities", ""): 7,
-    ("projects:plan_list", ""): 9,
+    ("projects:plan_list", ""): 10,
     ("projects:plan_list", "export=xlsx"): 4,
     ("projects:future_list", ""): 9,
     ("projects:future_export", ""): 4,

@@ -74,7 +74,10 @@ def job_three_year(folder: Path) -> dict:
     from projects.export import three_year_plan_workbook
     from projects.models import FutureCommunityProject
 
-    projects = FutureCommunityProject.objects.select_related("community__subdistrict")
+    # The export view's queryset: the scenarios are prefetched, not read per project.
+    projects = FutureCommunityProject.objects.select_related(
+        "community__subdistrict"
+    ).prefetch_related("scenarios")
     content = three_year_plan_workbook(projects)
     return {"rows": projects.count(), "bytes": len(content)}
 
