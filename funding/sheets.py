@@ -5,11 +5,11 @@ written as text by PortalWorkbook (communities/workbooks.py)."""
 import math
 from collections import defaultdict
 from collections.abc import Callable
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -75,33 +75,63 @@ TOP = Alignment(vertical="top")
 SIGNATURE_LINE = Border(bottom=Side(style="thin"))
 
 
-def with_paid_to_date(tranches):
-    """Annotate each tranche with what its plan or project has been paid so far."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+# What a sheet row reads, and nothing more: no whole model rows, no JSON column but the two
+# inputs the sheet shows.
+ROW_FIELDS = (
+    "pk",
+    "plan_id",
+    "project_id",
+    "subdistrict__name",
+    "plan__title",
+    "plan__community__name",
+    "plan__approval_number",
+    "plan__acceptance_date",
+    "project__community__name",
+    "inputs__investment",
+    "inputs__policy_fee",
+    "base",
+    "rate",
+    "subsidy_total",
+    "stage",
+    "amount",
+    "state",
+    "voucher_number",
+    "note",
+)
 
-    def paid_for(field):
-        paid = (
-            Tranche.objects.filter(state=TrancheState.PAID, **{field: OuterRef(field)})
-            .order_by()
-            .values(field)
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        return Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
 
-    return tranches.annotate(plan_paid=paid_for("plan_id"), project_paid=paid_for("project_id"))
+def paid_to_date(field: str, ids) -> dict:
+    """What each plan (or project) of ``ids`` has been paid so far, over all its tranches,
+    not only those of the sheet or of the batch: one grouped query."""
+    if not ids:
+        return {}
+    paid = (
+        Tranche.objects.filter(state=TrancheState.PAID, **{f"{field}__in": ids})
+        .order_by()
+        .values_list(field)
+        .annotate(total=Sum("amount"))
+    )
+    return dict(paid)
 
 
 def iterate_in_batches(tranches, batch_size: int = BATCH_SIZE):
-    """Rows in primary-key order, one bounded query per batch."""
+    """Row values in primary-key order, one bounded query per batch and one grouped query each
+    for what the batch's plans and projects have been paid to date."""
     last_pk = 0
-    rows = with_paid_to_date(tranches.with_related()).order_by("pk")
+    rows = tranches.order_by("pk").values(*ROW_FIELDS)
     while True:
         batch = list(rows.filter(pk__gt=last_pk)[:batch_size])
         if not batch:
             return
-        yield from batch
-        last_pk = batch[-1].pk
+        plan_paid = paid_to_date("plan_id", {row["plan_id"] for row in batch} - {None})
+        project_paid = paid_to_date("project_id", {row["project_id"] for row in batch} - {None})
+        for row in batch:
+            if row["plan_id"] is not None:
+                row["paid"] = plan_paid.get(row["plan_id"], ZERO)
+            else:
+                row["paid"] = project_paid.get(row["project_id"], ZERO)
+            yield row
+        last_pk = batch[-1]["pk"]
 
 
 def write_disbursement_sheet(
@@ -128,7 +158,7 @@ def write_disbursement_sheet(
     headers = [str(header) for header, _w, _f in COLUMNS]
     _fit_height(sheet, TITLE_ROWS, headers, WIDTHS, bold=True)
     sheet.append([_header_cell(sheet, header) for header in headers])
-    formats = [number_format for _h, _w, number_format in COLUMNS]
+    prototypes = _body_prototypes(sheet)
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
     count = 0
@@ -138,18 +168,19 @@ def write_disbursement_sheet(
         _fit_height(sheet, TITLE_ROWS + count, values, WIDTHS, only=WRAPPED_COLUMNS)
         sheet.append(
             [
-                _body_cell(sheet, index, value, fmt)
-                for index, (value, fmt) in enumerate(zip(values, formats, strict=True))
+                _body_cell(sheet, prototype, value)
+                for prototype, value in zip(prototypes, values, strict=True)
             ]
         )
-        total += tranche.amount
-        figures = summary[tranche.subdistrict.name]
+        amount = tranche["amount"]
+        total += amount
+        figures = summary[tranche["subdistrict__name"]]
         figures[0] += 1
-        figures[1] += tranche.amount
-        if tranche.state == TrancheState.PAID:
-            figures[2] += tranche.amount
-        elif tranche.state in PAYABLE_STATES:
-            figures[3] += tranche.amount
+        figures[1] += amount
+        if tranche["state"] == TrancheState.PAID:
+            figures[2] += amount
+        elif tranche["state"] in PAYABLE_STATES:
+            figures[3] += amount
         if progress and count % batch_size == 0:
             progress(count)
     totals = [None] * len(COLUMNS)
@@ -175,33 +206,38 @@ class _Labels:
         self.voucher = _("voucher %(number)s")
 
 
-def _row(number: int, tranche: Tranche, labels: _Labels) -> list:
-    subject = tranche.plan if tranche.plan_id else tranche.project
-    inputs = tranche.inputs or {}
-    paid = tranche.plan_paid + tranche.project_paid
-    is_plan = tranche.plan_id is not None
-    remarks = [labels.state[tranche.state]]
-    if tranche.voucher_number:
-        remarks.append(labels.voucher % {"number": tranche.voucher_number})
-    if tranche.note:
-        remarks.append(tranche.note)
+def _row(number: int, tranche: dict, labels: _Labels) -> list:
+    is_plan = tranche["plan_id"] is not None
+    paid = tranche["paid"]
+    remarks = [labels.state[tranche["state"]]]
+    if tranche["voucher_number"]:
+        remarks.append(labels.voucher % {"number": tranche["voucher_number"]})
+    if tranche["note"]:
+        remarks.append(tranche["note"])
+    rate = tranche["rate"]
+    if is_plan:
+        community, subject = tranche["plan__community__name"], tranche["plan__title"]
+        route = labels.route[PolicyRoute.GAP]
+    else:
+        community = subject = tranche["project__community__name"]
+        route = labels.route[PolicyRoute.FUTURE]
     return [
         number,
-        tranche.subdistrict.name,
-        subject.community.name,
-        str(subject),
-        labels.route[tranche.route],
-        _decimal(inputs.get("investment")),
-        _decimal(inputs.get("policy_fee")),
-        tranche.base,
-        None if tranche.rate is None else tranche.rate / HUNDRED,
-        tranche.subsidy_total,
-        labels.stage[tranche.stage],
-        tranche.amount,
+        tranche["subdistrict__name"],
+        community,
+        subject,
+        route,
+        _decimal(tranche["inputs__investment"]),
+        _decimal(tranche["inputs__policy_fee"]),
+        tranche["base"],
+        None if rate is None else rate / HUNDRED,
+        tranche["subsidy_total"],
+        labels.stage[tranche["stage"]],
+        tranche["amount"],
         paid,
-        tranche.subsidy_total - paid,
-        subject.approval_number if is_plan else "",
-        subject.acceptance_date if is_plan else None,
+        tranche["subsidy_total"] - paid,
+        tranche["plan__approval_number"] if is_plan else "",
+        tranche["plan__acceptance_date"] if is_plan else None,
         "；".join(remarks),
     ]
 
@@ -269,13 +305,24 @@ def _header_cell(sheet, header):
     return cell
 
 
-def _body_cell(sheet, index: int, value, number_format):
+def _body_prototypes(sheet) -> list:
+    """One styled cell per column, made once: a row's cells copy its style instead of each
+    looking up its alignment and number format among the workbook's styles again."""
+    prototypes = []
+    for index, (_header, _width, number_format) in enumerate(COLUMNS):
+        cell = WriteOnlyCell(sheet)
+        cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
+        if number_format is not None:
+            cell.number_format = number_format
+        prototypes.append(cell)
+    return prototypes
+
+
+def _body_cell(sheet, prototype, value):
     """A row's cell, at the top of its row: text of the wrapped columns wraps; figures get
     their number format."""
     cell = WriteOnlyCell(sheet, value=value)
-    cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
-    if number_format is not None:
-        cell.number_format = number_format
+    cell._style = copy(prototype._style)
     return cell
 
 
