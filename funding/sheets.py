@@ -13,11 +13,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from communities.printing import apply_print_setup
-from communities.workbooks import PortalWorkbook
+from communities.workbooks import PortalWorkbook, _TextSafeWriteOnlySheet, is_formula_like
 
 from .choices import PAYABLE_STATES, SIGNATURE_ROLES, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
@@ -144,7 +144,8 @@ def write_disbursement_sheet(
 ) -> int:
     """Write the filtered tranches to ``target``; returns the number of rows written."""
     workbook = PortalWorkbook(write_only=True)
-    sheet = workbook.create_sheet(_("Disbursement sheet"))
+    sheet = _RowsOfCellsSheet(parent=workbook, title=_("Disbursement sheet"))
+    workbook._add_sheet(sheet)
     apply_print_setup(sheet, title_rows=TITLE_ROWS, widths=WIDTHS)
     sheet.freeze_panes = "A4"
     title = _("Disbursement sheet of community facility subsidies")
@@ -158,7 +159,7 @@ def write_disbursement_sheet(
     headers = [str(header) for header, _w, _f in COLUMNS]
     _fit_height(sheet, TITLE_ROWS, headers, WIDTHS, bold=True)
     sheet.append([_header_cell(sheet, header) for header in headers])
-    prototypes = _body_prototypes(sheet)
+    cells = _body_cells(sheet)
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
     count = 0
@@ -167,10 +168,7 @@ def write_disbursement_sheet(
         values = _row(count, tranche, labels)
         _fit_height(sheet, TITLE_ROWS + count, values, WIDTHS, only=WRAPPED_COLUMNS)
         sheet.append(
-            [
-                _body_cell(sheet, prototype, value)
-                for prototype, value in zip(prototypes, values, strict=True)
-            ]
+            [_body_cell(sheet, cell, value) for cell, value in zip(cells, values, strict=True)]
         )
         amount = tranche["amount"]
         total += amount
@@ -305,25 +303,44 @@ def _header_cell(sheet, header):
     return cell
 
 
-def _body_prototypes(sheet) -> list:
-    """One styled cell per column, made once: a row's cells copy its style instead of each
-    looking up its alignment and number format among the workbook's styles again."""
-    prototypes = []
+class _RowsOfCellsSheet(_TextSafeWriteOnlySheet):
+    """A text-safe write-only sheet that takes a cell appended as that cell, without first
+    trying it as a value (which costs openpyxl an exception per cell)."""
+
+    def _values_to_row(self, values, row_idx):
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value=value)
+            cell.column = column
+            cell.row = row_idx
+            yield cell
+
+
+def _body_cells(sheet) -> list:
+    """One styled cell per column, made once and given each row's value in turn: a row is
+    written as soon as it is appended, so its cells can serve the next row, and their style is
+    not looked up among the workbook's styles again for every one of a million cells."""
+    cells = []
     for index, (_header, _width, number_format) in enumerate(COLUMNS):
         cell = WriteOnlyCell(sheet)
         cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
         if number_format is not None:
             cell.number_format = number_format
-        prototypes.append(cell)
-    return prototypes
+        cells.append(cell)
+    return cells
 
 
-def _body_cell(sheet, prototype, value):
+def _body_cell(sheet, column_cell, value):
     """A row's cell, at the top of its row: text of the wrapped columns wraps; figures get
-    their number format."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell._style = copy(prototype._style)
-    return cell
+    their number format. Text that looks like a formula gets a cell of its own, since it is
+    marked as text in its style."""
+    if is_formula_like(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell._style = copy(column_cell._style)
+        return cell
+    column_cell.value = value
+    return column_cell
 
 
 def _styled(sheet, value, *, font=None, number_format=None, border=None):
