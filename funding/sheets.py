@@ -3,6 +3,7 @@ mode, so memory stays flat however many tranches it holds. Text that looks like 
 written as text by PortalWorkbook (communities/workbooks.py)."""
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from copy import copy
@@ -57,6 +58,7 @@ TITLE_ROWS = 3
 # Points per printed line of wrapped text, and where wide (CJK) characters start.
 LINE_HEIGHT = 15
 WIDE_FROM = 0x2E80
+_WIDE_CHARACTER = re.compile(f"[{chr(WIDE_FROM)}-{chr(0x10FFFF)}]")
 # The signature block under the totals: each label, then a ruled space to sign in, at these
 # zero-based columns (label, first and last ruled column).
 SIGNATURE_PLACES = ((1, 2, 3), (5, 6, 7), (9, 10, 11), (13, 14, 15))
@@ -255,8 +257,11 @@ def _line_count(value, width: int) -> int:
     character is as wide as two Latin ones)."""
     if not isinstance(value, str) or not value:
         return 1
-    units = sum(2 if ord(char) >= WIDE_FROM else 1 for char in value)
-    return max(1, math.ceil(units / max(width - 1, 1)))
+    room = max(width - 1, 1)
+    if 2 * len(value) <= room:
+        return 1
+    units = len(value) + len(_WIDE_CHARACTER.findall(value))
+    return max(1, math.ceil(units / room))
 
 
 def _write_signatures(sheet) -> None:
@@ -317,13 +322,27 @@ class _RowsOfCellsSheet(_TextSafeWriteOnlySheet):
             yield cell
 
 
+class _ColumnCell(Cell):
+    """A column's reused cell: its style never changes, so its place among the workbook's
+    styles is looked up once, not once per row."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self):
+        if self._style_id is None:
+            self._style_id = super().style_id
+        return self._style_id
+
+
 def _body_cells(sheet) -> list:
     """One styled cell per column, made once and given each row's value in turn: a row is
     written as soon as it is appended, so its cells can serve the next row, and their style is
     not looked up among the workbook's styles again for every one of a million cells."""
     cells = []
     for index, (_header, _width, number_format) in enumerate(COLUMNS):
-        cell = WriteOnlyCell(sheet)
+        cell = _ColumnCell(sheet)
+        cell._style_id = None
         cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
         if number_format is not None:
             cell.number_format = number_format
