@@ -322,7 +322,21 @@ class Tranche(models.Model):
             ),
             _year_between("tranche_fiscal_year_in_range", TRANCHE_YEARS),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "source"])]
+        indexes = [
+            models.Index(fields=["fiscal_year", "source"]),
+            # What a plan or a project has been paid to date (the disbursement sheet's column),
+            # summed over its paid tranches alone rather than over every paid tranche.
+            models.Index(
+                fields=["plan", "amount"],
+                condition=Q(state=TrancheState.PAID),
+                name="tranche_paid_by_plan",
+            ),
+            models.Index(
+                fields=["project", "amount"],
+                condition=Q(state=TrancheState.PAID),
+                name="tranche_paid_by_project",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} · {self.get_stage_display()}"

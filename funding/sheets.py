@@ -3,21 +3,22 @@ mode, so memory stays flat however many tranches it holds. Text that looks like 
 written as text by PortalWorkbook (communities/workbooks.py)."""
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from communities.printing import apply_print_setup
-from communities.workbooks import PortalWorkbook
+from communities.workbooks import PortalWorkbook, _TextSafeWriteOnlySheet, is_formula_like
 
 from .choices import PAYABLE_STATES, SIGNATURE_ROLES, PolicyRoute, TrancheStage, TrancheState
 from .models import Tranche
@@ -57,6 +58,7 @@ TITLE_ROWS = 3
 # Points per printed line of wrapped text, and where wide (CJK) characters start.
 LINE_HEIGHT = 15
 WIDE_FROM = 0x2E80
+_WIDE_CHARACTER = re.compile(f"[{chr(WIDE_FROM)}-{chr(0x10FFFF)}]")
 # The signature block under the totals: each label, then a ruled space to sign in, at these
 # zero-based columns (label, first and last ruled column).
 SIGNATURE_PLACES = ((1, 2, 3), (5, 6, 7), (9, 10, 11), (13, 14, 15))
@@ -75,33 +77,63 @@ TOP = Alignment(vertical="top")
 SIGNATURE_LINE = Border(bottom=Side(style="thin"))
 
 
-def with_paid_to_date(tranches):
-    """Annotate each tranche with what its plan or project has been paid so far."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+# What a sheet row reads, and nothing more: no whole model rows, no JSON column but the two
+# inputs the sheet shows.
+ROW_FIELDS = (
+    "pk",
+    "plan_id",
+    "project_id",
+    "subdistrict__name",
+    "plan__title",
+    "plan__community__name",
+    "plan__approval_number",
+    "plan__acceptance_date",
+    "project__community__name",
+    "inputs__investment",
+    "inputs__policy_fee",
+    "base",
+    "rate",
+    "subsidy_total",
+    "stage",
+    "amount",
+    "state",
+    "voucher_number",
+    "note",
+)
 
-    def paid_for(field):
-        paid = (
-            Tranche.objects.filter(state=TrancheState.PAID, **{field: OuterRef(field)})
-            .order_by()
-            .values(field)
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        return Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
 
-    return tranches.annotate(plan_paid=paid_for("plan_id"), project_paid=paid_for("project_id"))
+def paid_to_date(field: str, ids) -> dict:
+    """What each plan (or project) of ``ids`` has been paid so far, over all its tranches,
+    not only those of the sheet or of the batch: one grouped query."""
+    if not ids:
+        return {}
+    paid = (
+        Tranche.objects.filter(state=TrancheState.PAID, **{f"{field}__in": ids})
+        .order_by()
+        .values_list(field)
+        .annotate(total=Sum("amount"))
+    )
+    return dict(paid)
 
 
 def iterate_in_batches(tranches, batch_size: int = BATCH_SIZE):
-    """Rows in primary-key order, one bounded query per batch."""
+    """Row values in primary-key order, one bounded query per batch and one grouped query each
+    for what the batch's plans and projects have been paid to date."""
     last_pk = 0
-    rows = with_paid_to_date(tranches.with_related()).order_by("pk")
+    rows = tranches.order_by("pk").values(*ROW_FIELDS)
     while True:
         batch = list(rows.filter(pk__gt=last_pk)[:batch_size])
         if not batch:
             return
-        yield from batch
-        last_pk = batch[-1].pk
+        plan_paid = paid_to_date("plan_id", {row["plan_id"] for row in batch} - {None})
+        project_paid = paid_to_date("project_id", {row["project_id"] for row in batch} - {None})
+        for row in batch:
+            if row["plan_id"] is not None:
+                row["paid"] = plan_paid.get(row["plan_id"], ZERO)
+            else:
+                row["paid"] = project_paid.get(row["project_id"], ZERO)
+            yield row
+        last_pk = batch[-1]["pk"]
 
 
 def write_disbursement_sheet(
@@ -114,7 +146,8 @@ def write_disbursement_sheet(
 ) -> int:
     """Write the filtered tranches to ``target``; returns the number of rows written."""
     workbook = PortalWorkbook(write_only=True)
-    sheet = workbook.create_sheet(_("Disbursement sheet"))
+    sheet = _RowsOfCellsSheet(parent=workbook, title=_("Disbursement sheet"))
+    workbook._add_sheet(sheet)
     apply_print_setup(sheet, title_rows=TITLE_ROWS, widths=WIDTHS)
     sheet.freeze_panes = "A4"
     title = _("Disbursement sheet of community facility subsidies")
@@ -128,7 +161,7 @@ def write_disbursement_sheet(
     headers = [str(header) for header, _w, _f in COLUMNS]
     _fit_height(sheet, TITLE_ROWS, headers, WIDTHS, bold=True)
     sheet.append([_header_cell(sheet, header) for header in headers])
-    formats = [number_format for _h, _w, number_format in COLUMNS]
+    cells = _body_cells(sheet)
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
     count = 0
@@ -137,19 +170,17 @@ def write_disbursement_sheet(
         values = _row(count, tranche, labels)
         _fit_height(sheet, TITLE_ROWS + count, values, WIDTHS, only=WRAPPED_COLUMNS)
         sheet.append(
-            [
-                _body_cell(sheet, index, value, fmt)
-                for index, (value, fmt) in enumerate(zip(values, formats, strict=True))
-            ]
+            [_body_cell(sheet, cell, value) for cell, value in zip(cells, values, strict=True)]
         )
-        total += tranche.amount
-        figures = summary[tranche.subdistrict.name]
+        amount = tranche["amount"]
+        total += amount
+        figures = summary[tranche["subdistrict__name"]]
         figures[0] += 1
-        figures[1] += tranche.amount
-        if tranche.state == TrancheState.PAID:
-            figures[2] += tranche.amount
-        elif tranche.state in PAYABLE_STATES:
-            figures[3] += tranche.amount
+        figures[1] += amount
+        if tranche["state"] == TrancheState.PAID:
+            figures[2] += amount
+        elif tranche["state"] in PAYABLE_STATES:
+            figures[3] += amount
         if progress and count % batch_size == 0:
             progress(count)
     totals = [None] * len(COLUMNS)
@@ -175,33 +206,38 @@ class _Labels:
         self.voucher = _("voucher %(number)s")
 
 
-def _row(number: int, tranche: Tranche, labels: _Labels) -> list:
-    subject = tranche.plan if tranche.plan_id else tranche.project
-    inputs = tranche.inputs or {}
-    paid = tranche.plan_paid + tranche.project_paid
-    is_plan = tranche.plan_id is not None
-    remarks = [labels.state[tranche.state]]
-    if tranche.voucher_number:
-        remarks.append(labels.voucher % {"number": tranche.voucher_number})
-    if tranche.note:
-        remarks.append(tranche.note)
+def _row(number: int, tranche: dict, labels: _Labels) -> list:
+    is_plan = tranche["plan_id"] is not None
+    paid = tranche["paid"]
+    remarks = [labels.state[tranche["state"]]]
+    if tranche["voucher_number"]:
+        remarks.append(labels.voucher % {"number": tranche["voucher_number"]})
+    if tranche["note"]:
+        remarks.append(tranche["note"])
+    rate = tranche["rate"]
+    if is_plan:
+        community, subject = tranche["plan__community__name"], tranche["plan__title"]
+        route = labels.route[PolicyRoute.GAP]
+    else:
+        community = subject = tranche["project__community__name"]
+        route = labels.route[PolicyRoute.FUTURE]
     return [
         number,
-        tranche.subdistrict.name,
-        subject.community.name,
-        str(subject),
-        labels.route[tranche.route],
-        _decimal(inputs.get("investment")),
-        _decimal(inputs.get("policy_fee")),
-        tranche.base,
-        None if tranche.rate is None else tranche.rate / HUNDRED,
-        tranche.subsidy_total,
-        labels.stage[tranche.stage],
-        tranche.amount,
+        tranche["subdistrict__name"],
+        community,
+        subject,
+        route,
+        _decimal(tranche["inputs__investment"]),
+        _decimal(tranche["inputs__policy_fee"]),
+        tranche["base"],
+        None if rate is None else rate / HUNDRED,
+        tranche["subsidy_total"],
+        labels.stage[tranche["stage"]],
+        tranche["amount"],
         paid,
-        tranche.subsidy_total - paid,
-        subject.approval_number if is_plan else "",
-        subject.acceptance_date if is_plan else None,
+        tranche["subsidy_total"] - paid,
+        tranche["plan__approval_number"] if is_plan else "",
+        tranche["plan__acceptance_date"] if is_plan else None,
         "；".join(remarks),
     ]
 
@@ -221,8 +257,11 @@ def _line_count(value, width: int) -> int:
     character is as wide as two Latin ones)."""
     if not isinstance(value, str) or not value:
         return 1
-    units = sum(2 if ord(char) >= WIDE_FROM else 1 for char in value)
-    return max(1, math.ceil(units / max(width - 1, 1)))
+    room = max(width - 1, 1)
+    if 2 * len(value) <= room:
+        return 1
+    units = len(value) + len(_WIDE_CHARACTER.findall(value))
+    return max(1, math.ceil(units / room))
 
 
 def _write_signatures(sheet) -> None:
@@ -269,14 +308,58 @@ def _header_cell(sheet, header):
     return cell
 
 
-def _body_cell(sheet, index: int, value, number_format):
+class _RowsOfCellsSheet(_TextSafeWriteOnlySheet):
+    """A text-safe write-only sheet that takes a cell appended as that cell, without first
+    trying it as a value (which costs openpyxl an exception per cell)."""
+
+    def _values_to_row(self, values, row_idx):
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value=value)
+            cell.column = column
+            cell.row = row_idx
+            yield cell
+
+
+class _ColumnCell(Cell):
+    """A column's reused cell: its style never changes, so its place among the workbook's
+    styles is looked up once, not once per row."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self):
+        if self._style_id is None:
+            self._style_id = super().style_id
+        return self._style_id
+
+
+def _body_cells(sheet) -> list:
+    """One styled cell per column, made once and given each row's value in turn: a row is
+    written as soon as it is appended, so its cells can serve the next row, and their style is
+    not looked up among the workbook's styles again for every one of a million cells."""
+    cells = []
+    for index, (_header, _width, number_format) in enumerate(COLUMNS):
+        cell = _ColumnCell(sheet)
+        cell._style_id = None
+        cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
+        if number_format is not None:
+            cell.number_format = number_format
+        cells.append(cell)
+    return cells
+
+
+def _body_cell(sheet, column_cell, value):
     """A row's cell, at the top of its row: text of the wrapped columns wraps; figures get
-    their number format."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
+    their number format. Text that looks like a formula gets a cell of its own, since it is
+    marked as text in its style."""
+    if is_formula_like(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell._style = copy(column_cell._style)
+        return cell
+    column_cell.value = value
+    return column_cell
 
 
 def _styled(sheet, value, *, font=None, number_format=None, border=None):

@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from funding.choices import TrancheState
-from funding.models import Tranche
+from funding.choices import TrancheStage, TrancheState
+from funding.models import SubsidyPolicy, Tranche
 from funding.sheets import COLUMNS, write_disbursement_sheet
+from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
 from .factories import TrancheFactory
 
@@ -120,4 +121,36 @@ def test_signature_block_speaks_the_sheets_language(tranches, tmp_path):
         "Checked by:",
         "Head of unit:",
         "Date:",
+    ]
+
+
+def test_paid_to_date_counts_paid_tranches_of_other_batches(hushan, tmp_path):
+    """A plan's or a project's paid tranches are counted on each of its rows, also when they
+    fall in another batch than the row, and a plan and a project of the same id apart."""
+    plan = GapFillingPlanFactory(community__subdistrict=hushan, state="accepted")
+    project = FutureCommunityProjectFactory(funding_mode="original")
+    future = {
+        "plan": None,
+        "project": project,
+        "subdistrict": project.community.subdistrict,
+        "policy": SubsidyPolicy.objects.get(code="future-original"),
+    }
+    paid = {"state": TrancheState.PAID, "voucher_number": "PZ-1", "paid_on": date(2024, 7, 1)}
+    TrancheFactory(plan=plan, stage=TrancheStage.GAP_AFTER_ACCEPTANCE, amount=D("600.00"))
+    TrancheFactory(**future, stage=TrancheStage.FUTURE_APPROVAL, amount=D("900.00"))
+    TrancheFactory(plan=plan, stage=TrancheStage.OPERATIONS_REWARD, amount=D("100.00"), **paid)
+    TrancheFactory(**future, stage=TrancheStage.FUTURE_NAMING, amount=D("40.00"), **paid)
+    TrancheFactory(plan__community__subdistrict=hushan, amount=D("5.00"))
+    target = tmp_path / "sheet.xlsx"
+
+    write_disbursement_sheet(Tranche.objects.all(), target, filter_summary="x", batch_size=2)
+
+    _workbook, sheet = read(target)
+    rows = list(sheet.iter_rows(min_row=4, max_row=8, values_only=True))
+    assert [(row[11], row[12], row[13]) for row in rows] == [
+        (600, 100, 500),
+        (900, 40, 860),
+        (100, 100, 0),
+        (40, 40, 0),
+        (5, 0, 5),
     ]
