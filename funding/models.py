@@ -324,6 +324,10 @@ class Tranche(models.Model):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "source"]),
+            # The tranche list's default order (due date, empty last, then id) and its filters.
+            models.Index(fields=["due_on", "id"], name="tranche_list_order"),
+            models.Index(fields=["state", "due_on"], name="tranche_state_due"),
+            models.Index(fields=["subdistrict", "state"], name="tranche_subdistrict_state"),
             # What a plan or a project has been paid to date (the disbursement sheet's column),
             # summed over its paid tranches alone rather than over every paid tranche.
             models.Index(

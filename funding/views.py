@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -82,7 +82,12 @@ class TrancheListView(ListPageMixin, RoleRequiredMixin, RestrictedQuerysetMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         finance = has_role(self.request.user, *TRANCHE_WRITERS)
-        context["totals"] = self.object_list.aggregate(count=Count("pk"), amount=Sum("amount"))
+        # The paginator has counted the filtered rows already; only the sum is left to ask.
+        paginator = context.get("paginator")
+        context["totals"] = {
+            "count": paginator.count if paginator else self.object_list.count(),
+            "amount": self.object_list.aggregate(amount=Sum("amount"))["amount"],
+        }
         context["can_export"] = context["can_act"] = finance
         context["query"] = self.request.GET.urlencode()
         context["overdue_days"] = settings.TRANCHE_OVERDUE_DAYS
