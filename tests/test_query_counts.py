@@ -48,7 +48,7 @@ LARGE = {
 PAGES = {
     ("communities:list", ""): 8,
     ("communities:list", "export=xlsx"): 3,
-    ("communities:priorities", ""): 7,
+    ("communities:priorities", ""): 8,
     ("projects:plan_list", ""): 9,
     ("projects:plan_list", "export=xlsx"): 4,
     ("projects:future_list", ""): 9,
