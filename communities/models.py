@@ -632,3 +632,30 @@ class GapAssessment(models.Model):
     def shortfall_text(self) -> str:
         """The shortfall in words, in the reader's language."""
         return shortfall_words(self.assessed, self.community)
+
+
+class GapStanding(models.Model):
+    """What a community's stored gap assessment makes of it for the priority order: its
+    "一老一小" gaps, its existing facilities and its gap score. Written with the assessment rows
+    by ``services.gap_assessments_refresh``, so the ranking sorts in the database."""
+
+    community = models.OneToOneField(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="gap_standing",
+    )
+    priority_gaps = models.PositiveSmallIntegerField(_("“one old, one young” gaps"))
+    facility_count = models.PositiveIntegerField(_("existing facilities"))
+    gap_score = models.DecimalField(
+        _("gap score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("gap standing")
+        verbose_name_plural = _("gap standings")
+
+    def __str__(self):
+        return str(self.community_id)

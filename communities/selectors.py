@@ -3,7 +3,19 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,51 +157,87 @@ def score_of(rows) -> Decimal | None:
     return (Decimal(points) / Decimal(weights)).quantize(Decimal("0.1"))
 
 
-def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEntry]:
-    """Communities in the order the policy asks for (§三(一)): "一老一小" gaps first, then
-    fewer facilities, then a lower assessment score (the register's, else the gap score), the
-    gaps and the gap score read from the stored gap assessment. Three queries, whatever the
-    count."""
+def priority_ranked(*, user, route: str | None = Route.GAP, query: str = ""):
+    """The communities in the policy's priority order (§三(一)) as one queryset, paginated in
+    the database: ``priority_gaps`` ("一老一小" types short of the standard), ``facility_count``
+    (existing facilities), ``priority_score`` (the register's assessment score, else the gap
+    score) and ``rank``, the place in the whole route's order. The figures are the community's
+    ``GapStanding``, stored with its gap assessment. The words of ``query`` narrow the rows
+    after the rank is taken, so a found community keeps its rank."""
     communities = Community.objects.restrict(user).select_related("subdistrict")
     if route:
         communities = communities.filter(route=route)
-    communities = communities.annotate_facility_count().prefetch_related(
-        Prefetch("gap_assessments", queryset=GapAssessment.objects.order_by(*TYPE_ORDER))
+    communities = communities.annotate(
+        priority_gaps=Coalesce("gap_standing__priority_gaps", 0),
+        facility_count=Coalesce("gap_standing__facility_count", 0),
+        priority_score=Coalesce("assessment_score", "gap_standing__gap_score"),
     )
-    rows = []
-    for community in communities:
-        stored = list(community.gap_assessments.all())
-        gaps = [
-            row
-            for row in stored
-            if row.facility_type in PRIORITY_FACILITY_TYPES and row.status != GapStatus.MEETS
-        ]
-        count = community.facility_count
-        # The register's assessment score where the task force recorded one, else the gap score.
-        score = (
-            community.assessment_score
-            if community.assessment_score is not None
-            else score_of(stored)
-        )
-        reasons = []
-        if gaps:
-            reasons.append(
-                _("“One old, one young” gaps: %(types)s")
-                % {
-                    "types": "、".join(
-                        f"{row.get_facility_type_display()}（{row.get_status_display()}）"
-                        for row in gaps
-                    )
-                }
+    order = (
+        F("priority_gaps").desc(),
+        F("facility_count").asc(),
+        Coalesce("priority_score", Value(Decimal(-1))).asc(),
+        F("code").asc(),
+    )
+    communities = communities.annotate(rank=Window(RowNumber(), order_by=order)).order_by(*order)
+    words = query.lower().split()
+    if words:
+        found = Q()
+        for word in words:
+            found &= (
+                Q(name__icontains=word)
+                | Q(code__icontains=word)
+                | Q(subdistrict__name__icontains=word)
             )
-        reasons.append(_("%(count)s existing facilities") % {"count": count})
-        if score is None:
-            reasons.append(_("not assessed yet"))
-        else:
-            reasons.append(_("assessment score %(score)s") % {"score": score})
-        rows.append((community, len(gaps), count, score, reasons))
-    rows.sort(key=lambda row: (-row[1], row[2], row[3] if row[3] is not None else -1, row[0].code))
+        # A window over the row alone: filtering on it keeps the rank of the whole order.
+        communities = communities.annotate(
+            found=Window(
+                Max(Case(When(found, then=1), default=0, output_field=IntegerField())),
+                partition_by=[F("pk")],
+            )
+        ).filter(found=1)
+    return communities.prefetch_related(
+        Prefetch(
+            "gap_assessments",
+            queryset=GapAssessment.objects.filter(facility_type__in=PRIORITY_FACILITY_TYPES)
+            .exclude(status=GapStatus.MEETS)
+            .order_by(*TYPE_ORDER),
+            to_attr="priority_gap_rows",
+        )
+    )
+
+
+def priority_reasons(community) -> list[str]:
+    """Why a community of ``priority_ranked`` stands where it does, in the active language."""
+    reasons = []
+    gaps = community.priority_gap_rows
+    if gaps:
+        reasons.append(
+            _("“One old, one young” gaps: %(types)s")
+            % {
+                "types": "、".join(
+                    f"{row.get_facility_type_display()}（{row.get_status_display()}）"
+                    for row in gaps
+                )
+            }
+        )
+    reasons.append(_("%(count)s existing facilities") % {"count": community.facility_count})
+    if community.priority_score is None:
+        reasons.append(_("not assessed yet"))
+    else:
+        reasons.append(_("assessment score %(score)s") % {"score": community.priority_score})
+    return reasons
+
+
+def priority_ranking(*, user, route: str | None = Route.GAP) -> list[PriorityEntry]:
+    """The whole ranking as entries with their reasons (five queries, whatever the count)."""
     return [
-        PriorityEntry(rank, community, gaps, count, score, reasons)
-        for rank, (community, gaps, count, score, reasons) in enumerate(rows, start=1)
+        PriorityEntry(
+            community.rank,
+            community,
+            community.priority_gaps,
+            community.facility_count,
+            community.priority_score,
+            priority_reasons(community),
+        )
+        for community in priority_ranked(user=user, route=route)
     ]

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import CHANGE, ensure, ensure_role
-from .choices import FacilityStatus, FacilityType
+from .choices import PRIORITY_FACILITY_TYPES, FacilityStatus, FacilityType, GapStatus
 from .gap import GAP_POINTS, assess_type, weight_of
-from .models import Community, Facility, GapAssessment, Notification, SpaceResource
+from .models import Community, Facility, GapAssessment, GapStanding, Notification, SpaceResource
 from .register import ZERO_WHEN_BLANK, read_register
 from .roles import Role
 from .writes import locked, save_checked
@@ -155,7 +155,34 @@ def gap_assessments_refresh(*, community_ids=None, year: int | None = None) -> i
     ]
     GapAssessment.objects.filter(community__in=communities).delete()
     GapAssessment.objects.bulk_create(rows, batch_size=500)
+    _standings_store(communities, facilities, rows, now=now)
     return len(rows)
+
+
+def _standings_store(communities, facilities, rows, *, now) -> None:
+    """Each community's place-making figures of the priority order, from its fresh rows."""
+    from .selectors import score_of
+
+    by_community: dict[int, list[GapAssessment]] = {community.pk: [] for community in communities}
+    for row in rows:
+        by_community[row.community_id].append(row)
+    standings = [
+        GapStanding(
+            community_id=pk,
+            priority_gaps=sum(
+                row.facility_type in PRIORITY_FACILITY_TYPES and row.status != GapStatus.MEETS
+                for row in stored
+            ),
+            facility_count=sum(
+                facility.status == FacilityStatus.EXISTING for facility in facilities[pk]
+            ),
+            gap_score=score_of(stored),
+            computed_at=now,
+        )
+        for pk, stored in by_community.items()
+    ]
+    GapStanding.objects.filter(community__in=communities).delete()
+    GapStanding.objects.bulk_create(standings, batch_size=500)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Pages of the communities app: community list, priorities, detail, inventory forms."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -89,24 +90,32 @@ class RowList(list):
 class PriorityRankingView(ListPageMixin, ListView):
     """The policy's priority order of communities for gap filling, with the reasons.
 
-    The order is computed in Python from each community's gap assessment, so the rows are
-    searched and sorted in Python too, with the same columns, page size and export as every list.
+    The order, the rank and the search are taken in the database from the stored gap
+    assessments (``selectors.priority_ranked``), so a page reads only its own rows and the
+    export streams the whole ranking.
     """
 
     template_name = "communities/priority_ranking.html"
     context_object_name = "entries"
     columns = (
         Column("rank", "#", "rank", order_by=("rank",), width=6),
-        Column("community", _("Community"), "community.name", order_by=("community",)),
+        Column("community", _("Community"), "name", order_by=("name",)),
         Column(
-            "subdistrict", _("Subdistrict"), "community.subdistrict.name", order_by=("subdistrict",)
+            "subdistrict", _("Subdistrict"), "subdistrict.name", order_by=("subdistrict__name",)
         ),
-        Column("schedule", _("Year or batch"), "community.schedule_label", order_by=("schedule",)),
+        Column(
+            "schedule",
+            _("Year or batch"),
+            "schedule_label",
+            order_by=("provincial_batch", "plan_year"),
+        ),
         Column(
             "reasons",
             _("Why"),
-            lambda entry: pgettext("list separator", ", ").join(map(str, entry.reasons)),
-            order_by=("reasons",),
+            lambda community: pgettext("list separator", ", ").join(
+                map(str, selectors.priority_reasons(community))
+            ),
+            order_by=("rank",),
             width=60,
         ),
     )
@@ -118,29 +127,20 @@ class PriorityRankingView(ListPageMixin, ListView):
         self.route = route if route in Route.values else Route.GAP
         self.year = timezone.localdate().year
         self.query = request.GET.get("q", "").strip()
-        entries = selectors.priority_ranking(user=request.user, route=self.route)
-        words = self.query.lower().split()
-        if words:
-            entries = [entry for entry in entries if self._matches(entry, words)]
+        entries = selectors.priority_ranked(user=request.user, route=self.route, query=self.query)
         self.object_list = self.sort(entries)
         if request.GET.get("export") == "xlsx":
             return self.export()
         return self.render_to_response(self.get_context_data())
 
-    @staticmethod
-    def _matches(entry, words) -> bool:
-        text = f"{entry.community.name} {entry.community.code} {entry.community.subdistrict.name}"
-        return all(word in text.lower() for word in words)
-
     def sort(self, rows):
+        """The chosen column's order, then the rank, so ties keep the policy's order."""
         column, descending = self.current_sort()
-        if column is None:
-            return RowList(rows)
-        # Empty values last whichever the direction, as the database lists sort them.
-        filled = [row for row in rows if column.export_value(row) != ""]
-        empty = [row for row in rows if column.export_value(row) == ""]
-        filled.sort(key=lambda row: (column.export_value(row), row.rank), reverse=descending)
-        return RowList(filled + empty)
+        if column is None or column.key == "rank":
+            return rows.order_by(F("rank").desc() if descending else F("rank").asc())
+        direction = "desc" if descending else "asc"
+        ordering = [getattr(F(field), direction)(nulls_last=True) for field in column.order_by]
+        return rows.order_by(*ordering, "rank")
 
     def get_context_data(self, **kwargs):
         kwargs.update(
@@ -150,7 +150,10 @@ class PriorityRankingView(ListPageMixin, ListView):
             year=self.year,
             query=self.query,
         )
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        for community in context["entries"]:
+            community.reasons = selectors.priority_reasons(community)
+        return context
 
 
 class CommunityDetailView(RestrictedQuerysetMixin, DetailView):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -658,43 +658,33 @@ def trend_by_month(user, filters: Filters) -> Figure:
 def subdistrict_ranking(user, filters: Filters) -> Figure:
     """Each subdistrict's gap-filling communities, started, completed and accepted, ranked by
     the share completed, then started."""
-    plans = GapFillingPlan.objects.filter(subdistrict=OuterRef("pk"))
+    plans = GapFillingPlan.objects.all()
+    quota = Q(communities__route=Route.GAP)
     if filters.year:
         plans = plans.filter(year=filters.year)
-
-    def communities_with(states):
-        return Coalesce(
-            Subquery(
-                plans.filter(state__in=states)
-                .order_by()
-                .values("subdistrict")
-                .annotate(n=Count("community", distinct=True))
-                .values("n")
-            ),
-            0,
-        )
-
-    quota = Community.objects.filter(subdistrict=OuterRef("pk"), route=Route.GAP)
-    if filters.year:
-        quota = quota.filter(plan_year=filters.year)
+        quota &= Q(communities__plan_year=filters.year)
     subdistricts = Subdistrict.objects.all()
     if filters.subdistrict:
         subdistricts = subdistricts.filter(pk=filters.subdistrict.pk)
-    rows = list(
-        subdistricts.annotate(
-            quota=Coalesce(
-                Subquery(
-                    quota.order_by().values("subdistrict").annotate(n=Count("pk")).values("n")
-                ),
-                0,
-            ),
-            started=communities_with(STARTED_STATES),
-            completed=communities_with(COMPLETED_STATES),
-            accepted=communities_with(ACCEPTED_STATES),
+    # Each figure grouped by subdistrict in one pass, not a subquery per subdistrict.
+    started = {
+        row["subdistrict"]: row
+        for row in plans.order_by()
+        .values("subdistrict")
+        .annotate(
+            started=Count("community", distinct=True, filter=Q(state__in=STARTED_STATES)),
+            completed=Count("community", distinct=True, filter=Q(state__in=COMPLETED_STATES)),
+            accepted=Count("community", distinct=True, filter=Q(state__in=ACCEPTED_STATES)),
         )
-        .filter(Q(quota__gt=0) | Q(started__gt=0))
-        .order_by("code")
-    )
+    }
+    subdistricts = subdistricts.annotate(quota=Count("communities", filter=quota)).order_by("code")
+    rows = []
+    for row in subdistricts:
+        counts = started.get(row.pk, {})
+        for key in ("started", "completed", "accepted"):
+            setattr(row, key, counts.get(key, 0))
+        if row.quota > 0 or row.started > 0:
+            rows.append(row)
     rows.sort(key=lambda row: (-(row.completed / row.quota if row.quota else 0), -row.started))
 
     def series(label, attribute, progress=None, kind=""):

@@ -8,6 +8,7 @@ access table (``permissions.py``); the buttons that move a row along its life cy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -689,6 +690,11 @@ class ReportRequestView(ServiceActionView):
         return reverse("operations:report_list")
 
 
+# Rows of a section shown folded, and a page of an opened section.
+REPORT_FIRST_ROWS = 10
+REPORT_PAGE_ROWS = 100
+
+
 class ReportDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
     """The report's progress while it is built; its tables and file once done."""
 
@@ -698,7 +704,9 @@ class ReportDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs["states"] = ReportState
-        kwargs["sections"] = sections_in(self.object.summary, translation.get_language())
+        kwargs["sections"] = self.folded(
+            sections_in(self.object.summary, translation.get_language())
+        )
         if self.object.state == ReportState.FAILED:
             kwargs["newer"] = (
                 self.get_queryset()
@@ -708,6 +716,22 @@ class ReportDetailView(LifecycleButtonsMixin, ReadPageMixin, DetailView):
                 .first()
             )
         return super().get_context_data(**kwargs)
+
+    def folded(self, sections: list[dict]) -> list[dict]:
+        """Each section with its first rows only, and the one named by ``?section=`` a page of
+        its rows at a time: a province's report holds thousands of rows."""
+        opened = self.request.GET.get("section", "")
+        folded = []
+        for section in sections:
+            rows = section.get("rows", [])
+            shown = {**section, "total": len(rows), "opened": section["key"] == opened}
+            if shown["opened"]:
+                page = Paginator(rows, REPORT_PAGE_ROWS).get_page(self.request.GET.get("page"))
+                shown.update(rows=page.object_list, page_obj=page)
+            else:
+                shown["rows"] = rows[:REPORT_FIRST_ROWS]
+            folded.append(shown)
+        return folded
 
 
 class ReportStatusView(ReadPageMixin, View):

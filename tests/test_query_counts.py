@@ -48,7 +48,7 @@ LARGE = {
 PAGES = {
     ("communities:list", ""): 8,
     ("communities:list", "export=xlsx"): 3,
-    ("communities:priorities", ""): 7,
+    ("communities:priorities", ""): 8,
     ("projects:plan_list", ""): 10,
     ("projects:plan_list", "export=xlsx"): 4,
     ("projects:future_list", ""): 9,
@@ -65,7 +65,7 @@ PAGES = {
     ("operations:report_list", ""): 6,
     ("suggestions:list", ""): 8,
     ("inbox:list", ""): 6,
-    ("dashboard:index", ""): 22,
+    ("dashboard:index", ""): 23,
     ("dashboard:coverage", ""): 9,
     ("community-list", ""): 4,
     ("facility-list", ""): 4,

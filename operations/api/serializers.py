@@ -86,3 +86,12 @@ class ReportSerializer(serializers.ModelSerializer):
             "error",
             "summary",
         ]
+
+
+class ReportListSerializer(serializers.ModelSerializer):
+    """A supervision report's state and progress, as the list shows it: the summary is read
+    from the report's own address."""
+
+    class Meta:
+        model = SupervisionReport
+        fields = [field for field in ReportSerializer.Meta.fields if field != "summary"]

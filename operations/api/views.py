@@ -24,6 +24,7 @@ from .serializers import (
     AssessmentSerializer,
     ContractSerializer,
     OperatorSerializer,
+    ReportListSerializer,
     ReportSerializer,
     SatisfactionSerializer,
 )
@@ -83,8 +84,16 @@ class SatisfactionViewSet(RestrictedReadOnlyViewSet):
 
 
 class ReportViewSet(RestrictedReadOnlyViewSet):
-    """Supervision reports."""
+    """Supervision reports: the list without their summaries (one can weigh a megabyte), the
+    detail with it."""
 
     queryset = SupervisionReport.objects.all()
     serializer_class = ReportSerializer
     filterset_class = ReportFilterSet
+
+    def get_queryset(self):
+        reports = super().get_queryset()
+        return reports.defer("summary") if self.action == "list" else reports
+
+    def get_serializer_class(self):
+        return ReportListSerializer if self.action == "list" else ReportSerializer

@@ -86,3 +86,49 @@ def test_home_counts_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("home"))
     assert response.context["counts"]["total"] == 20
+
+
+def policy_order(communities):
+    """The policy's order worked out by hand from the stored rows: more "一老一小" gaps first,
+    then fewer existing facilities, then a lower score (the register's, else the gap score;
+    not assessed first), then the code."""
+    from communities.choices import PRIORITY_FACILITY_TYPES, GapStatus
+    from communities.selectors import score_of
+
+    def key(community):
+        rows = list(community.gap_assessments.all())
+        gaps = sum(
+            row.facility_type in PRIORITY_FACILITY_TYPES and row.status != GapStatus.MEETS
+            for row in rows
+        )
+        count = community.facilities.filter(status="existing").count()
+        score = community.assessment_score
+        if score is None:
+            score = score_of(rows)
+        return (-gaps, count, score if score is not None else -1, community.code)
+
+    return [community.name for community in sorted(communities, key=key)]
+
+
+def test_priority_page_is_the_policy_order_and_page_two_continues_page_one(client, supervisor_user):
+    from communities.models import Community
+
+    scores = [None, Decimal("35"), Decimal("80"), None, Decimal("60")]
+    for index in range(40):
+        community = CommunityFactory(name=f"社区{index:02d}", assessment_score=scores[index % 5])
+        for facility_type in ["elderly_care", "childcare", "culture", "sports"][: index % 4]:
+            FacilityFactory(community=community, facility_type=facility_type, places=index * 10)
+    gap_assessments_refresh(year=2025)
+    expected = policy_order(Community.objects.filter(route="gap"))
+    client.force_login(supervisor_user)
+    url = reverse("communities:priorities")
+    first = client.get(url, {"per_page": 25})
+    second = client.get(url, {"per_page": 25, "page": 2})
+    names = [row.name for row in first.context["entries"]]
+    names += [row.name for row in second.context["entries"]]
+    assert names == expected
+    ranks = [row.rank for row in first.context["entries"]]
+    ranks += [row.rank for row in second.context["entries"]]
+    assert ranks == list(range(1, len(expected) + 1))
+    found = client.get(url, {"q": expected[5]}).context["entries"]
+    assert [(row.name, row.rank) for row in found] == [(expected[5], 6)]

@@ -222,7 +222,7 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     assert response.context["goal"]["total"] == n
 
 
-DASHBOARD_QUERIES = 23  # two of them count residents' suggestions
+DASHBOARD_QUERIES = 24  # two of them count residents' suggestions
 
 
 @pytest.mark.parametrize("n", [10, 1000])

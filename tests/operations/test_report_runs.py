@@ -191,3 +191,42 @@ def test_a_month_that_has_not_begun_cannot_be_reported(supervisor):
     this_month = timezone.localdate().strftime("%Y-%m")
     report, created = services.supervision_report_request(actor=supervisor, period=this_month)
     assert created and report.period == this_month
+
+
+def test_the_report_list_of_the_api_leaves_the_summaries_to_the_detail(
+    client, supervisor, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = services.supervision_report_request(actor=supervisor, period="2025-06")
+    client.force_login(supervisor)
+    listed = client.get("/api/supervision-reports/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["id"] for row in rows] == [report.pk]
+    assert "summary" not in rows[0]
+    detail = client.get(f"/api/supervision-reports/{report.pk}/").json()
+    assert {s["key"] for s in detail["summary"]["sections"]} >= {"starts", "praise", "supervise"}
+
+
+def test_the_report_page_folds_long_sections_and_pages_the_opened_one(
+    client, supervisor, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report, _ = services.supervision_report_request(actor=supervisor, period="2025-06")
+    report.refresh_from_db()
+    long = {
+        "key": "long",
+        "title": "long",
+        "columns": ["name"],
+        "kinds": ["text"],
+        "rows": [[f"row-{n:03d}"] for n in range(250)],
+    }
+    report.summary = {**report.summary, "sections": [long], "translations": {}}
+    report.save(update_fields=["summary"])
+    client.force_login(supervisor)
+    url = report.get_absolute_url()
+    folded = client.get(url).content.decode()
+    assert "row-009" in folded and "row-010" not in folded
+    assert "?section=long" in folded
+    second = client.get(url, {"section": "long", "page": 2}).content.decode()
+    assert "row-100" in second and "row-199" in second
+    assert "row-099" not in second and "row-200" not in second
