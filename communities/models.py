@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,6 +166,23 @@ class CommunityQuerySet(ScopedQuerySet):
         return self.annotate(
             facility_count=models.Count(
                 "facilities", filter=Q(facilities__status=FacilityStatus.EXISTING)
+            )
+        )
+
+    def with_facility_count(self):
+        """Add ``facility_count`` (existing facilities) as a subquery of each row, so a page of
+        25 rows counts the facilities of those 25 only: PostgreSQL evaluates a select-list
+        subquery after the sort and the limit unless the rows are sorted by it."""
+        existing = (
+            Facility.objects.filter(community=models.OuterRef("pk"), status=FacilityStatus.EXISTING)
+            .order_by()
+            .values("community")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            facility_count=Coalesce(
+                models.Subquery(existing, output_field=models.IntegerField()), 0
             )
         )
 

@@ -6,14 +6,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .access import CHANGE, ensure, ensure_role
 from .choices import PRIORITY_FACILITY_TYPES, FacilityStatus, FacilityType, GapStatus
 from .gap import GAP_POINTS, assess_type, weight_of
 from .models import Community, Facility, GapAssessment, GapStanding, Notification, SpaceResource
-from .register import ZERO_WHEN_BLANK, read_register
+from .register import COLUMNS, ZERO_WHEN_BLANK, read_register
 from .roles import Role
 from .writes import locked, save_checked
+
+REGISTER_FIELDS = [name for name, _header, _kind in COLUMNS if name != "code"]
+# Rows per UPDATE of a register import: each statement is a CASE over its rows for every
+# changed column, evaluated for every row it updates, so its cost grows with the square of it.
+UPDATE_BATCH = 200
+# What the stored gap assessment of a community depends on, of what the register sets.
+ASSESSED_FIELDS = {"population", "households"}
 
 
 def _register_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +78,10 @@ def space_update(*, actor, space: SpaceResource, fields: dict[str, Any]) -> Spac
 def community_register_import(*, actor, file) -> dict[str, int]:
     """Create or update communities from a register workbook; all rows or none.
 
-    Raises ValidationError listing every bad row by number when the file is not clean.
+    Raises ValidationError listing every bad row by number when the file is not clean. The
+    reading has already checked each row once (its fields, its subdistrict, its code and name
+    against the database and the rest of the file), so the rows are written in bulk, each new or
+    changed community with one history row recording ``actor``.
     """
     ensure_role(actor, Role.TASKFORCE_APPROVER)
     reading = read_register(file)
@@ -81,17 +92,48 @@ def community_register_import(*, actor, file) -> dict[str, int]:
         community.code: community
         for community in Community.objects.select_for_update().filter(code__in=codes)
     }
-    created = updated = 0
+    new, changed, changed_fields = [], [], set()
     for row in reading.rows:
-        community = existing.get(row.values["code"]) or Community()
-        is_new = community.pk is None
-        save_checked(community, actor=actor, fields=_register_fields(row.values))
-        created += is_new
-        updated += not is_new
-        existing[community.code] = community
-    # Population and households may have changed: the assessment follows.
-    gap_assessments_refresh(community_ids=[community.pk for community in existing.values()])
-    return {"created": created, "updated": updated}
+        fields = _register_fields(row.values)
+        community = existing.get(fields["code"])
+        if community is None:
+            new.append(Community(**fields))
+            continue
+        differing = _apply_changes(community, fields)
+        if differing:
+            changed.append(community)
+            changed_fields |= differing
+    bulk_create_with_history(new, Community, batch_size=1000, default_user=actor)
+    if changed:
+        # Only the columns some row changed: each one is a CASE over the batch's rows.
+        bulk_update_with_history(
+            changed,
+            Community,
+            [name for name in REGISTER_FIELDS if name in changed_fields],
+            batch_size=UPDATE_BATCH,
+            default_user=actor,
+        )
+    # A new community, or one whose population or households changed, is reassessed.
+    reassessed = [*new, *(c for c in changed if c._register_changed & ASSESSED_FIELDS)]
+    if reassessed:
+        gap_assessments_refresh(community_ids=[community.pk for community in reassessed])
+    return {"created": len(new), "updated": len(existing)}
+
+
+def _apply_changes(community: Community, fields: dict[str, Any]) -> set[str]:
+    """Set the register's fields on a community; the names of those that differed."""
+    differing = set()
+    for name, value in fields.items():
+        # The subdistrict is compared by key, so no row reads its subdistrict.
+        if name == "subdistrict":
+            current, wanted = community.subdistrict_id, value.pk
+        else:
+            current, wanted = getattr(community, name), value
+        if current != wanted:
+            setattr(community, name, value)
+            differing.add(name)
+    community._register_changed = differing
+    return differing
 
 
 # Stored gap assessment ------------------------------------------------------------------

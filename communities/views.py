@@ -75,7 +75,7 @@ class CommunityListView(ListPageMixin, RestrictedQuerysetMixin, FilterView):
             super()
             .get_queryset()
             .select_related("subdistrict")
-            .annotate_facility_count()
+            .with_facility_count()
             .order_by("subdistrict__code", "code")
         )
 

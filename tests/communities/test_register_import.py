@@ -146,3 +146,109 @@ def test_the_sample_register_in_fixtures_imports(taskforce):
     sample = Path(__file__).resolve().parents[2] / "fixtures" / "community-register-sample.xlsx"
     call_command("import_communities", str(sample), "--as-user", "taskforce")
     assert Community.objects.filter(code__in=["hushan-90", "gutang-90"]).count() == 2
+
+
+def test_a_mixed_file_creates_and_updates_exactly_with_one_history_row_per_change(
+    taskforce, hushan, gutang
+):
+    from communities import services
+
+    kept = CommunityFactory(code="hs-01", name="金山", subdistrict=hushan, route="gap")
+    moved = CommunityFactory(code="hs-02", name="金南", subdistrict=hushan, route="gap")
+    before = {c.pk: c.history.count() for c in (kept, moved)}
+    rows = [
+        (
+            "hs-01",
+            kept.name,
+            "浒山",
+            "gap",
+            kept.plan_year,
+            kept.provincial_batch,
+            kept.population,
+            kept.households,
+        ),
+        ("hs-02", "金南", "古塘", "future", 2024, 3, 6100, 2100),
+        ("gt-01", "古塘一", "古塘", "gap", 2023, None, None, 900),
+    ]
+    with translation.override("zh-hans"):
+        result = services.community_register_import(actor=taskforce, file=workbook(*rows))
+    assert result == {"created": 1, "updated": 2}
+    moved.refresh_from_db()
+    assert (moved.subdistrict, moved.route, moved.plan_year, moved.provincial_batch) == (
+        gutang,
+        "future",
+        2024,
+        3,
+    )
+    assert (moved.population, moved.households) == (6100, 2100)
+    new = Community.objects.get(code="gt-01")
+    assert (new.subdistrict, new.name, new.population, new.households) == (gutang, "古塘一", 0, 900)
+    assert kept.history.count() == before[kept.pk]
+    assert moved.history.count() == before[moved.pk] + 1
+    assert moved.history.first().history_user == taskforce
+    assert moved.history.first().history_type == "~"
+    [created] = new.history.all()
+    assert (created.history_user, created.history_type) == (taskforce, "+")
+    # The new community is assessed, and the moved one reassessed for its new population.
+    assert new.gap_assessments.exists()
+
+
+def test_an_error_in_the_last_row_changes_nothing(taskforce, hushan):
+    from django.core.exceptions import ValidationError
+
+    from communities import services
+
+    existing = CommunityFactory(code="hs-01", name="金山", subdistrict=hushan, population=10)
+    rows = [
+        ("hs-01", "金山", "浒山", "gap", 2023, None, 8000, 3000),
+        ("hs-02", "金南", "浒山", "gap", 2023, None, 8000, 3000),
+        ("hs-03", "金东", "浒山", "无此路径", 2023, None, 8000, 3000),
+    ]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        services.community_register_import(actor=taskforce, file=workbook(*rows))
+    [message] = refused.value.messages
+    assert message.startswith("第 4 行") and "无此路径" in message
+    existing.refresh_from_db()
+    assert existing.population == 10
+    assert Community.objects.count() == 1
+    assert existing.history.count() == 1
+
+
+def test_a_name_used_twice_in_the_file_names_both_rows(client, taskforce):
+    client.force_login(taskforce)
+    rows = [
+        ("hs-01", "金山", "浒山", "gap", 2023, None, 8000, 3000),
+        ("hs-02", "金山", "浒山", "gap", 2023, None, 8000, 3000),
+        ("hs-03", "金东", "浒山", "gap", 2023, None, 8000, 3000),
+        ("hs-03", "金西", "浒山", "gap", 2023, None, 8000, 3000),
+    ]
+    response = client.post(reverse("admin:communities_community_import"), {"file": workbook(*rows)})
+    errors = response.context["row_errors"]
+    assert len(errors) == 2
+    assert errors[0].startswith("第 3 行") and "已有名为金山的社区（编码 hs-01）" in errors[0]
+    assert errors[1].startswith("第 5 行") and "编码 hs-03 已在第 4 行使用" in errors[1]
+    assert not Community.objects.exists()
+
+
+def test_the_row_limit_is_twenty_thousand():
+    from communities import register
+
+    assert register.MAX_ROWS == 20_000
+    # Row 1 is the header: rows 2 to 20,001 are the 20,000 communities.
+    assert not register.exceeds_row_limit(20_001)
+    assert register.exceeds_row_limit(20_002)
+
+
+def test_a_file_past_the_limit_is_refused_whole(taskforce, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from communities import register, services
+
+    monkeypatch.setattr(register, "MAX_ROWS", 2)
+    rows = [(f"hs-0{n}", f"社区{n}", "浒山", "gap", 2023, None, 10, 5) for n in range(1, 4)]
+    with pytest.raises(ValidationError):
+        services.community_register_import(actor=taskforce, file=workbook(*rows))
+    assert not Community.objects.exists()
+    monkeypatch.setattr(register, "MAX_ROWS", 3)
+    services.community_register_import(actor=taskforce, file=workbook(*rows))
+    assert Community.objects.count() == 3
