@@ -105,8 +105,13 @@ def job_register_import(folder: Path) -> dict:
             value = getattr(community, name)
             row.append(community.subdistrict.name if name == "subdistrict" else value)
         if number % 2:
-            # Every other row changes, so the import both updates and leaves rows alone.
+            # Every other row changes, in every column it can, so the import both updates (the
+            # dearest way: every column of the UPDATE a CASE) and leaves rows alone.
+            row[fields.index("name")] = f"{community.name}·"
             row[fields.index("population")] = (community.population or 0) + 1
+            row[fields.index("households")] = (community.households or 0) + 1
+            row[fields.index("area_hectares")] = (community.area_hectares or 0) + 1
+            row[fields.index("assessment_score")] = 50 if community.assessment_score != 50 else 51
         sheet.append(row)
     buffer = BytesIO()
     book.save(buffer)
