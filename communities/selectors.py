@@ -224,7 +224,8 @@ def priority_reasons(community) -> list[str]:
     if community.priority_score is None:
         reasons.append(_("not assessed yet"))
     else:
-        reasons.append(_("assessment score %(score)s") % {"score": community.priority_score})
+        score = Decimal(community.priority_score).quantize(Decimal("0.01"))
+        reasons.append(_("assessment score %(score)s") % {"score": score})
     return reasons
 
 

@@ -132,3 +132,14 @@ def test_priority_page_is_the_policy_order_and_page_two_continues_page_one(clien
     assert ranks == list(range(1, len(expected) + 1))
     found = client.get(url, {"q": expected[5]}).context["entries"]
     assert [(row.name, row.rank) for row in found] == [(expected[5], 6)]
+
+
+def test_priority_reasons_show_the_score_to_the_fen(client, supervisor_user):
+    CommunityFactory(name="社区分数", assessment_score=Decimal("49.32"))
+    gap_assessments_refresh(year=2025)
+    client.force_login(supervisor_user)
+
+    page = client.get(reverse("communities:priorities"), HTTP_ACCEPT_LANGUAGE="en")
+
+    reasons = page.context["entries"][0].reasons
+    assert any(str(reason) == "assessment score 49.32" for reason in reasons), reasons
