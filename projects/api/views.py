@@ -28,9 +28,11 @@ class GapFillingPlanViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSe
 class FutureCommunityProjectViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Future-community projects the user may see."""
 
-    # What the steps wait for (the digital review, the scenarios built) tells each row its
-    # "actions"; prefetched, the page of rows asks for them in two queries.
-    queryset = FutureCommunityProject.objects.prefetch_related("digital_reviews", "scenarios")
+    # What the steps wait for (the digital review, the scenarios built) and the community they
+    # read tell each row its "actions"; prefetched, the page asks for them in two queries.
+    queryset = FutureCommunityProject.objects.select_related("community").prefetch_related(
+        "digital_reviews", "scenarios"
+    )
     serializer_class = FutureCommunityProjectSerializer
     filterset_class = FutureProjectFilterSet
 
