@@ -257,6 +257,15 @@ SPECTACULAR_SETTINGS = {
     # The schema asks for a login like every other API route (DRF's views are exempt from
     # LoginRequiredMiddleware, so the permission decides).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every model's "state" has choices of its own: each enum is named for its life cycle.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStateEnum": "projects.choices.PlanState",
+        "TrancheStateEnum": "funding.choices.TrancheState",
+        "ExportStateEnum": "funding.choices.ExportState",
+        "ContractStateEnum": "operations.choices.ContractState",
+        "ReportStateEnum": "operations.choices.ReportState",
+        "AssessmentStateEnum": "communities.choices.AssessmentState",
+    },
 }
 
 # Set while the demo data is loaded; every page then shows a banner that the figures are
