@@ -161,14 +161,6 @@ class CommunityQuerySet(ScopedQuerySet):
     subdistrict_path = "subdistrict"
     rules = permissions.COMMUNITY_RULES
 
-    def annotate_facility_count(self):
-        """Add ``facility_count`` (existing facilities) without a query per row."""
-        return self.annotate(
-            facility_count=models.Count(
-                "facilities", filter=Q(facilities__status=FacilityStatus.EXISTING)
-            )
-        )
-
     def with_facility_count(self):
         """Add ``facility_count`` (existing facilities) as a subquery of each row, so a page of
         25 rows counts the facilities of those 25 only: PostgreSQL evaluates a select-list

@@ -61,6 +61,19 @@ class _TextSafeWriteOnlySheet(WriteOnlyWorksheet):
         """Append one row, risky text written as text."""
         super().append([_text_safe(self, value) for value in row])
 
+    def _values_to_row(self, values, row_idx):
+        """openpyxl's own, except that a cell appended is taken as that cell straight away
+        instead of first failing as a value (an exception per styled cell of a large sheet)."""
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value=value)
+            cell.column = column
+            cell.row = row_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
+
 
 class PortalWorkbook(Workbook):
     """An openpyxl workbook in which no text cell is ever written as a formula."""

@@ -74,6 +74,11 @@ class TrancheStage(models.TextChoices):
     NINGBO_PASSTHROUGH = "ningbo_passthrough", _("Ningbo subsidy pass-through")
 
 
+def route_of(plan_id) -> str:
+    """A tranche's route: a plan's is gap filling, a project's is the future community."""
+    return PolicyRoute.GAP if plan_id else PolicyRoute.FUTURE
+
+
 class TrancheState(models.TextChoices):
     """scheduled → due → approved → paid, or cancelled / returned."""
 

@@ -29,6 +29,7 @@ from .choices import (
     PolicyRoute,
     TrancheStage,
     TrancheState,
+    route_of,
 )
 from .money import HUNDRED, ZERO, format_yuan_unit
 from .permissions import BUDGET_ENVELOPE_RULES, EXPORT_RULES, POLICY_RULES, TRANCHE_RULES
@@ -399,7 +400,7 @@ class Tranche(models.Model):
 
     @property
     def route(self) -> str:
-        return PolicyRoute.GAP if self.plan_id else PolicyRoute.FUTURE
+        return route_of(self.plan_id)
 
     @property
     def policy_name(self) -> str:

@@ -18,9 +18,16 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from communities.printing import apply_print_setup
-from communities.workbooks import PortalWorkbook, _TextSafeWriteOnlySheet, is_formula_like
+from communities.workbooks import PortalWorkbook, is_formula_like
 
-from .choices import PAYABLE_STATES, SIGNATURE_ROLES, PolicyRoute, TrancheStage, TrancheState
+from .choices import (
+    PAYABLE_STATES,
+    SIGNATURE_ROLES,
+    PolicyRoute,
+    TrancheStage,
+    TrancheState,
+    route_of,
+)
 from .models import Tranche
 from .money import HUNDRED, ZERO
 
@@ -146,8 +153,7 @@ def write_disbursement_sheet(
 ) -> int:
     """Write the filtered tranches to ``target``; returns the number of rows written."""
     workbook = PortalWorkbook(write_only=True)
-    sheet = _RowsOfCellsSheet(parent=workbook, title=_("Disbursement sheet"))
-    workbook._add_sheet(sheet)
+    sheet = workbook.create_sheet(_("Disbursement sheet"))
     apply_print_setup(sheet, title_rows=TITLE_ROWS, widths=WIDTHS)
     sheet.freeze_panes = "A4"
     title = _("Disbursement sheet of community facility subsidies")
@@ -215,18 +221,17 @@ def _row(number: int, tranche: dict, labels: _Labels) -> list:
     if tranche["note"]:
         remarks.append(tranche["note"])
     rate = tranche["rate"]
+    # A plan is named by its title, a project by its community (their __str__).
     if is_plan:
         community, subject = tranche["plan__community__name"], tranche["plan__title"]
-        route = labels.route[PolicyRoute.GAP]
     else:
         community = subject = tranche["project__community__name"]
-        route = labels.route[PolicyRoute.FUTURE]
     return [
         number,
         tranche["subdistrict__name"],
         community,
         subject,
-        route,
+        labels.route[route_of(tranche["plan_id"])],
         _decimal(tranche["inputs__investment"]),
         _decimal(tranche["inputs__policy_fee"]),
         tranche["base"],
@@ -306,20 +311,6 @@ def _header_cell(sheet, header):
     cell.fill = HEADER_FILL
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     return cell
-
-
-class _RowsOfCellsSheet(_TextSafeWriteOnlySheet):
-    """A text-safe write-only sheet that takes a cell appended as that cell, without first
-    trying it as a value (which costs openpyxl an exception per cell)."""
-
-    def _values_to_row(self, values, row_idx):
-        for column, value in enumerate(values, 1):
-            if value is None:
-                continue
-            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value=value)
-            cell.column = column
-            cell.row = row_idx
-            yield cell
 
 
 class _ColumnCell(Cell):
