@@ -123,3 +123,23 @@ def test_only_the_steps_checked_here_have_checks():
         ("projects.FutureCommunityProject", FutureStage.PLAN_REVIEWED, "requires"),
         ("projects.FutureCommunityProject", FutureStage.JOINT_ACCEPTANCE_PASSED, "requires"),
     }
+
+
+def test_joint_acceptance_names_the_missing_scenarios_with_the_chinese_list_mark():
+    requires = FUTURE[FutureStage.JOINT_ACCEPTANCE_PASSED].requires
+    project = _project_with(
+        (Scenario.GOVERNANCE, ScenarioState.PLANNED),
+        (Scenario.EDUCATION, ScenarioState.PLANNED),
+    )
+
+    with translation.override("zh-hans"):
+        reason = requires(project)
+        names = f"{Scenario.EDUCATION.label}、{Scenario.GOVERNANCE.label}"
+
+    assert reason == f"联合验收要求所有计划场景均已建成；尚未建成：{names}。"
+
+
+def test_the_project_table_reads_a_projects_stage():
+    project = SimpleNamespace(stage=FutureStage.PLAN_REVIEWED)
+
+    assert FUTURE.state_of(project) == FutureStage.PLAN_REVIEWED
