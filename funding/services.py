@@ -21,7 +21,6 @@ from communities.choices import (
     PASSING_GRADES,
     AssessmentState,
     FundingMode,
-    FutureCategory,
     FutureStage,
     FutureType,
 )
@@ -141,13 +140,11 @@ def subsidy_settle_for_plan(*, plan, actor) -> Tranche:
 @transaction.atomic
 def subsidy_commit_for_project(*, project, actor) -> list[Tranche]:
     """At 立项: optimised model → three tranches (the first due now); original model → one
-    tranche whose amount finance enters; new build or self-funded → none. The caller holds the
-    project's lock, so two commitments of one project never run side by side."""
+    tranche whose amount finance enters; self-funded (every new build, projects.funding_rule)
+    → none. The caller holds the project's lock, so two commitments of one project never run
+    side by side."""
     on = project.approval_date or timezone.localdate()
-    if (
-        project.category == FutureCategory.NEW_BUILD
-        or project.funding_mode == FundingMode.SELF_FUNDED
-    ):
+    if project.funding_mode == FundingMode.SELF_FUNDED:
         return []
     existing = tranches_of_project(project)
     if existing:

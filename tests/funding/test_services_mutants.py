@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communities.models import Notification, OutboxItem
 from communities.roles import Role
@@ -19,7 +19,7 @@ from funding.money import format_yuan
 from tests.factories import FutureCommunityProjectFactory, GapFillingPlanFactory
 
 from . import test_services
-from .factories import BudgetEnvelopeFactory, TrancheFactory
+from .factories import BudgetEnvelopeFactory, TrancheFactory, confirmed_assessment
 
 # The same envelope and day as the services' own tests (the users come from conftest.py).
 budget, TODAY = test_services.budget, test_services.TODAY
@@ -600,3 +600,45 @@ def test_an_export_request_that_cannot_be_queued_leaves_no_export(finance, monke
         services.disbursement_export_request(actor=finance, filters={}, filter_summary="")
 
     assert not DisbursementExport.objects.exists()
+
+
+def test_a_reward_cannot_fall_due_before_the_assessment_was_confirmed(budget, assessor):
+    named = FutureCommunityProjectFactory(stage="named", named_date=TODAY)
+    assessment = confirmed_assessment(assessor, named, score=90)
+    # The confirmation opened the reward; take it away and date the confirmation tomorrow.
+    TrancheEvent.objects.filter(tranche__project=named).delete()
+    Tranche.objects.filter(project=named, stage=TrancheStage.OPERATIONS_REWARD).delete()
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    type(assessment).objects.filter(pk=assessment.pk).update(
+        confirmed_at=assessment.confirmed_at + timedelta(days=1)
+    )
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.operations_reward_make_due(project=named, assessment=assessment, actor=assessor)
+
+    assert refused.value.messages == [
+        f"“Operations reward” cannot fall due on {today.isoformat()}, before the confirmation "
+        f"of the operations assessment on {tomorrow.isoformat()}: check the dates of the stages."
+    ]
+    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"category": "new_build", "funding_mode": "self_funded"},
+        {
+            "category": "new_build",
+            "funding_mode": "self_funded",
+            "plan_year": None,
+            "provincial_batch": 4,
+        },
+    ],
+    ids=["in the city plan", "in a provincial batch"],
+)
+def test_a_new_build_funds_itself_and_gets_no_tranche(budget, approver, fields):
+    project = FutureCommunityProjectFactory(**fields)
+
+    assert services.subsidy_commit_for_project(project=project, actor=approver) == []
+    assert not Tranche.objects.filter(project=project).exists()
