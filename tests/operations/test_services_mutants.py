@@ -1,0 +1,129 @@
+"""The operations services' refusals word for word and on their field, and who each write is
+recorded against: what the journeys in test_contracts and test_assessments leave open
+(docs/mutation.md lists what each test was written against)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from operations import services
+from operations.models import OperatingContract
+from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
+
+from .factories import ContractFactory, OperatorFactory
+from .test_contracts import terms
+
+
+def refused(call):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        call()
+    return caught.value.message_dict
+
+
+def test_staff_may_not_change_an_operator_that_also_works_for_another_subdistrict(
+    staff_hushan, hushan, gutang
+):
+    operator = OperatorFactory(name="甲机构")
+    ContractFactory(operator=operator, subdistrict=hushan)
+    ContractFactory(operator=operator, subdistrict=gutang)
+
+    with translation.override("en"), pytest.raises(PermissionDenied) as caught:
+        services.operator_update(actor=staff_hushan, operator=operator, fields={"name": "乙机构"})
+
+    assert str(caught.value) == (
+        "This operator also works for other subdistricts; ask the operations assessor to "
+        "change its details."
+    )
+    operator.refresh_from_db()
+    assert operator.name == "甲机构"
+
+
+def test_a_contract_without_facilities_is_refused_on_its_facilities(staff_hushan, hushan):
+    def sign():
+        services.contract_create(
+            actor=staff_hushan,
+            subdistrict=hushan,
+            facilities=[],
+            fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
+        )
+
+    assert refused(sign) == {"facilities": ["Choose at least one facility."]}
+    assert not OperatingContract.objects.exists()
+
+
+def test_another_subdistricts_facilities_are_named_on_the_facilities_field(
+    assessor, hushan, gutang
+):
+    own = FacilityFactory(community=CommunityFactory(subdistrict=hushan), name="浒山站")
+    first = FacilityFactory(community=CommunityFactory(subdistrict=gutang), name="古塘一站")
+    second = FacilityFactory(community=CommunityFactory(subdistrict=gutang), name="古塘二站")
+
+    def sign():
+        services.contract_create(
+            actor=assessor,
+            subdistrict=hushan,
+            facilities=[own, first, second],
+            fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
+        )
+
+    assert refused(sign) == {
+        "facilities": ["These facilities are not in 浒山: 古塘一站, 古塘二站."]
+    }
+
+
+def test_an_overlap_names_only_the_facilities_asked_for_that_are_already_let(assessor, hushan):
+    community = CommunityFactory(subdistrict=hushan)
+    let, other, asked = (
+        FacilityFactory(community=community, name=name) for name in ("甲站", "乙站", "丙站")
+    )
+    operator = OperatorFactory(name="丁机构")
+    services.contract_create(
+        actor=assessor,
+        subdistrict=hushan,
+        facilities=[let, other],
+        fields=terms("2025-01-01", "2025-12-31", operator=operator, title="首份合同"),
+    )
+
+    def sign():
+        services.contract_create(
+            actor=assessor,
+            subdistrict=hushan,
+            facilities=[let, asked],
+            fields=terms("2025-06-01", "2026-05-31", operator=OperatorFactory()),
+        )
+
+    assert refused(sign) == {
+        "facilities": [
+            "甲站 already run under “首份合同” (丁机构, 2025-01-01 – 2025-12-31), which overlaps "
+            "this term."
+        ]
+    }
+    assert OperatingContract.objects.count() == 1
+
+
+def test_a_contract_is_recorded_against_who_signed_and_who_changed_it(assessor, staff_hushan):
+    facility = FacilityFactory(community=CommunityFactory(subdistrict=staff_hushan.subdistrict))
+    contract = services.contract_create(
+        actor=staff_hushan,
+        subdistrict=staff_hushan.subdistrict,
+        facilities=[facility],
+        fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
+    )
+    services.contract_update(
+        actor=assessor, contract=contract, facilities=[facility], fields={"title": "续签合同"}
+    )
+
+    history = list(contract.history.order_by("history_id"))
+    assert history[0].history_type == "+" and history[0].history_user == staff_hushan
+    assert history[-1].title == "续签合同" and history[-1].history_user == assessor
+    assert {row.history_user for row in history} == {staff_hushan, assessor}
+
+
+def test_an_assessment_drafted_without_comments_has_none(assessor):
+    from tests.funding.factories import confirmed_assessment
+
+    project = FutureCommunityProjectFactory(stage="named")
+    assessment = confirmed_assessment(assessor, project, score=80, confirm=False)
+
+    assessment.refresh_from_db()
+    assert assessment.comments == ""
