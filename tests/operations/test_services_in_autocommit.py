@@ -4,17 +4,25 @@ all or nothing and holds its row locks in a transaction of its own.
 Transactional tests, so these stay out of the mutation runs' selection (docs/mutation.md): they
 are what kills the mutants that drop ``@transaction.atomic`` from these services."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from funding.choices import TrancheStage
+from funding.models import Tranche
 from operations import services
-from operations.choices import ContractState
-from operations.models import OperatingContract, Operator
-from tests.factories import CommunityFactory, FacilityFactory
+from operations.choices import AssessmentState, ContractState, OperationKind
+from operations.models import OperatingContract, OperationsAssessment, Operator, SatisfactionScore
+from projects.models import FutureCommunityProject
+from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
+from tests.funding.factories import confirmed_assessment
 
 from .factories import OperatorFactory, credit_code
 from .test_contracts import terms
+from .test_satisfaction import workbook
 
 # SQLite takes no row locks, so only PostgreSQL tells a service without its transaction.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
@@ -61,3 +69,42 @@ def test_a_contract_is_signed_and_changed_and_ended_under_its_own_locks(staff_hu
     assert (saved.title, saved.state) == ("续签", ContractState.TERMINATED)
     assert list(saved.facilities.all()) == [facility]
 
+
+def test_an_assessment_is_drafted_changed_returned_and_submitted_under_its_own_lock(assessor):
+    project = FutureCommunityProjectFactory(stage="named")
+    scores = {kind: Decimal("80") for kind in OperationKind}
+    assessment = services.assessment_create(
+        actor=assessor, project=project, period="2025", scores=scores
+    )
+    services.assessment_update(
+        actor=assessor, assessment=assessment, scores=scores, comments="复核"
+    )
+    services.assessment_submit(actor=assessor, assessment=assessment)
+    services.assessment_return(actor=assessor, assessment=assessment)
+
+    saved = OperationsAssessment.objects.get(pk=assessment.pk)
+    assert (saved.state, saved.comments) == (AssessmentState.DRAFT, "复核")
+
+
+def test_a_reward_is_released_under_the_assessments_lock(assessor):
+    project = FutureCommunityProjectFactory(stage="plan_reviewed")
+    assessment = confirmed_assessment(assessor, project, score=95)
+    FutureCommunityProject.objects.filter(pk=project.pk).update(
+        stage="named", named_date=timezone.localdate()
+    )
+
+    services.assessment_release_reward(actor=assessor, assessment=assessment)
+
+    assert Tranche.objects.filter(project=project, stage=TrancheStage.OPERATIONS_REWARD).exists()
+
+
+def test_scores_are_entered_and_imported_under_their_communities_locks(staff_hushan, hushan):
+    community = CommunityFactory(subdistrict=hushan, code="hs-01")
+
+    services.satisfaction_record(
+        actor=staff_hushan, community=community, period="2025-H1", score=Decimal("80")
+    )
+    services.satisfaction_import(actor=staff_hushan, file=workbook([("hs-01", "2025-H1", 90, 100)]))
+
+    saved = SatisfactionScore.objects.get(community=community)
+    assert (saved.score, saved.respondents) == (Decimal("90.00"), 100)

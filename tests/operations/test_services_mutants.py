@@ -2,13 +2,20 @@
 recorded against: what the journeys in test_contracts and test_assessments leave open
 (docs/mutation.md lists what each test was written against)."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.utils import translation
 
+from communities.models import Notification
+from communities.roles import Role
 from operations import services
-from operations.models import OperatingContract
+from operations.choices import Grade
+from operations.models import OperatingContract, OperationsAssessment, SatisfactionScore
 from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
+from tests.funding.factories import confirmed_assessment
 
 from .factories import ContractFactory, OperatorFactory
 from .test_contracts import terms
@@ -120,10 +127,63 @@ def test_a_contract_is_recorded_against_who_signed_and_who_changed_it(assessor, 
 
 
 def test_an_assessment_drafted_without_comments_has_none(assessor):
-    from tests.funding.factories import confirmed_assessment
-
     project = FutureCommunityProjectFactory(stage="named")
     assessment = confirmed_assessment(assessor, project, score=80, confirm=False)
 
     assessment.refresh_from_db()
     assert assessment.comments == ""
+
+
+def test_an_assessment_of_both_or_neither_subject_is_refused(assessor):
+    project = FutureCommunityProjectFactory(stage="named")
+    contract = ContractFactory()
+
+    for subjects in ({}, {"project": project, "contract": contract}):
+        with translation.override("en"), pytest.raises(ValidationError) as caught:
+            services.assessment_create(actor=assessor, period="2025", scores={}, **subjects)
+        assert caught.value.messages == [
+            "Assess either a future community or an operating contract."
+        ]
+    assert not OperationsAssessment.objects.exists()
+
+
+def test_a_duplicate_the_database_refuses_under_no_known_name_reads_as_one(assessor, monkeypatch):
+    """Two drafts of one subject and period at once pass the form's check side by side; the
+    database refuses the second, and the assessor reads why even when the error names no
+    constraint the portal knows."""
+    project = FutureCommunityProjectFactory(stage="named")
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(services, "save_checked", refuse)
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            confirmed_assessment(assessor, project, score=70, confirm=False)
+        messages = caught.value.messages
+
+    assert messages == ["This subject already has an assessment for the period."]
+    assert not OperationsAssessment.objects.exists()
+
+
+def test_a_confirmation_tells_the_subdistricts_staff_the_total_and_grade(assessor, user_with_role):
+    project = FutureCommunityProjectFactory(stage="plan_reviewed")
+    staff = user_with_role(Role.SUBDISTRICT_STAFF, subdistrict=project.community.subdistrict)
+
+    assessment = confirmed_assessment(assessor, project, score=95)
+
+    (notice,) = Notification.objects.filter(recipient=staff)
+    with translation.override("zh-hans"):
+        grade = str(Grade(assessment.grade).label)
+    assert notice.body == f"总分 {assessment.total}，等次：{grade}。"
+
+
+def test_an_entered_score_keeps_its_respondents(staff_hushan, hushan):
+    community = CommunityFactory(subdistrict=hushan)
+
+    services.satisfaction_record(
+        actor=staff_hushan, community=community, period="2025-H1", score=D("88"), respondents=150
+    )
+
+    assert SatisfactionScore.objects.get(community=community).respondents == 150
