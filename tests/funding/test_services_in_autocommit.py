@@ -11,7 +11,8 @@ from django.db import transaction
 
 from funding import services
 from funding.choices import ExportState
-from funding.models import BudgetEnvelope, DisbursementExport
+from funding.models import BudgetEnvelope, DisbursementExport, Tranche
+from tests.factories import FutureCommunityProjectFactory
 
 from .factories import BudgetEnvelopeFactory
 
@@ -39,3 +40,15 @@ def test_a_failed_export_is_asked_for_again_under_its_own_lock(finance):
     assert again.pk != failed.pk
     assert (again.filters, again.filter_summary) == ({"state": "due"}, "应拨付")
     assert DisbursementExport.objects.get(pk=failed.pk).state == ExportState.FAILED
+
+
+def test_a_ningbo_receipt_is_recorded_under_the_tranches_own_lock(approver, finance):
+    BudgetEnvelopeFactory(amount=Decimal("10000000.00"))
+    project = FutureCommunityProjectFactory(project_type="leading", stage="named")
+    services.project_stage_reached(project=project, stage="named", actor=approver)
+
+    received = services.passthrough_record_receipt(
+        project=project, amount=Decimal("2500000"), actor=finance
+    )
+
+    assert Tranche.objects.get(pk=received.pk).amount == Decimal("2500000.00")

@@ -642,3 +642,22 @@ def test_a_new_build_funds_itself_and_gets_no_tranche(budget, approver, fields):
 
     assert services.subsidy_commit_for_project(project=project, actor=approver) == []
     assert not Tranche.objects.filter(project=project).exists()
+
+
+def test_a_reward_beyond_the_budget_is_refused_and_makes_no_tranche(assessor):
+    BudgetEnvelopeFactory(fiscal_year=timezone.localdate().year, amount=D("599999.99"))
+    project = FutureCommunityProjectFactory(stage="plan_reviewed")
+    assessment = confirmed_assessment(assessor, project, score=95)
+    type(project).objects.filter(pk=project.pk).update(
+        stage="named", named_date=timezone.localdate()
+    )
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.operations_reward_make_due(project=project, assessment=assessment, actor=assessor)
+
+    year = timezone.localdate().year
+    assert refused.value.messages == [
+        f"Budget envelope {year} City finance has 599,999.99 yuan left but this needs "
+        "600,000.00 yuan: short by 0.01 yuan."
+    ]
+    assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()

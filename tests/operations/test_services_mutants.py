@@ -7,13 +7,19 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.utils import translation
+from django.utils import timezone, translation
 
+from communities import outbox
 from communities.models import Notification
 from communities.roles import Role
 from operations import services
 from operations.choices import Grade
-from operations.models import OperatingContract, OperationsAssessment, SatisfactionScore
+from operations.models import (
+    OperatingContract,
+    OperationsAssessment,
+    SatisfactionScore,
+    SupervisionReport,
+)
 from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
 from tests.funding.factories import confirmed_assessment
 
@@ -187,3 +193,29 @@ def test_an_entered_score_keeps_its_respondents(staff_hushan, hushan):
     )
 
     assert SatisfactionScore.objects.get(community=community).respondents == 150
+
+
+def test_a_report_of_a_month_not_yet_begun_names_the_latest_month(supervisor):
+    this_month = timezone.localdate().strftime("%Y-%m")
+    next_year = timezone.localdate().year + 1
+
+    def ask():
+        services.supervision_report_request(actor=supervisor, period=f"{next_year}-01")
+
+    assert refused(ask) == {
+        "period": [f"A report covers a month that has begun; {this_month} is the latest."]
+    }
+
+
+def test_a_report_whose_job_cannot_be_written_is_not_left_queued(supervisor, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue", fail)
+
+    with pytest.raises(RuntimeError):
+        services.supervision_report_request(
+            actor=supervisor, period=timezone.localdate().strftime("%Y-%m")
+        )
+
+    assert not SupervisionReport.objects.exists()
