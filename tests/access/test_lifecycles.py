@@ -362,9 +362,17 @@ ALLOWED, HIDDEN, WRONG_ROLE, WRONG_STATE, CONDITION = (
 )
 
 
+def owner_of(row):
+    """The user a row of a private register belongs to (None: the row is no one's own)."""
+    field = getattr(type(row)._default_manager.get_queryset(), "owner_field", None)
+    return getattr(row, f"{field}_id") if field else None
+
+
 def expected(step, user_key: str, user, side: str, row, state: str) -> str:
     role, bound = USERS[user_key]
     if bound is not None and side != "city" and bound != side:
+        return HIDDEN
+    if owner_of(row) not in (None, user.pk) and user_key != "superuser":
         return HIDDEN
     holds = user_key == "superuser" or not step.roles or role in step.roles
     if not holds:
