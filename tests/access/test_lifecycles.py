@@ -74,6 +74,7 @@ WORLD_ROWS: dict[str, str] = {
     "operations.OperationsAssessment": "assessment_of_named",
     "projects.FutureCommunityProject": "project",
     "operations.SupervisionReport": "report",
+    "projects.PlanTableExport": "plan_table",
 }
 
 
@@ -211,6 +212,8 @@ SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
     ("funding.Tranche", "return"): reason("资金退回"),
     # funding.DisbursementExport (funding/lifecycles.py EXPORT)
     ("funding.DisbursementExport", "retry"): {},
+    # projects.PlanTableExport (projects/lifecycles.py PLAN_TABLE)
+    ("projects.PlanTableExport", "retry"): {},
     # operations.OperationsAssessment (operations/lifecycles.py ASSESSMENT)
     ("operations.OperationsAssessment", "edit"): _scores,
     ("operations.OperationsAssessment", "submit"): {},
@@ -333,6 +336,7 @@ CONSISTENT: dict[str, Callable] = {
     "projects.GapFillingPlan": _plan_fields,
     "funding.Tranche": _tranche_fields,
     "funding.DisbursementExport": _export_fields,
+    "projects.PlanTableExport": _export_fields,
     "operations.OperationsAssessment": _assessment_fields,
     "operations.OperatingContract": _contract_fields,
     "public.Suggestion": _suggestion_fields,
