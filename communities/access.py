@@ -9,7 +9,8 @@ reason the page can show; :func:`ensure` raises that reason. Life-cycle steps
 The scope rule: a user bound to a subdistrict (its staff) sees and acts on that subdistrict's
 rows only; a city user (a department's) on every row; a superuser on everything; an anonymous
 user on nothing. A role that works for one subdistrict acts on nothing when its holder is not
-bound to one.
+bound to one. A private register (``owner_field`` set: each row is one user's request) is its
+owner's alone, and the superuser's; to anyone else its rows do not exist.
 """
 
 from dataclasses import dataclass
@@ -117,12 +118,15 @@ def row_subdistrict_id(obj, path: str | None):
     return getattr(obj, f"{last}_id")
 
 
-def decide(user, rule: Rule, obj, path: str | None) -> Decision:
-    """Apply ``rule`` and the scope rule to one row (``path`` leads from it to its Subdistrict)."""
+def decide(user, rule: Rule, obj, path: str | None, owner_field: str | None = None) -> Decision:
+    """Apply ``rule`` and the scope rule to one row (``path`` leads from it to its Subdistrict;
+    ``owner_field``, on a private register, to the user whose row it is)."""
     if not getattr(user, "is_authenticated", False):
         return Decision(False, _("Sign in first."), hidden=True)
     if user.is_superuser:
         return ALLOWED
+    if owner_field is not None and getattr(obj, f"{owner_field}_id") != user.pk:
+        return Decision(False, _("No such record among your own."), hidden=True)
     read_scope = ANYONE.scope(user)
     owner = row_subdistrict_id(obj, path)
     if path is not None and read_scope not in (ALL, owner):
@@ -138,10 +142,12 @@ class ScopedQuerySet(models.QuerySet):
     """A queryset that knows its model's path to the owning Subdistrict and its access table.
 
     Subclasses set ``subdistrict_path`` (e.g. ``"community__subdistrict"``; None for a city-wide
-    register) and ``rules`` ({action: Rule}; VIEW defaults to any signed-in user).
+    register) and ``rules`` ({action: Rule}; VIEW defaults to any signed-in user); a private
+    register also sets ``owner_field``, the user each row belongs to.
     """
 
     subdistrict_path: str | None = "subdistrict"
+    owner_field: str | None = None
     rules: dict[str, Rule] = {}
 
     @classmethod
@@ -157,15 +163,20 @@ class ScopedQuerySet(models.QuerySet):
         scope = self.rule_for(action).scope(user)
         if scope == NOTHING:
             return self.none()
+        rows = self
+        if self.owner_field is not None and not user.is_superuser:
+            rows = rows.filter(**{self.owner_field: user.pk})
         if scope == ALL or self.subdistrict_path is None:
-            return self
-        return self.filter(**{self.subdistrict_path: scope})
+            return rows
+        return rows.filter(**{self.subdistrict_path: scope})
 
 
 def may(user, action: str, obj) -> Decision:
     """May ``user`` take ``action`` on the row ``obj``? The answer carries the reason."""
     queryset = type(obj)._default_manager.get_queryset()
-    return decide(user, queryset.rule_for(action), obj, queryset.subdistrict_path)
+    return decide(
+        user, queryset.rule_for(action), obj, queryset.subdistrict_path, queryset.owner_field
+    )
 
 
 def ensure(user, action: str, obj) -> None:

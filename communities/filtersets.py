@@ -14,6 +14,25 @@ def subdistricts_for(request):
     return Subdistrict.objects.restrict(getattr(request, "user", None))
 
 
+class SummaryMixin:
+    """The active filters in words (``everything``: what the words are when none is active),
+    for the title of a sheet written from them and the page that follows it."""
+
+    everything = _("everything")
+
+    def summary(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return str(self.everything)
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+            parts.append(_("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
+        return str(_("; ")).join(parts) or str(self.everything)
+
+
 class SubdistrictFilterMixin:
     """A user who works for one subdistrict sees only its rows, so gets no subdistrict filter."""
 

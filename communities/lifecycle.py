@@ -125,8 +125,14 @@ class Lifecycle:
     def decide(self, user, name: str, obj) -> Decision:
         """May ``user`` take step ``name`` on ``obj`` now? Scope first, then role, then state."""
         step = self.steps[name]
-        path = self.model._default_manager.get_queryset().subdistrict_path
-        decision = decide(user, Rule(step.roles), obj, path)
+        queryset = self.model._default_manager.get_queryset()
+        decision = decide(
+            user,
+            Rule(step.roles),
+            obj,
+            queryset.subdistrict_path,
+            getattr(queryset, "owner_field", None),
+        )
         if not decision:
             return decision
         state = self.state_of(obj)

@@ -4,16 +4,18 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.filtersets import subdistricts_for
+from communities.filtersets import SummaryMixin, subdistricts_for
 from communities.listing import TextSearchFilter
 
 from .choices import BudgetSource, ExportState, PolicyRoute, TrancheStage, TrancheState
 from .models import BudgetEnvelope, DisbursementExport, Tranche
 
 
-class TrancheFilterSet(django_filters.FilterSet):
+class TrancheFilterSet(SummaryMixin, django_filters.FilterSet):
     """Text, state, stage, route, subdistrict, fiscal year, budget source, due-date range and
     overdue."""
+
+    everything = _("all tranches")
 
     q = TextSearchFilter(
         fields=(
@@ -73,19 +75,6 @@ class TrancheFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value == "yes" else queryset
-
-    def summary(self) -> str:
-        """The active filters in words, for the sheet's title."""
-        if not self.is_bound or not self.is_valid():
-            return str(_("all tranches"))
-        parts = []
-        for name, value in self.form.cleaned_data.items():
-            if value in (None, ""):
-                continue
-            field = self.form.fields[name]
-            shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-            parts.append(_("%(filter)s: %(value)s") % {"filter": field.label, "value": shown})
-        return str(_("; ")).join(parts) or str(_("all tranches"))
 
 
 class BudgetEnvelopeFilterSet(django_filters.FilterSet):

@@ -128,57 +128,71 @@ TRANCHE = Lifecycle(
 
 
 E = ExportState
-EXPORTS = "funding.exports."
 
-EXPORT = Lifecycle(
+
+def export_lifecycle(
+    *, model: str, retry_roles: tuple[str, ...], retry_service: str, jobs: str
+) -> Lifecycle:
+    """The life cycle of a sheet one user asks for and a background job writes: the user may
+    ask again for a failed one; the portal takes the other steps, through the functions named
+    ``build_export``, ``export_requeue`` and ``export_give_up`` of the module ``jobs``."""
+    return Lifecycle(
+        model=model,
+        subject="export",
+        states=ExportState,
+        steps=[
+            Step(
+                name="retry",
+                title=_("Try again"),
+                sources=(E.FAILED,),
+                target=None,  # the failed export stays; a new one is asked for with its filters
+                roles=retry_roles,
+                service=retry_service,
+                refusal=_("Only a failed export can be asked for again."),
+            ),
+            Step(
+                name="build",
+                title=_("Start writing the sheet"),
+                sources=(E.PENDING,),
+                target=E.RUNNING,
+                roles=ANY_ACTOR,
+                service=f"{jobs}.build_export",
+                where=SYSTEM,
+            ),
+            Step(
+                name="finish",
+                title=_("Record the sheet written or failed"),
+                sources=(E.RUNNING,),
+                target=None,  # done, or failed with the error
+                roles=ANY_ACTOR,
+                service=f"{jobs}.build_export",
+                where=SYSTEM,
+            ),
+            Step(
+                name="requeue",
+                title=_("Put back in the queue"),
+                sources=(E.RUNNING, E.FAILED),
+                target=E.PENDING,
+                roles=ANY_ACTOR,
+                service=f"{jobs}.export_requeue",
+                where=SYSTEM,
+            ),
+            Step(
+                name="give_up",
+                title=_("Give up after the last try"),
+                sources=(E.PENDING, E.RUNNING),
+                target=E.FAILED,
+                roles=ANY_ACTOR,
+                service=f"{jobs}.export_give_up",
+                where=SYSTEM,
+            ),
+        ],
+    )
+
+
+EXPORT = export_lifecycle(
     model="funding.DisbursementExport",
-    subject="export",
-    states=ExportState,
-    steps=[
-        Step(
-            name="retry",
-            title=_("Try again"),
-            sources=(E.FAILED,),
-            target=None,  # the failed export stays; a new one is asked for with its filters
-            roles=FINANCE,
-            service=SERVICES + "disbursement_export_retry",
-            refusal=_("Only a failed export can be asked for again."),
-        ),
-        Step(
-            name="build",
-            title=_("Start writing the sheet"),
-            sources=(E.PENDING,),
-            target=E.RUNNING,
-            roles=ANY_ACTOR,
-            service=EXPORTS + "build_export",
-            where=SYSTEM,
-        ),
-        Step(
-            name="finish",
-            title=_("Record the sheet written or failed"),
-            sources=(E.RUNNING,),
-            target=None,  # done, or failed with the error
-            roles=ANY_ACTOR,
-            service=EXPORTS + "build_export",
-            where=SYSTEM,
-        ),
-        Step(
-            name="requeue",
-            title=_("Put back in the queue"),
-            sources=(E.RUNNING, E.FAILED),
-            target=E.PENDING,
-            roles=ANY_ACTOR,
-            service=EXPORTS + "export_requeue",
-            where=SYSTEM,
-        ),
-        Step(
-            name="give_up",
-            title=_("Give up after the last try"),
-            sources=(E.PENDING, E.RUNNING),
-            target=E.FAILED,
-            roles=ANY_ACTOR,
-            service=EXPORTS + "export_give_up",
-            where=SYSTEM,
-        ),
-    ],
+    retry_roles=FINANCE,
+    retry_service=SERVICES + "disbursement_export_retry",
+    jobs="funding.exports",
 )

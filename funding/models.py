@@ -534,8 +534,9 @@ class DisbursementExportQuerySet(ScopedQuerySet):
         return self.restrict(user) | own
 
 
-class DisbursementExport(models.Model):
-    """A requested disbursement sheet: its filters, progress and private file."""
+class RequestedExport(models.Model):
+    """A sheet one user asked for, written by a background job: its filters, progress, private
+    file and, when it failed, the error."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -555,24 +556,12 @@ class DisbursementExport(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = DisbursementExportQuerySet.as_manager()
-
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("disbursement sheet export")
-        verbose_name_plural = _("disbursement sheet exports")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(state=ExportState.DONE) | ~Q(file_name=""),
-                name="export_done_has_file",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
-
-    def get_absolute_url(self):
-        return reverse("funding:export_detail", args=[self.pk])
 
     @property
     def percent(self) -> int:
@@ -581,3 +570,24 @@ class DisbursementExport(models.Model):
         if not self.total_rows:
             return 0
         return min(99, self.rows_written * 100 // self.total_rows)
+
+
+def done_has_file(name: str) -> models.CheckConstraint:
+    """A finished export has its file."""
+    return models.CheckConstraint(
+        condition=~Q(state=ExportState.DONE) | ~Q(file_name=""), name=name
+    )
+
+
+class DisbursementExport(RequestedExport):
+    """A requested disbursement sheet: its filters, progress and private file."""
+
+    objects = DisbursementExportQuerySet.as_manager()
+
+    class Meta(RequestedExport.Meta):
+        verbose_name = _("disbursement sheet export")
+        verbose_name_plural = _("disbursement sheet exports")
+        constraints = [done_has_file("export_done_has_file")]
+
+    def get_absolute_url(self):
+        return reverse("funding:export_detail", args=[self.pk])

@@ -32,7 +32,7 @@ from communities.writes import locked, save_checked
 from .calculator import SubsidyResult
 from .choices import BudgetSource, BulkOutcome, EventNote, PolicyCase, TrancheStage, TrancheState
 from .lifecycles import EXPORT, TRANCHE
-from .models import BudgetEnvelope, DisbursementExport, Tranche, TrancheEvent
+from .models import BudgetEnvelope, DisbursementExport, RequestedExport, Tranche, TrancheEvent
 from .money import MAX_TRANCHE_AMOUNT, ZERO, format_yuan, to_fen
 from .permissions import OPEN_REWARD
 from .selectors import (
@@ -376,26 +376,45 @@ def budget_envelope_save(*, envelope: BudgetEnvelope, actor) -> BudgetEnvelope:
 
 
 @transaction.atomic
-def disbursement_export_request(*, actor, filters: dict, filter_summary: str) -> DisbursementExport:
-    """Finance asks for the disbursement sheet of what it sees; a task writes it after commit."""
-    export = DisbursementExport(
-        requested_by=actor, filters=filters, filter_summary=filter_summary[:500]
-    )
+def requested_export_create(
+    *, model, job, label, actor, filters: dict, filter_summary: str
+) -> RequestedExport:
+    """A user asks for a sheet of what they see: the export row and the outbox item of the job
+    that writes it, in one transaction; the job is handed to the worker after commit."""
+    export = model(requested_by=actor, filters=filters, filter_summary=filter_summary[:500])
     ensure(actor, CHANGE, export)
     save_checked(export, actor=actor)
-    outbox.enqueue(
-        build_disbursement_export, label=gettext_lazy("the disbursement sheet"), export_id=export.pk
-    )
+    outbox.enqueue(job, label=label, export_id=export.pk)
     return export
 
 
 @transaction.atomic
+def requested_export_retry(
+    *, lifecycle, actor, export: RequestedExport, request
+) -> RequestedExport:
+    """Ask again, with the same filters, for a sheet whose export failed (``request``: the
+    service that asks for a new one); the failed one stays."""
+    export = locked(lifecycle.model, export.pk)
+    lifecycle.check(actor, "retry", export)
+    return request(actor=actor, filters=export.filters, filter_summary=export.filter_summary)
+
+
+def disbursement_export_request(*, actor, filters: dict, filter_summary: str) -> DisbursementExport:
+    """Finance asks for the disbursement sheet of what it sees; a task writes it after commit."""
+    return requested_export_create(
+        model=DisbursementExport,
+        job=build_disbursement_export,
+        label=gettext_lazy("the disbursement sheet"),
+        actor=actor,
+        filters=filters,
+        filter_summary=filter_summary,
+    )
+
+
 def disbursement_export_retry(*, actor, export: DisbursementExport) -> DisbursementExport:
     """Ask again, with the same filters, for a sheet whose export failed; the failed one stays."""
-    export = locked(DisbursementExport, export.pk)
-    EXPORT.check(actor, "retry", export)
-    return disbursement_export_request(
-        actor=actor, filters=export.filters, filter_summary=export.filter_summary
+    return requested_export_retry(
+        lifecycle=EXPORT, actor=actor, export=export, request=disbursement_export_request
     )
 
 

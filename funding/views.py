@@ -20,7 +20,7 @@ from communities.roles import has_role
 
 from . import services
 from .choices import SIGNATURE_ROLES, BulkOutcome
-from .exports import export_path
+from .exports import EXPORT_FOLDER, requested_path
 from .filtersets import BudgetEnvelopeFilterSet, ExportFilterSet, TrancheFilterSet
 from .forms import BulkPayForm
 from .lifecycles import EXPORT, TRANCHE
@@ -220,13 +220,20 @@ class ExportCreateView(ServiceActionView):
     """Ask for the disbursement sheet of the list as filtered ("export what I see")."""
 
     required_roles = EXPORT_RULES[CHANGE].roles
+    list_url_name = "funding:tranche_list"
+
+    def get_filterset(self, query):
+        return TrancheFilterSet(query, queryset=Tranche.objects.none())
+
+    def request_export(self, **arguments):
+        return services.disbursement_export_request(**arguments)
 
     def call(self, obj, data):
         query = QueryDict(self.request.POST.get("query", ""))
-        filterset = TrancheFilterSet(query, queryset=Tranche.objects.none())
+        filterset = self.get_filterset(query)
         if not filterset.is_valid():
             raise ValidationError(_("The filters are not valid."))
-        return services.disbursement_export_request(
+        return self.request_export(
             actor=self.request.user,
             filters={name: query[name] for name in filterset.filters if query.get(name)},
             filter_summary=filterset.summary(),
@@ -236,7 +243,7 @@ class ExportCreateView(ServiceActionView):
         return result.get_absolute_url()
 
     def get_refusal_url(self, obj):
-        return reverse("funding:tranche_list")
+        return reverse(self.list_url_name)
 
 
 class ExportAccessMixin:
@@ -308,12 +315,13 @@ class ExportDetailView(ExportAccessMixin, DetailView):
 
     template_name = "funding/export_detail.html"
     context_object_name = "export"
+    lifecycle = EXPORT
 
     def get_object(self, queryset=None):
         return self.get_export()
 
     def get_context_data(self, **kwargs):
-        kwargs["can_retry"] = bool(EXPORT.decide(self.request.user, "retry", self.object))
+        kwargs["can_retry"] = bool(self.lifecycle.decide(self.request.user, "retry", self.object))
         return super().get_context_data(**kwargs)
 
 
@@ -347,9 +355,11 @@ class ExportStatusView(ExportAccessMixin, View):
 class ExportDownloadView(ExportAccessMixin, View):
     """Serve a finished export's file after checking who asks."""
 
+    folder = EXPORT_FOLDER
+
     def get(self, request, pk):
         export = self.get_export()
-        path = export_path(export) if export.file_name else None
+        path = requested_path(export, self.folder) if export.file_name else None
         if path is None or not path.is_file():
             raise Http404
         return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)

@@ -1,5 +1,7 @@
 """The future-community projects as the three-year creation plan table (2023–2025) in Excel."""
 
+from collections.abc import Callable
+
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from communities.printing import apply_print_setup
@@ -54,6 +56,8 @@ SCENARIO = {
     "governance": "治理场景",
 }
 SCENARIO_STATE = {"accepted": "已验收", "built": "已建成", "planned": "计划建设"}
+# A table written in the background records its progress on its export row this often.
+PROGRESS_EVERY = 200
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -74,8 +78,11 @@ def _scenarios(project) -> str:
     )
 
 
-def three_year_plan_workbook(projects) -> bytes:
-    """Write the projects (already filtered) as the three-year creation plan table."""
+def three_year_plan_workbook(
+    projects, *, progress: Callable[[int], None] | None = None, every: int = PROGRESS_EVERY
+) -> bytes:
+    """Write the projects (already filtered) as the three-year creation plan table, telling
+    ``progress`` the number of rows written every ``every`` rows and at the end."""
     rows = sorted(
         projects,
         key=lambda p: (_schedule(p)[0], p.community.subdistrict.code, p.community.code),
@@ -111,6 +118,8 @@ def three_year_plan_workbook(projects) -> bytes:
                 _scenarios(project),
             ]
         )
+        if progress and number % every == 0:
+            progress(number)
     sheet.append(["合计", "", f"{len(rows)}个社区", "", "", "", "", total, "", "", "", ""])
     last = sheet.max_row
     sheet.cell(row=last, column=1).font = Font(bold=True)
@@ -127,4 +136,7 @@ def three_year_plan_workbook(projects) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
-    return workbook_bytes(book)
+    content = workbook_bytes(book)
+    if progress:
+        progress(len(rows))
+    return content

@@ -8,7 +8,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.filtersets import SubdistrictFilterMixin, subdistricts_for
+from communities.filtersets import SubdistrictFilterMixin, SummaryMixin, subdistricts_for
 from communities.listing import TextSearchFilter
 
 from .choices import FundingMode, FutureCategory, FutureStage, FutureType, PlanState
@@ -86,8 +86,10 @@ class PlanFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
         return queryset.filter(is_overdue=value)
 
 
-class FutureProjectFilterSet(SubdistrictFilterMixin, django_filters.FilterSet):
+class FutureProjectFilterSet(SummaryMixin, SubdistrictFilterMixin, django_filters.FilterSet):
     """Filters of the future-community list and its three-year-plan export."""
+
+    everything = _("all future-community projects")
 
     q = TextSearchFilter(fields=("community__name", "community__subdistrict__name"))
     subdistrict = django_filters.ModelChoiceFilter(

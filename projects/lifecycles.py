@@ -11,9 +11,11 @@ from django.utils.translation import pgettext
 from communities.lifecycle import ADMIN, PAGE_AND_ADMIN, Lifecycle, Step
 from communities.roles import Role
 from funding import selectors as funding_selectors
+from funding.lifecycles import export_lifecycle
 from funding.money import format_yuan
 
 from .choices import FutureStage, PlanState, ScenarioState, scenario_order
+from .permissions import PROJECT_READERS
 
 S = PlanState
 STAFF = (Role.SUBDISTRICT_STAFF,)
@@ -372,4 +374,12 @@ FUTURE = Lifecycle(
             done=_("The digital-plan review was recorded."),
         ),
     ],
+)
+
+
+PLAN_TABLE = export_lifecycle(
+    model="projects.PlanTableExport",
+    retry_roles=PROJECT_READERS,
+    retry_service=SERVICES + "plan_table_retry",
+    jobs="projects.plan_tables",
 )

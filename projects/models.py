@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from communities.access import ScopedQuerySet
 from communities.choices import FacilityType
 from communities.indexes import TrigramIndex
+from funding.models import RequestedExport, done_has_file
 
 from . import permissions
 from .choices import (
@@ -792,3 +793,26 @@ class JointAcceptance(DocumentedRecord):
 
     def __str__(self):
         return f"{self.project} · {self.accepted_on}"
+
+
+class PlanTableExportQuerySet(ScopedQuerySet):
+    """Three-year plan tables written in the background: a private register, each row its
+    requester's."""
+
+    subdistrict_path = None
+    owner_field = "requested_by"
+    rules = permissions.PLAN_TABLE_RULES
+
+
+class PlanTableExport(RequestedExport):
+    """A requested three-year creation plan table: its filters, progress and private file."""
+
+    objects = PlanTableExportQuerySet.as_manager()
+
+    class Meta(RequestedExport.Meta):
+        verbose_name = _("three-year plan table export")
+        verbose_name_plural = _("three-year plan table exports")
+        constraints = [done_has_file("plan_table_done_has_file")]
+
+    def get_absolute_url(self):
+        return reverse("projects:plan_table_detail", args=[self.pk])

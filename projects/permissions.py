@@ -27,3 +27,7 @@ FUTURE_PROJECT_RULES = {
 }
 # The task force plans the development blocks and their integrated units.
 BLOCK_RULES = {VIEW: ANYONE, CHANGE: TASKFORCE, CREATE: TASKFORCE}
+# A three-year plan table asked for in the background is its requester's own (and the
+# superuser's): every role reads the projects, so may ask for one, and sees only their own.
+PROJECT_READERS = tuple(Role.values)
+PLAN_TABLE_RULES = {VIEW: ANYONE, CHANGE: Rule(PROJECT_READERS)}

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from communities.access import CHANGE, ensure
 from communities.choices import Route, SpaceAvailability
@@ -38,7 +38,7 @@ from .choices import (
     ScenarioState,
     scenario_order,
 )
-from .lifecycles import FUTURE, PLAN
+from .lifecycles import FUTURE, PLAN, PLAN_TABLE
 from .models import (
     BlockUnit,
     DevelopmentBlock,
@@ -49,6 +49,7 @@ from .models import (
     JointAcceptance,
     PlanAttachment,
     PlanLineItem,
+    PlanTableExport,
     ProgressReport,
     ReviewOpinion,
     SpaceAllocation,
@@ -56,6 +57,7 @@ from .models import (
 )
 from .permissions import CREATE, REPORT_SCENARIOS
 from .selectors import latest_digital_review, live_plan_of, missing_agreements, stages_reached
+from .tasks import build_plan_table_export
 from .uploads import pending_open, validate_attachment
 
 PLAN_FIELDS = (
@@ -1125,3 +1127,23 @@ def block_units_save(
         unit.save()
         saved.append(unit)
     return saved
+
+
+def plan_table_request(*, actor, filters: dict, filter_summary: str) -> PlanTableExport:
+    """A user asks for the three-year plan table of the projects they see, as filtered; a job
+    writes it after commit."""
+    return funding_services.requested_export_create(
+        model=PlanTableExport,
+        job=build_plan_table_export,
+        label=gettext_lazy("the three-year plan table"),
+        actor=actor,
+        filters=filters,
+        filter_summary=filter_summary,
+    )
+
+
+def plan_table_retry(*, actor, export: PlanTableExport) -> PlanTableExport:
+    """Ask again, with the same filters, for a plan table that failed; the failed one stays."""
+    return funding_services.requested_export_retry(
+        lifecycle=PLAN_TABLE, actor=actor, export=export, request=plan_table_request
+    )

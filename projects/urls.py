@@ -30,6 +30,28 @@ urlpatterns = [
     path("future/", views.FutureProjectListView.as_view(), name="future_list"),
     path("future/export.xlsx", views.FutureProjectExportView.as_view(), name="future_export"),
     path("future/search/", views.FutureProjectSearchView.as_view(), name="future_search"),
+    path("future/plan-tables/new/", views.PlanTableCreateView.as_view(), name="plan_table_create"),
+    path(
+        "future/plan-tables/<int:pk>/",
+        views.PlanTableDetailView.as_view(),
+        name="plan_table_detail",
+    ),
+    path(
+        "future/plan-tables/<int:pk>/retry/",
+        views.PlanTableRetryView.as_view(),
+        {"step": "retry"},
+        name="plan_table_retry",
+    ),
+    path(
+        "future/plan-tables/<int:pk>/status/",
+        views.PlanTableStatusView.as_view(),
+        name="plan_table_status",
+    ),
+    path(
+        "future/plan-tables/<int:pk>/download/",
+        views.PlanTableDownloadView.as_view(),
+        name="plan_table_download",
+    ),
     path("future/<int:pk>/", views.FutureProjectDetailView.as_view(), name="future_detail"),
     path(
         "future/<int:pk>/scenarios/", views.FutureScenariosView.as_view(), name="future_scenarios"

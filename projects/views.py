@@ -1,5 +1,6 @@
 """Pages of the projects app: the subdistrict's plans, future communities, development blocks."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -28,6 +29,7 @@ from communities.mixins import (
 from communities.roles import Role, has_role
 from communities.search import ChoiceSearchView
 from funding import selectors as funding_selectors
+from funding import views as funding_views
 
 from . import selectors, services
 from .choices import FUTURE_STAGE_ORDER, FutureStage
@@ -42,7 +44,7 @@ from .forms import (
     ScenarioBuiltForm,
     ScenarioPlanForm,
 )
-from .lifecycles import FUTURE, PLAN
+from .lifecycles import FUTURE, PLAN, PLAN_TABLE
 from .models import (
     DevelopmentBlock,
     DigitalPlanReview,
@@ -50,8 +52,11 @@ from .models import (
     GapFillingPlan,
     JointAcceptance,
     PlanAttachment,
+    PlanTableExport,
 )
-from .permissions import FUTURE_PROJECT_RULES, REPORT_SCENARIOS
+from .permissions import FUTURE_PROJECT_RULES, PROJECT_READERS, REPORT_SCENARIOS
+from .plan_tables import FOLDER as PLAN_TABLE_FOLDER
+from .plan_tables import plan_table_filterset
 from .routes import RESPONSIBLE_UNITS
 from .uploads import pending_discard, pending_get, pending_keep
 
@@ -478,6 +483,10 @@ class FutureProjectListView(ListPageMixin, RouteContextMixin, FilterView):
         context = super().get_context_data(**kwargs)
         for project in context["object_list"]:
             project.scenario_lines = selectors.scenario_lines(project)
+        # A larger table than this is asked for and written in the background.
+        context["plan_table_in_background"] = (
+            context["paginator"].count > settings.PLAN_TABLE_DIRECT_ROWS
+        )
         return context
 
 
@@ -628,20 +637,82 @@ class FutureDocumentView(RestrictedQuerysetMixin, View):
 
 
 class FutureProjectExportView(View):
-    """The filtered projects as the three-year creation plan table (2023–2025), in Excel."""
+    """The filtered projects as the three-year creation plan table (2023–2025), in Excel,
+    written here while it has at most ``PLAN_TABLE_DIRECT_ROWS`` rows; a larger one is asked
+    for with the list's button and written in the background (``PlanTableCreateView``)."""
 
     def get(self, request):
-        queryset = (
-            FutureCommunityProject.objects.restrict(request.user)
-            .select_related("community__subdistrict")
-            .prefetch_related("scenarios")
-        )
-        projects = FutureProjectFilterSet(request.GET, queryset=queryset).qs
+        limit = settings.PLAN_TABLE_DIRECT_ROWS
+        # One row past the limit tells a table too large for the request, in the same query.
+        projects = list(plan_table_filterset(request.user, request.GET).qs[: limit + 1])
+        if len(projects) > limit:
+            messages.info(
+                request,
+                _(
+                    "The table has more than %(limit)s projects: it is written in the "
+                    "background. Use the button to ask for it."
+                )
+                % {"limit": limit},
+            )
+            query = request.GET.urlencode()
+            return redirect(reverse("projects:future_list") + (f"?{query}" if query else ""))
         response = HttpResponse(three_year_plan_workbook(projects), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = (
             'attachment; filename="future-community-plan-2023-2025.xlsx"'
         )
         return response
+
+
+class PlanTableCreateView(funding_views.ExportCreateView):
+    """Ask for the three-year plan table of the projects as filtered, written in the background;
+    then its page, which follows the progress."""
+
+    required_roles = PROJECT_READERS
+    list_url_name = "projects:future_list"
+
+    def get_filterset(self, query):
+        return plan_table_filterset(self.request.user, query)
+
+    def request_export(self, **arguments):
+        return services.plan_table_request(**arguments)
+
+
+class PlanTableAccessMixin:
+    """A plan table is its requester's alone (and the superuser's); to others it is a 404."""
+
+    def get_export(self) -> PlanTableExport:
+        exports = PlanTableExport.objects.restrict(self.request.user)
+        return get_object_or_404(exports, pk=self.kwargs["pk"])
+
+
+class PlanTableDetailView(PlanTableAccessMixin, funding_views.ExportDetailView):
+    """A plan table's progress, polled by the page, and its download link once written."""
+
+    template_name = "projects/plan_table_detail.html"
+    lifecycle = PLAN_TABLE
+
+    def get_context_data(self, **kwargs):
+        # The filters in the reader's language, not in the one they were asked for in.
+        filters = plan_table_filterset(self.object.requested_by, self.object.filters)
+        kwargs["filter_summary"] = filters.summary()
+        return super().get_context_data(**kwargs)
+
+
+class PlanTableRetryView(funding_views.ExportRetryView):
+    """Ask again, with the same filters, for a plan table that failed; then the new one's page."""
+
+    model = PlanTableExport
+    lifecycle = PLAN_TABLE
+
+
+class PlanTableStatusView(PlanTableAccessMixin, funding_views.ExportStatusView):
+    """A plan table's progress as JSON for the polling page."""
+
+
+class PlanTableDownloadView(PlanTableAccessMixin, funding_views.ExportDownloadView):
+    """Serve a written plan table to its requester."""
+
+    folder = PLAN_TABLE_FOLDER
 
 
 def _block_requirement(block):

@@ -21,7 +21,7 @@ from funding.models import DisbursementExport
 from operations import services as operations_services
 from operations.choices import OperationKind, ReportState
 from operations.models import SupervisionReport
-from projects.models import DevelopmentBlock
+from projects.models import DevelopmentBlock, PlanTableExport
 from tests.factories import (
     CommunityFactory,
     FacilityFactory,
@@ -143,6 +143,9 @@ def world(hushan, staff_hushan):
     )
     finance = UserFactory(username="finance", roles=[Role.FINANCE_OFFICER])
     export = DisbursementExport.objects.create(requested_by=finance, total_rows=10, rows_written=4)
+    plan_table = PlanTableExport.objects.create(
+        requested_by=staff_hushan, total_rows=10, rows_written=4
+    )
     superuser = UserFactory(username="root", is_superuser=True)
     return {
         "community": community,
@@ -157,6 +160,7 @@ def world(hushan, staff_hushan):
         "assessment": assessment,
         "building": building,
         "export": export,
+        "plan_table": plan_table,
         "staff": staff_hushan,
         "assessor": assessor,
         "supervisor": supervisor,
@@ -181,6 +185,7 @@ def _detail_and_form_pages(world) -> list[tuple[str, str]]:
         (reverse("projects:block_detail", args=[world["block"].pk]), "superuser"),
         (reverse("funding:tranche_detail", args=[world["tranche"].pk]), "finance"),
         (reverse("funding:export_detail", args=[world["export"].pk]), "finance"),
+        (reverse("projects:plan_table_detail", args=[world["plan_table"].pk]), "staff"),
         (reverse("operations:operator_detail", args=[world["operator"].pk]), "superuser"),
         (reverse("operations:operator_edit", args=[world["operator"].pk]), "assessor"),
         (reverse("operations:contract_detail", args=[world["contract"].pk]), "staff"),

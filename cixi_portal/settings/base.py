@@ -146,6 +146,9 @@ SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))
 )
 SPREADSHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SPREADSHEET_MAX_COMPRESSION_RATIO", "100"))
+# The three-year plan table of up to this many projects is written in the request; a larger one
+# is written by a background job whose page shows its progress (projects/plan_tables.py).
+PLAN_TABLE_DIRECT_ROWS = int(os.environ.get("PLAN_TABLE_DIRECT_ROWS", "500"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -141,6 +141,20 @@ MATRIX: list[Row] = [
     ),
     Row("projects:future_list", EVERYONE),
     Row("projects:future_export", EVERYONE),
+    # A three-year plan table written in the background is its requester's alone (the own
+    # subdistrict's staff, in the world); to anyone else it does not exist.
+    Row("projects:plan_table_create", EVERYONE, post={"query": "plan_year=2024"}),
+    Row("projects:plan_table_detail", (STAFF,), pk("plan_table"), city=True, denied=NOT_FOUND),
+    Row("projects:plan_table_status", (STAFF,), pk("plan_table"), city=True, denied=NOT_FOUND),
+    Row("projects:plan_table_download", (STAFF,), pk("plan_table"), city=True, denied=NOT_FOUND),
+    Row(
+        "projects:plan_table_retry",
+        (STAFF,),
+        pk("failed_plan_table"),
+        city=True,
+        post={},
+        denied=NOT_FOUND,
+    ),
     Row("projects:future_search", EVERYONE),
     Row("projects:future_detail", EVERYONE, pk("project")),
     # The task force plans a project's scenarios; the subdistrict reports them built.

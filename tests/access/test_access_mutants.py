@@ -230,8 +230,39 @@ def test_decide_allows_the_right_role_in_scope():
     assert decide(NOBODY, ANYONE, row_of(2), "subdistrict") is ALLOWED
 
 
+def test_decide_hides_a_private_registers_row_from_all_but_its_owner():
+    mine = SimpleNamespace(subdistrict_id=None, requested_by_id=7)
+    owner = user(STAFF, subdistrict_id=1)
+    owner.pk = 7
+    other = user(STAFF, subdistrict_id=1)
+    other.pk = 8
+
+    assert decide(owner, ANYONE, mine, None, "requested_by") is ALLOWED
+    assert decide(ROOT, ANYONE, mine, None, "requested_by") is ALLOWED
+    decision = decide(other, ANYONE, mine, None, "requested_by")
+    assert not decision and decision.hidden and decision.code == ""
+    assert decision.reason == "No such record among your own."
+    # the owner still needs the rule's role
+    assert not decide(owner, Rule((FINANCE,)), mine, None, "requested_by")
+
+
+def test_restrict_on_a_private_register_gives_each_user_their_own_rows():
+    class Register(type(plans())):
+        subdistrict_path = None
+        owner_field = "created_by"
+
+    queryset = Register(model=GapFillingPlan)
+    staff = user(STAFF, subdistrict_id=1)
+    staff.pk = 7
+
+    assert str(queryset.restrict(staff).query) == str(plans().filter(created_by=7).query)
+    assert str(queryset.restrict(ROOT).query) == str(plans().query)
+    assert queryset.restrict(ANONYMOUS).query.is_empty()
+
+
 def test_a_scoped_queryset_defaults_to_the_subdistrict_and_any_reader():
     assert ScopedQuerySet.subdistrict_path == "subdistrict"
+    assert ScopedQuerySet.owner_field is None
     assert ScopedQuerySet.rules == {}
     assert ScopedQuerySet.rule_for(VIEW) == ANYONE
 

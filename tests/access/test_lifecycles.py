@@ -74,6 +74,7 @@ WORLD_ROWS: dict[str, str] = {
     "operations.OperationsAssessment": "assessment_of_named",
     "projects.FutureCommunityProject": "project",
     "operations.SupervisionReport": "report",
+    "projects.PlanTableExport": "plan_table",
 }
 
 
@@ -211,6 +212,8 @@ SAMPLE_DATA: dict[tuple[str, str], dict | Callable] = {
     ("funding.Tranche", "return"): reason("资金退回"),
     # funding.DisbursementExport (funding/lifecycles.py EXPORT)
     ("funding.DisbursementExport", "retry"): {},
+    # projects.PlanTableExport (projects/lifecycles.py PLAN_TABLE)
+    ("projects.PlanTableExport", "retry"): {},
     # operations.OperationsAssessment (operations/lifecycles.py ASSESSMENT)
     ("operations.OperationsAssessment", "edit"): _scores,
     ("operations.OperationsAssessment", "submit"): {},
@@ -333,6 +336,7 @@ CONSISTENT: dict[str, Callable] = {
     "projects.GapFillingPlan": _plan_fields,
     "funding.Tranche": _tranche_fields,
     "funding.DisbursementExport": _export_fields,
+    "projects.PlanTableExport": _export_fields,
     "operations.OperationsAssessment": _assessment_fields,
     "operations.OperatingContract": _contract_fields,
     "public.Suggestion": _suggestion_fields,
@@ -362,9 +366,17 @@ ALLOWED, HIDDEN, WRONG_ROLE, WRONG_STATE, CONDITION = (
 )
 
 
+def owner_of(row):
+    """The user a row of a private register belongs to (None: the row is no one's own)."""
+    field = getattr(type(row)._default_manager.get_queryset(), "owner_field", None)
+    return getattr(row, f"{field}_id") if field else None
+
+
 def expected(step, user_key: str, user, side: str, row, state: str) -> str:
     role, bound = USERS[user_key]
     if bound is not None and side != "city" and bound != side:
+        return HIDDEN
+    if owner_of(row) not in (None, user.pk) and user_key != "superuser":
         return HIDDEN
     holds = user_key == "superuser" or not step.roles or role in step.roles
     if not holds:

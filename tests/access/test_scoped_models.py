@@ -4,7 +4,8 @@ For each model whose default queryset is a ``ScopedQuerySet``, each action of it
 table (and VIEW), and each user of the world (the staff of the own and of the other
 subdistrict, each city role, the superuser, a user without a role, anonymous):
 ``restrict(user, action)`` holds a subdistrict's row exactly when the rule lets the user act on
-it, a user bound to one subdistrict never gets the other's row, and ``may`` agrees with
+it, a user bound to one subdistrict never gets the other's row, a private register's row
+(``owner_field``) is its owner's and the superuser's alone, and ``may`` agrees with
 ``restrict`` row by row. The expected answer is written out below from who the users are, not
 computed by the access layer.
 """
@@ -66,12 +67,15 @@ def rows_of(world, model) -> dict[str, object]:
     return rows
 
 
-def expected(key, user, rule, side, city_wide: bool) -> bool:
-    """Whether the rule lets this world user act on the row of this side."""
+def expected(key, user, rule, side, city_wide: bool, owner_id=None) -> bool:
+    """Whether the rule lets this world user act on the row of this side (``owner_id``: the
+    user a row of a private register belongs to)."""
     if key == "anonymous":
         return False
     if user.is_superuser:
         return True
+    if owner_id is not None and user.pk != owner_id:
+        return False
     bound_to = BOUND_TO.get(key)
     if bound_to is not None and not city_wide and side != bound_to:
         return False
@@ -99,7 +103,8 @@ def test_restrict_and_may_follow_the_scope_rule(world, model, action):
         for side, row in rows.items():
             inside = allowed.filter(pk=row.pk).exists()
             where = f"{key} on the {side} row of {model._meta.label}, {action!r}"
-            assert inside == expected(key, user, rule, side, city_wide), where
+            owner_id = getattr(row, f"{queryset.owner_field}_id") if queryset.owner_field else None
+            assert inside == expected(key, user, rule, side, city_wide, owner_id), where
             decision = may(user, action, row)
             assert bool(decision) == inside, f"may() disagrees with restrict(): {where}"
             if key in BOUND_TO and side != BOUND_TO[key] and not city_wide:

@@ -26,7 +26,14 @@ from operations import services as operations_services
 from operations.choices import OperationKind, ReportState
 from operations.models import AssessmentScheme, SupervisionReport, SupervisionRules
 from projects import services as plan_services
-from projects.models import BlockUnit, DevelopmentBlock, FutureScenario, GapFillingPlan
+from projects.models import (
+    BlockUnit,
+    DevelopmentBlock,
+    FutureScenario,
+    GapFillingPlan,
+    PlanTableExport,
+)
+from projects.plan_tables import build_export as build_plan_table
 from public.models import Suggestion
 from tests.factories import (
     CommunityFactory,
@@ -240,7 +247,8 @@ def _subdistrict_rows(subdistrict, staff, approver, assessor) -> SimpleNamespace
 
 
 def _city_rows(users) -> SimpleNamespace:
-    """City-wide rows: a built and a failed supervision report, finance's finished export."""
+    """City-wide rows: a built and a failed supervision report, finance's finished export, and
+    the own subdistrict staff's three-year plan tables (written and failed), theirs alone."""
     supervisor, finance = users[Role.SUPERVISOR], users[Role.FINANCE_OFFICER]
     report, _created = operations_services.supervision_report_request(
         actor=supervisor, period="2025-05"
@@ -256,6 +264,12 @@ def _city_rows(users) -> SimpleNamespace:
     export = build_export(export.pk) or DisbursementExport.objects.get(pk=export.pk)
     failed_export = DisbursementExport.objects.create(
         requested_by=finance, state=ExportState.FAILED, error="OSError: the disk was full"
+    )
+    staff = users["own_staff"]
+    plan_table = plan_services.plan_table_request(actor=staff, filters={}, filter_summary="")
+    plan_table = build_plan_table(plan_table.pk) or PlanTableExport.objects.get(pk=plan_table.pk)
+    failed_plan_table = PlanTableExport.objects.create(
+        requested_by=staff, state=ExportState.FAILED, error="OSError: the disk was full"
     )
     # What the login throttle records, so its admin pages have a row to open.
     seen = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
@@ -278,6 +292,8 @@ def _city_rows(users) -> SimpleNamespace:
         failed_report=failed,
         export=export,
         failed_export=failed_export,
+        plan_table=plan_table,
+        failed_plan_table=failed_plan_table,
         notification=notification,
         envelope=envelope,
         policy=SubsidyPolicy.objects.order_by("pk").first(),

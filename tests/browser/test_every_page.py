@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "projects:plan_space_choices",
     "projects:future_export",
+    "projects:plan_table_status",
+    "projects:plan_table_download",
     "projects:attachment",
     "projects:future_document",
     "funding:export_download",
