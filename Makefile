@@ -128,7 +128,9 @@ MUTATION_TARGETS := \
 	funding/services.py=tests/funding/test_services_mutants.py,tests/funding/test_services.py \
 	funding/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/funding/test_lifecycle_conditions.py \
 	projects/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/projects/test_lifecycle_conditions.py \
-	operations/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/operations/test_lifecycle_conditions.py
+	operations/lifecycles.py=tests/access/test_lifecycle_reference.py,tests/operations/test_lifecycle_conditions.py \
+	projects/services.py=tests/projects/test_lifecycle.py,tests/projects/test_lifecycle_tables.py,tests/projects/test_future_steps.py,tests/projects/test_scenarios.py,tests/projects/test_future_and_blocks.py,tests/projects/test_funding_model.py,tests/projects/test_plan_form.py,tests/projects/test_invariants.py,tests/projects/test_uploads.py,tests/projects/test_plan_page.py \
+	operations/services.py=tests/operations/test_assessments.py,tests/operations/test_contracts.py,tests/operations/test_report_runs.py,tests/operations/test_satisfaction.py,tests/operations/test_database_invariants.py,tests/operations/test_boundaries.py,tests/operations/test_lifecycle_conditions.py,--deselect,tests/operations/test_satisfaction.py::test_a_double_submitted_score_is_stored_once,--deselect,tests/operations/test_contracts.py::test_two_simultaneous_contracts_for_one_facility_sign_once
 mutation: install-dev
 	$(PY) -m pip install --quiet -e '.[mutation]'
 	@$(PY) tests/mutation_server.py serve $(MUTATION_SOCKET) & server=$$!; \
