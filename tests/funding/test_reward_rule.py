@@ -11,6 +11,7 @@ from django.utils import translation
 from funding import services
 from funding.choices import TrancheStage
 from funding.models import Tranche, TrancheEvent
+from operations.models import OperationsAssessment
 from tests.factories import FutureCommunityProjectFactory
 
 from .factories import BudgetEnvelopeFactory, confirmed_assessment
@@ -36,14 +37,30 @@ def refusal(call) -> str:
     return " ".join(caught.value.messages)
 
 
-def test_a_named_project_without_an_assessment_gets_no_reward(named, assessor, finance):
+NEEDS_ASSESSMENT = (
+    "The operations reward needs a confirmed, passed operations assessment of this future "
+    "community."
+)
+
+
+@pytest.mark.parametrize(
+    "make_assessment",
+    [lambda named: None, lambda named: OperationsAssessment(project=named)],
+    ids=["none", "unsaved"],
+)
+def test_a_named_project_without_an_assessment_gets_no_reward(
+    named, assessor, finance, make_assessment
+):
+    assessment = make_assessment(named)
     message = refusal(
-        lambda: services.operations_reward_make_due(project=named, assessment=None, actor=assessor)
+        lambda: services.operations_reward_make_due(
+            project=named, assessment=assessment, actor=assessor
+        )
     )
     with pytest.raises(PermissionDenied):
-        services.operations_reward_make_due(project=named, assessment=None, actor=finance)
+        services.operations_reward_make_due(project=named, assessment=assessment, actor=finance)
 
-    assert "confirmed, passed operations assessment" in message
+    assert message == NEEDS_ASSESSMENT
     assert no_reward_saved()
 
 
@@ -68,13 +85,19 @@ def another_projects(assessor, named):
     return confirmed_assessment(assessor, other, score=95)
 
 
+NOT_CONFIRMED = "The assessment is not confirmed yet; the reward follows a confirmed assessment."
+
+
 @pytest.mark.parametrize(
     ("assessment_of", "reason"),
     [
-        (submitted_of, "not confirmed"),
-        (stale_copy_of, "not confirmed"),
-        (failed_of, "did not pass"),
-        (another_projects, "another subject"),
+        (submitted_of, NOT_CONFIRMED),
+        (stale_copy_of, NOT_CONFIRMED),
+        (failed_of, "The assessment did not pass; the reward follows a passed assessment."),
+        (
+            another_projects,
+            "This assessment is of another subject; the reward follows this community's own.",
+        ),
     ],
     ids=["unconfirmed", "stale-copy-read-again", "failed-confirmed", "another-project"],
 )
@@ -91,7 +114,7 @@ def test_the_reward_follows_only_this_projects_confirmed_passed_assessment(
     with pytest.raises(PermissionDenied):
         services.operations_reward_make_due(project=named, assessment=assessment, actor=finance)
 
-    assert reason in message
+    assert message == reason
     assert no_reward_saved()
 
 
@@ -105,7 +128,7 @@ def test_a_passed_assessment_of_an_unnamed_project_pays_no_reward(named, assesso
         )
     )
 
-    assert "provincially named" in message
+    assert message == "The operations reward needs a provincially named future community."
     assert no_reward_saved()
 
 

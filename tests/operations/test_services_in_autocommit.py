@@ -14,8 +14,14 @@ from simple_history.models import HistoricalRecords
 from funding.choices import TrancheStage
 from funding.models import Tranche
 from operations import services
-from operations.choices import AssessmentState, ContractState, OperationKind
-from operations.models import OperatingContract, OperationsAssessment, Operator, SatisfactionScore
+from operations.choices import AssessmentState, ContractState, OperationKind, ReportState
+from operations.models import (
+    OperatingContract,
+    OperationsAssessment,
+    Operator,
+    SatisfactionScore,
+    SupervisionReport,
+)
 from projects.models import FutureCommunityProject
 from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
 from tests.funding.factories import confirmed_assessment
@@ -108,3 +114,13 @@ def test_scores_are_entered_and_imported_under_their_communities_locks(staff_hus
 
     saved = SatisfactionScore.objects.get(community=community)
     assert (saved.score, saved.respondents) == (Decimal("90.00"), 100)
+
+
+def test_a_failed_report_is_asked_for_again_under_its_own_lock(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    failed = SupervisionReport.objects.create(period=month, state=ReportState.FAILED, error="x")
+
+    again, created = services.supervision_report_retry(actor=supervisor, report=failed)
+
+    assert created and again.pk != failed.pk
+    assert SupervisionReport.objects.get(pk=failed.pk).state == ReportState.FAILED

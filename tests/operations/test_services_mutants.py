@@ -10,10 +10,10 @@ from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from communities import outbox
-from communities.models import Notification
+from communities.models import Notification, OutboxItem
 from communities.roles import Role
 from operations import services
-from operations.choices import Grade
+from operations.choices import Grade, ReportState
 from operations.models import (
     OperatingContract,
     OperationsAssessment,
@@ -219,3 +219,42 @@ def test_a_report_whose_job_cannot_be_written_is_not_left_queued(supervisor, mon
         )
 
     assert not SupervisionReport.objects.exists()
+
+
+def test_a_requested_report_is_queued_under_its_month_in_the_portals_language(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+
+    report, created = services.supervision_report_request(actor=supervisor, period=month)
+
+    (item,) = OutboxItem.objects.all()
+    assert created and item.arguments == {"report_id": report.pk}
+    assert item.label == f"{month} 督导报表"
+
+
+def test_a_report_built_now_for_a_month_already_queued_is_refused(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    services.supervision_report_request(actor=supervisor, period=month)
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.supervision_report_build_now(period=month)
+
+    assert caught.value.messages == [f"A report for {month} is already queued or running."]
+    assert SupervisionReport.objects.count() == 1
+
+
+def test_a_report_whose_worker_died_is_queued_again_from_scratch(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    report, _created = services.supervision_report_request(actor=supervisor, period=month)
+    SupervisionReport.objects.filter(pk=report.pk).update(
+        state=ReportState.RUNNING, progress=40, started_at=timezone.now(), error="stale"
+    )
+
+    services.supervision_report_requeue(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert (report.state, report.progress, report.started_at, report.error) == (
+        ReportState.QUEUED,
+        0,
+        None,
+        "",
+    )
