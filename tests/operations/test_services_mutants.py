@@ -258,3 +258,54 @@ def test_a_report_whose_worker_died_is_queued_again_from_scratch(supervisor):
         None,
         "",
     )
+
+
+def _running_report(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    report, _created = services.supervision_report_request(actor=supervisor, period=month)
+    SupervisionReport.objects.filter(pk=report.pk).update(
+        state=ReportState.RUNNING, started_at=timezone.now(), progress=40
+    )
+    return report, month
+
+
+def test_a_report_given_up_records_why_and_tells_its_requester(supervisor):
+    report, month = _running_report(supervisor)
+
+    services.supervision_report_give_up(report_id=report.pk, error="worker lost")
+
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED and report.finished_at is not None
+    assert report.error == "多次尝试后仍未能生成报表：worker lost"
+    (notice,) = Notification.objects.filter(recipient=supervisor)
+    assert notice.subject == f"{month} 督导报表生成失败"
+    assert notice.body == "错误信息已记录在报表页面，可在该页面重新生成。"
+
+
+def test_a_report_not_running_is_not_given_up(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    report, _created = services.supervision_report_request(actor=supervisor, period=month)
+    SupervisionReport.objects.filter(pk=report.pk).update(state=ReportState.DONE)
+
+    services.supervision_report_give_up(report_id=report.pk, error="late")
+
+    report.refresh_from_db()
+    assert (report.state, report.error) == (ReportState.DONE, "")
+    assert not Notification.objects.exists()
+
+
+def test_a_build_that_fails_at_once_shows_it_had_started(supervisor, monkeypatch, media_root):
+    month = timezone.localdate().strftime("%Y-%m")
+    report, _created = services.supervision_report_request(actor=supervisor, period=month)
+    SupervisionReport.objects.filter(pk=report.pk).update(state=ReportState.QUEUED)
+
+    def fail(**kwargs):
+        raise RuntimeError("no figures")
+
+    monkeypatch.setattr(services, "build_report", fail)
+
+    services.supervision_report_build(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert (report.state, report.progress) == (ReportState.FAILED, 5)
+    assert report.error == "RuntimeError: no figures"
