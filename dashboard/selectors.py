@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Sum, When
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,18 +193,40 @@ def _plans(user, filters: Filters):
 # Targets --------------------------------------------------------------------------------
 
 
+# How far a plan has come, each step's states within the step before's: a community has
+# started (completed, been accepted) when its furthest plan has reached that step.
+PROGRESS_STEPS = ("started", "completed", "accepted")
+PROGRESS = Case(
+    When(state__in=ACCEPTED_STATES, then=3),
+    When(state__in=COMPLETED_STATES, then=2),
+    When(state__in=STARTED_STATES, then=1),
+    default=0,
+)
+
+
+def communities_by_progress(plans, key: str) -> dict:
+    """For each value of the plans' field ``key``, the communities that have started, completed
+    and been accepted: {value: {"started": n, ...}}. The database takes each community's
+    furthest plan, then counts the communities by how far they came, in one query (counting
+    distinct communities with a filter per step sorted every plan once per step)."""
+    if plans.query.is_empty():
+        return {}
+    furthest = plans.order_by().values(key, "community").annotate(progress=Max(PROGRESS))
+    sql, params = furthest.query.sql_with_params()
+    connection = connections[plans.db]
+    column, progress = connection.ops.quote_name(key), connection.ops.quote_name("progress")
+    counts = ", ".join(
+        f"SUM(CASE WHEN {progress} >= {step} THEN 1 ELSE 0 END)"
+        for step in range(1, len(PROGRESS_STEPS) + 1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, {counts} FROM ({sql}) furthest GROUP BY {column}", params)
+        return {row[0]: dict(zip(PROGRESS_STEPS, row[1:], strict=True)) for row in cursor}
+
+
 def starts_by_year(user, filters: Filters) -> Figure:
     """Communities whose gap-filling plan of a year has started and has been completed."""
-    counted = {
-        row["year"]: row
-        for row in _plans(user, filters)
-        .values("year")
-        .annotate(
-            started=Count("community", distinct=True, filter=Q(state__in=STARTED_STATES)),
-            completed=Count("community", distinct=True, filter=Q(state__in=COMPLETED_STATES)),
-        )
-        .order_by()
-    }
+    counted = communities_by_progress(_plans(user, filters), "year")
     targets = START_TARGETS
     if filters.subdistrict or bound_subdistrict_id(user) is not None:
         # A subdistrict's share of the targets: its gap-filling communities of each year.
@@ -679,17 +702,10 @@ def subdistrict_ranking(user, filters: Filters) -> Figure:
     subdistricts = Subdistrict.objects.all()
     if filters.subdistrict:
         subdistricts = subdistricts.filter(pk=filters.subdistrict.pk)
+    if filters.subdistrict:
+        plans = plans.filter(subdistrict=filters.subdistrict)
     # Each figure grouped by subdistrict in one pass, not a subquery per subdistrict.
-    started = {
-        row["subdistrict"]: row
-        for row in plans.order_by()
-        .values("subdistrict")
-        .annotate(
-            started=Count("community", distinct=True, filter=Q(state__in=STARTED_STATES)),
-            completed=Count("community", distinct=True, filter=Q(state__in=COMPLETED_STATES)),
-            accepted=Count("community", distinct=True, filter=Q(state__in=ACCEPTED_STATES)),
-        )
-    }
+    started = communities_by_progress(plans, "subdistrict")
     subdistricts = subdistricts.annotate(quota=Count("communities", filter=quota)).order_by("code")
     rows = []
     for row in subdistricts:
