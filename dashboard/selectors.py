@@ -553,9 +553,12 @@ def coverage_by_type(user, filters: Filters) -> Figure:
 # Overdue --------------------------------------------------------------------------------
 
 
-def overdue_by_subdistrict(user, filters: Filters) -> Figure:
+def overdue_by_subdistrict(
+    user, filters: Filters, *, subdistricts: list[Subdistrict] | None = None
+) -> Figure:
     """Plans past the supervision limits, by subdistrict: approved but not started, and in
-    joint review, counted from their move into the state."""
+    joint review, counted from their move into the state; ``subdistricts``: the reader's
+    ``_subdistricts`` already read."""
     rules = Rules.current()
     now = timezone.now()
     limits = {
@@ -575,7 +578,8 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    subdistricts = _subdistricts(user, filters)
+    if subdistricts is None:
+        subdistricts = _subdistricts(user, filters)
     return Figure(
         "overdue",
         _("Steps past the supervision limits, by subdistrict (plans)"),
@@ -745,6 +749,7 @@ def subdistrict_ranking(user, filters: Filters) -> Figure:
 def dashboard(user, filters: Filters, *, city_wide: bool) -> dict:
     """Every figure of the dashboard for one reader and their filters."""
     sums = tranche_sums(user, filters)
+    subdistricts = _subdistricts(user, filters)
     figures = [
         starts_by_year(user, filters),
         future_by_stage(user, filters),
@@ -752,10 +757,10 @@ def dashboard(user, filters: Filters, *, city_wide: bool) -> dict:
         money_by_envelope(user, filters, city_wide=city_wide, sums=sums),
         money_apart(user, filters, sums=sums),
         coverage_by_type(user, filters),
-        overdue_by_subdistrict(user, filters),
+        overdue_by_subdistrict(user, filters, subdistricts=subdistricts),
         trend_by_month(user, filters),
     ]
-    figures.append(suggestions_figure(user, filters, _subdistricts(user, filters)))
+    figures.append(suggestions_figure(user, filters, subdistricts))
     if city_wide:
         figures.append(subdistrict_ranking(user, filters))
     return {"goal": goal_2025(user, filters), "figures": figures}

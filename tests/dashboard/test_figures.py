@@ -216,14 +216,14 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     make_city(n)
     client.force_login(user_with_role("supervisor"))
     # session, user, roles, demo banner, unread count, navigation; the figures (one query
-    # each, two for the trend; the two money figures share one), the supervision rules, the
-    # subdistrict choices
+    # each, two for the trend; the two money figures share one, and the subdistricts drawn
+    # are read once), the supervision rules, the subdistrict choices
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("dashboard:index"))
     assert response.context["goal"]["total"] == n
 
 
-DASHBOARD_QUERIES = 23  # two of them count residents' suggestions
+DASHBOARD_QUERIES = 22  # two of them count residents' suggestions
 
 
 @pytest.mark.parametrize("n", [10, 1000])
