@@ -522,7 +522,7 @@ def coverage_by_type(user, filters: Filters) -> Figure:
         rows = rows.filter(community__route=filters.route)
     counted = {
         (row["facility_type"], row["status"]): row["n"]
-        for row in rows.values("facility_type", "status").annotate(n=Count("pk")).order_by()
+        for row in rows.values("facility_type", "status").annotate(n=Count("*")).order_by()
     }
     types = FacilityType.values  # elderly care and childcare come first
     return Figure(
@@ -612,7 +612,8 @@ def _subdistricts(user, filters: Filters) -> list[Subdistrict]:
         return [filters.subdistrict]
     if bound_subdistrict_id(user) is not None:
         return list(Subdistrict.objects.restrict(user))
-    return list(Subdistrict.objects.filter(communities__isnull=False).distinct().order_by("code"))
+    communities = Community.objects.filter(subdistrict=OuterRef("pk"))
+    return list(Subdistrict.objects.filter(Exists(communities)).order_by("code"))
 
 
 # Trend ----------------------------------------------------------------------------------
