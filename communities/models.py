@@ -618,6 +618,8 @@ class GapAssessment(models.Model):
                 name="gap_figures_non_negative",
             ),
         ]
+        # The coverage figure counts the assessments by type and status from the index alone.
+        indexes = [models.Index(fields=["facility_type", "status"], name="gap_type_status")]
 
     def __str__(self):
         return f"{self.community_id} {self.get_facility_type_display()}"

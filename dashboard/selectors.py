@@ -8,15 +8,16 @@ with a native chart.
 """
 
 import datetime
+import functools
 import json
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
-from django.urls import reverse
+from django.db import connections
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Sum, When
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -44,7 +45,6 @@ ACCEPTED_STATES = (PlanState.ACCEPTED, PlanState.CLOSED)
 FUTURE_UNDER_WAY = FutureStage.values[FutureStage.values.index(FutureStage.APPROVED) :]
 # Paid apart from the creation subsidies (policy §五(一), §七(一)).
 APART_STAGES = (TrancheStage.OPERATIONS_REWARD, TrancheStage.NINGBO_PASSTHROUGH)
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 # From this many series a figure's table takes the page's width, below its chart.
 WIDE_FROM_SERIES = 4
 ZERO = Decimal("0.00")
@@ -159,10 +159,18 @@ def reader_subdistrict(user) -> Subdistrict | None:
     return None if bound is None else Subdistrict.objects.restrict(user).get(pk=bound)
 
 
+@functools.lru_cache(maxsize=64)
+def _path(name: str, prefix: str, urlconf) -> str:
+    """The path of a named page under a script prefix and URLconf (the figures link to a few
+    pages hundreds of times)."""
+    return reverse(name, urlconf=urlconf)
+
+
 def _url(name: str, params: dict) -> str:
     """The list page with its filters; empty ones left out."""
+    path = _path(name, get_script_prefix(), get_urlconf())
     params = {key: value for key, value in params.items() if value not in (None, "")}
-    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+    return f"{path}?{urlencode(params)}" if params else path
 
 
 def _scoped(queryset, user, filters: Filters, path: str):
@@ -185,18 +193,40 @@ def _plans(user, filters: Filters):
 # Targets --------------------------------------------------------------------------------
 
 
+# How far a plan has come, each step's states within the step before's: a community has
+# started (completed, been accepted) when its furthest plan has reached that step.
+PROGRESS_STEPS = ("started", "completed", "accepted")
+PROGRESS = Case(
+    When(state__in=ACCEPTED_STATES, then=3),
+    When(state__in=COMPLETED_STATES, then=2),
+    When(state__in=STARTED_STATES, then=1),
+    default=0,
+)
+
+
+def communities_by_progress(plans, key: str) -> dict:
+    """For each value of the plans' field ``key``, the communities that have started, completed
+    and been accepted: {value: {"started": n, ...}}. The database takes each community's
+    furthest plan, then counts the communities by how far they came, in one query (counting
+    distinct communities with a filter per step sorted every plan once per step)."""
+    if plans.query.is_empty():
+        return {}
+    furthest = plans.order_by().values(key, "community").annotate(progress=Max(PROGRESS))
+    sql, params = furthest.query.sql_with_params()
+    connection = connections[plans.db]
+    column, progress = connection.ops.quote_name(key), connection.ops.quote_name("progress")
+    counts = ", ".join(
+        f"SUM(CASE WHEN {progress} >= {step} THEN 1 ELSE 0 END)"
+        for step in range(1, len(PROGRESS_STEPS) + 1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, {counts} FROM ({sql}) furthest GROUP BY {column}", params)
+        return {row[0]: dict(zip(PROGRESS_STEPS, row[1:], strict=True)) for row in cursor}
+
+
 def starts_by_year(user, filters: Filters) -> Figure:
     """Communities whose gap-filling plan of a year has started and has been completed."""
-    counted = {
-        row["year"]: row
-        for row in _plans(user, filters)
-        .values("year")
-        .annotate(
-            started=Count("community", distinct=True, filter=Q(state__in=STARTED_STATES)),
-            completed=Count("community", distinct=True, filter=Q(state__in=COMPLETED_STATES)),
-        )
-        .order_by()
-    }
+    counted = communities_by_progress(_plans(user, filters), "year")
     targets = START_TARGETS
     if filters.subdistrict or bound_subdistrict_id(user) is not None:
         # A subdistrict's share of the targets: its gap-filling communities of each year.
@@ -348,20 +378,35 @@ def _tranches(user, filters: Filters):
     return tranches
 
 
-def _money_sums():
-    def total(condition):
-        return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=MONEY)
-
-    return {
-        "committed": total(~Q(state__in=RELEASED_STATES)),
-        "due": total(Q(state=TrancheState.DUE)),
-        "approved": total(Q(state=TrancheState.APPROVED)),
-        "paid": total(Q(state=TrancheState.PAID)),
-        "returned": total(Q(state=TrancheState.RETURNED)),
-    }
-
-
 MONEY_COLUMNS = ("committed", "due", "approved", "paid", "returned")
+
+
+def tranche_sums(user, filters: Filters) -> list[dict]:
+    """The tranches' amounts summed by source, fiscal year, stage and state, in one pass over
+    the tranches (from an index of those columns) that both money figures fold: a few rows per
+    year, however many tranches."""
+    return list(
+        _tranches(user, filters)
+        .values("source", "fiscal_year", "stage", "state")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
+def _columns_of(state: str) -> list[str]:
+    """The money columns a tranche in ``state`` counts in."""
+    columns = [] if state in RELEASED_STATES else ["committed"]
+    return [*columns, state] if state in MONEY_COLUMNS else columns
+
+
+def _folded(rows: list[dict], key) -> dict:
+    """The sums of ``rows`` added up by ``key(row)`` into the money columns."""
+    folded = {}
+    for row in rows:
+        sums = folded.setdefault(key(row), dict.fromkeys(MONEY_COLUMNS, ZERO))
+        for column in _columns_of(row["state"]):
+            sums[column] += row["total"]
+    return folded
 
 
 def money_labels() -> dict[str, str]:
@@ -374,16 +419,16 @@ def money_labels() -> dict[str, str]:
     }
 
 
-def money_by_envelope(user, filters: Filters, *, city_wide: bool) -> Figure:
-    """Creation subsidies by source and fiscal year against each budget envelope."""
-    sums = {
-        (row["source"], row["fiscal_year"]): row
-        for row in _tranches(user, filters)
-        .exclude(stage__in=APART_STAGES)
-        .values("source", "fiscal_year")
-        .annotate(**_money_sums())
-        .order_by()
-    }
+def money_by_envelope(
+    user, filters: Filters, *, city_wide: bool, sums: list[dict] | None = None
+) -> Figure:
+    """Creation subsidies by source and fiscal year against each budget envelope; ``sums``:
+    the ``tranche_sums`` already read for this reader."""
+    rows = tranche_sums(user, filters) if sums is None else sums
+    sums = _folded(
+        [row for row in rows if row["stage"] not in APART_STAGES],
+        lambda row: (row["source"], row["fiscal_year"]),
+    )
     envelopes = {}
     if city_wide:
         envelopes_query = BudgetEnvelope.objects.all()
@@ -436,16 +481,11 @@ def money_by_envelope(user, filters: Filters, *, city_wide: bool) -> Figure:
     )
 
 
-def money_apart(user, filters: Filters) -> Figure:
-    """The 600,000 operations rewards and the Ningbo pass-through, apart from the rest."""
-    sums = {
-        row["stage"]: row
-        for row in _tranches(user, filters)
-        .filter(stage__in=APART_STAGES)
-        .values("stage")
-        .annotate(**_money_sums())
-        .order_by()
-    }
+def money_apart(user, filters: Filters, *, sums: list[dict] | None = None) -> Figure:
+    """The 600,000 operations rewards and the Ningbo pass-through, apart from the rest;
+    ``sums``: the ``tranche_sums`` already read for this reader."""
+    rows = tranche_sums(user, filters) if sums is None else sums
+    sums = _folded([row for row in rows if row["stage"] in APART_STAGES], lambda row: row["stage"])
     names = money_labels()
     return Figure(
         "money_apart",
@@ -482,7 +522,7 @@ def coverage_by_type(user, filters: Filters) -> Figure:
         rows = rows.filter(community__route=filters.route)
     counted = {
         (row["facility_type"], row["status"]): row["n"]
-        for row in rows.values("facility_type", "status").annotate(n=Count("pk")).order_by()
+        for row in rows.values("facility_type", "status").annotate(n=Count("*")).order_by()
     }
     types = FacilityType.values  # elderly care and childcare come first
     return Figure(
@@ -513,9 +553,12 @@ def coverage_by_type(user, filters: Filters) -> Figure:
 # Overdue --------------------------------------------------------------------------------
 
 
-def overdue_by_subdistrict(user, filters: Filters) -> Figure:
+def overdue_by_subdistrict(
+    user, filters: Filters, *, subdistricts: list[Subdistrict] | None = None
+) -> Figure:
     """Plans past the supervision limits, by subdistrict: approved but not started, and in
-    joint review, counted from their move into the state."""
+    joint review, counted from their move into the state; ``subdistricts``: the reader's
+    ``_subdistricts`` already read."""
     rules = Rules.current()
     now = timezone.now()
     limits = {
@@ -535,7 +578,8 @@ def overdue_by_subdistrict(user, filters: Filters) -> Figure:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    subdistricts = _subdistricts(user, filters)
+    if subdistricts is None:
+        subdistricts = _subdistricts(user, filters)
     return Figure(
         "overdue",
         _("Steps past the supervision limits, by subdistrict (plans)"),
@@ -568,7 +612,8 @@ def _subdistricts(user, filters: Filters) -> list[Subdistrict]:
         return [filters.subdistrict]
     if bound_subdistrict_id(user) is not None:
         return list(Subdistrict.objects.restrict(user))
-    return list(Subdistrict.objects.filter(communities__isnull=False).distinct().order_by("code"))
+    communities = Community.objects.filter(subdistrict=OuterRef("pk"))
+    return list(Subdistrict.objects.filter(Exists(communities)).order_by("code"))
 
 
 # Trend ----------------------------------------------------------------------------------
@@ -586,44 +631,46 @@ def trend_by_month(user, filters: Filters) -> Figure:
     """Month by month since 2023, from the state history: plans approved, completed and
     accepted; and money paid."""
     plans = _plans(user, filters)
+    # The stored month of each change (its local month): TREND_FROM is a month's first day,
+    # so the changes of its month and after are those of its day and after.
+    changes = StatusChange.objects.filter(
+        plan__isnull=False,
+        to_state__in=[PlanState.APPROVED, PlanState.COMPLETED, PlanState.ACCEPTED],
+        month__gte=TREND_FROM,
+    )
+    if plans.query.has_filters():
+        # Only the plans the reader sees and chose; every plan needs no look-up.
+        changes = changes.filter(plan__in=plans)
     moves = {
-        (
-            timezone.localdate(row["month"])
-            if isinstance(row["month"], datetime.datetime)
-            else row["month"],
-            row["to_state"],
-        ): row["n"]
-        for row in StatusChange.objects.filter(
-            plan__in=plans,
-            to_state__in=[PlanState.APPROVED, PlanState.COMPLETED, PlanState.ACCEPTED],
-            at__date__gte=TREND_FROM,
-        )
-        .annotate(month=TruncMonth("at"))
-        .values("month", "to_state")
+        (row["month"], row["to_state"]): row["n"]
+        for row in changes.values("to_state", "month")
         .annotate(n=Count("plan", distinct=True))
         .order_by()
     }
+    # By the stored month paid (202405), from TREND_FROM's month on.
     paid = {
-        row["month"]: row["total"]
+        datetime.date(row["paid_month"] // 100, row["paid_month"] % 100, 1): row["total"]
         for row in _tranches(user, filters)
-        .filter(state=TrancheState.PAID, paid_on__gte=TREND_FROM)
-        .annotate(month=TruncMonth("paid_on"))
-        .values("month")
+        .filter(state=TrancheState.PAID, paid_month__gte=TREND_FROM.year * 100 + TREND_FROM.month)
+        .values("paid_month")
         .annotate(total=Sum("amount"))
         .order_by()
     }
     months = _months(timezone.localdate())
     labels = [month.strftime("%Y-%m") for month in months]
 
+    # Every month of a series opens the same list (the state now).
     def moved(state):
+        link = _url("projects:plan_list", filters.query(year=filters.year, state=state))
         return Series(
             PlanState(state).label,
             [moves.get((month, state), 0) for month in months],
-            [
-                _url("projects:plan_list", filters.query(year=filters.year, state=state))
-                for month in months
-            ],
+            [link] * len(months),
         )
+
+    paid_link = _url(
+        "funding:tranche_list", filters.query(fiscal_year=filters.year, state=TrancheState.PAID)
+    )
 
     return Figure(
         "trend",
@@ -636,13 +683,7 @@ def trend_by_month(user, filters: Filters) -> Figure:
             Series(
                 _("Paid (10,000 yuan)"),
                 [((paid.get(month) or ZERO) / 10000).quantize(Decimal("0.01")) for month in months],
-                [
-                    _url(
-                        "funding:tranche_list",
-                        filters.query(fiscal_year=filters.year, state=TrancheState.PAID),
-                    )
-                    for month in months
-                ],
+                [paid_link] * len(months),
                 kind="money",
             ),
         ],
@@ -666,17 +707,10 @@ def subdistrict_ranking(user, filters: Filters) -> Figure:
     subdistricts = Subdistrict.objects.all()
     if filters.subdistrict:
         subdistricts = subdistricts.filter(pk=filters.subdistrict.pk)
+    if filters.subdistrict:
+        plans = plans.filter(subdistrict=filters.subdistrict)
     # Each figure grouped by subdistrict in one pass, not a subquery per subdistrict.
-    started = {
-        row["subdistrict"]: row
-        for row in plans.order_by()
-        .values("subdistrict")
-        .annotate(
-            started=Count("community", distinct=True, filter=Q(state__in=STARTED_STATES)),
-            completed=Count("community", distinct=True, filter=Q(state__in=COMPLETED_STATES)),
-            accepted=Count("community", distinct=True, filter=Q(state__in=ACCEPTED_STATES)),
-        )
-    }
+    started = communities_by_progress(plans, "subdistrict")
     subdistricts = subdistricts.annotate(quota=Count("communities", filter=quota)).order_by("code")
     rows = []
     for row in subdistricts:
@@ -715,17 +749,19 @@ def subdistrict_ranking(user, filters: Filters) -> Figure:
 
 def dashboard(user, filters: Filters, *, city_wide: bool) -> dict:
     """Every figure of the dashboard for one reader and their filters."""
+    sums = tranche_sums(user, filters)
+    subdistricts = _subdistricts(user, filters)
     figures = [
         starts_by_year(user, filters),
         future_by_stage(user, filters),
         blocks_and_units(user, filters),
-        money_by_envelope(user, filters, city_wide=city_wide),
-        money_apart(user, filters),
+        money_by_envelope(user, filters, city_wide=city_wide, sums=sums),
+        money_apart(user, filters, sums=sums),
         coverage_by_type(user, filters),
-        overdue_by_subdistrict(user, filters),
+        overdue_by_subdistrict(user, filters, subdistricts=subdistricts),
         trend_by_month(user, filters),
     ]
-    figures.append(suggestions_figure(user, filters, _subdistricts(user, filters)))
+    figures.append(suggestions_figure(user, filters, subdistricts))
     if city_wide:
         figures.append(subdistrict_ranking(user, filters))
     return {"goal": goal_2025(user, filters), "figures": figures}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -254,6 +254,14 @@ class Tranche(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    # The year and month of ``paid_on`` as one number (202405), kept by the database: the
+    # dashboard sums the money paid month by month from an index of it.
+    paid_month = models.GeneratedField(
+        expression=ExtractYear("paid_on") * 100 + ExtractMonth("paid_on"),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        verbose_name=_("month paid"),
+    )
     voucher_number = models.CharField(_("voucher number"), max_length=64, blank=True)
     policy = models.ForeignKey(
         SubsidyPolicy,
@@ -276,7 +284,8 @@ class Tranche(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TrancheQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The month paid follows from the day paid, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["paid_month"])
 
     class Meta:
         ordering = ["pk"]
@@ -340,6 +349,19 @@ class Tranche(models.Model):
                 fields=["project", "amount"],
                 condition=Q(state=TrancheState.PAID),
                 name="tranche_paid_by_project",
+            ),
+            # The dashboard's money figures, summed from the index alone: by source, fiscal
+            # year and stage, and the money paid month by month.
+            models.Index(
+                fields=["source", "fiscal_year", "stage", "state"],
+                include=["amount"],
+                name="tranche_money_sums",
+            ),
+            models.Index(
+                fields=["paid_month"],
+                include=["amount"],
+                condition=Q(state=TrancheState.PAID),
+                name="tranche_paid_month",
             ),
         ]
 

@@ -68,9 +68,18 @@ class ScenarioState(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("scenario state", "Accepted")
 
 
+SCENARIO_ORDER = {value: index for index, value in enumerate(Scenario.values)}
+
+
 def scenario_order(row) -> int:
     """Sort key of a project's scenario rows: the policy's order of the nine."""
-    return Scenario.values.index(row.scenario) if row.scenario in Scenario.values else 99
+    return SCENARIO_ORDER.get(row.scenario, 99)
+
+
+def scenario_label(value: str) -> str:
+    """A scenario's name (the value itself if it is none of the nine), read from the choices
+    directly: a list page names hundreds of scenarios."""
+    return str(Scenario(value).label) if value in SCENARIO_ORDER else value
 
 
 # The 融媒体中心's opinion on a future-community project's digital plan (§七(一), §七(二)) takes

@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,12 @@ class GapFillingPlan(models.Model):
             models.Index(fields=["state", "-year"], name="plan_state_year"),
             models.Index(fields=["subdistrict", "-year"], name="plan_subdistrict_year"),
             models.Index(fields=["community", "-year"], name="plan_community_year"),
+            # The dashboard's communities started and completed, by year and by subdistrict,
+            # counted from the index alone.
+            models.Index(fields=["year", "community"], include=["state"], name="plan_year_starts"),
+            models.Index(
+                fields=["subdistrict", "community"], include=["state"], name="plan_place_starts"
+            ),
             TrigramIndex(fields=("title", "approval_number"), name="plan_text_trgm"),
         ]
         constraints = [
@@ -400,11 +407,28 @@ class StatusChange(models.Model):
     # The day the change happened, as the user reported it (a stage reached on a past day is
     # recorded later); ``at`` is when it was recorded.
     on_date = models.DateField(_("date"), null=True, blank=True)
+    # The month of ``at`` in the portal's time zone, kept by the database from ``at`` itself:
+    # the dashboard's trend counts the moves of each month from an index of it, instead of
+    # converting every change's time.
+    month = models.GeneratedField(
+        expression=TruncMonth("at", output_field=models.DateField()),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("month"),
+    )
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        indexes = [
+            # The dashboard's trend: the plans that reached a state, month by month.
+            models.Index(
+                fields=["to_state", "month", "plan"],
+                condition=Q(plan__isnull=False),
+                name="status_change_plan_month",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(plan__isnull=False, project__isnull=True)

@@ -31,7 +31,14 @@ from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
 from communities.worklist import StepItem, WorkItem, counted, step_items
 
-from .choices import AGREEING_DECISIONS, FutureStage, PlanState, ScenarioState, scenario_order
+from .choices import (
+    AGREEING_DECISIONS,
+    FutureStage,
+    PlanState,
+    ScenarioState,
+    scenario_label,
+    scenario_order,
+)
 from .lifecycles import FUTURE, PLAN
 from .models import (
     LIVE_PLAN,
@@ -159,7 +166,7 @@ def scenario_lines(project: FutureCommunityProject) -> list[str]:
         pgettext("a state and its names", "%(state)s: %(names)s")
         % {
             "state": ScenarioState(state).label,
-            "names": between.join(row.get_scenario_display() for row in rows),
+            "names": between.join(scenario_label(row.scenario) for row in rows),
         }
         for state, rows in scenarios_by_state(project)
     ]

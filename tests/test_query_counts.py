@@ -65,7 +65,7 @@ PAGES = {
     ("operations:report_list", ""): 6,
     ("suggestions:list", ""): 8,
     ("inbox:list", ""): 6,
-    ("dashboard:index", ""): 23,
+    ("dashboard:index", ""): 21,
     ("dashboard:coverage", ""): 9,
     ("community-list", ""): 4,
     ("facility-list", ""): 4,

@@ -16,7 +16,7 @@ from funding.choices import TrancheStage, TrancheState
 from projects.choices import FutureStage, PlanState
 from projects.models import StatusChange
 from tests.dashboard.city import build_city
-from tests.factories import SubdistrictFactory
+from tests.factories import CommunityFactory, GapFillingPlanFactory, SubdistrictFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,13 +216,14 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     make_city(n)
     client.force_login(user_with_role("supervisor"))
     # session, user, roles, demo banner, unread count, navigation; the figures (one query
-    # each, two for the trend and the money), the supervision rules, the subdistrict choices
+    # each, two for the trend; the two money figures share one, and the subdistricts drawn
+    # are read once), the supervision rules, the subdistrict choices
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("dashboard:index"))
     assert response.context["goal"]["total"] == n
 
 
-DASHBOARD_QUERIES = 24  # two of them count residents' suggestions
+DASHBOARD_QUERIES = 22  # two of them count residents' suggestions
 
 
 @pytest.mark.parametrize("n", [10, 1000])
@@ -250,3 +251,42 @@ def test_the_statuses_the_chart_counts_open_in_the_matrix(client, city, user_wit
         == GapAssessment.objects.filter(facility_type="childcare", status=GapStatus.MISSING).count()
     )
     assert PlanState and TrancheStage  # vocabularies the city covers
+
+
+def test_the_ranking_counts_each_community_by_its_furthest_plan(client, city, user_with_role):
+    figures, _response = figures_of(client, user_with_role("supervisor"))
+    ranking = figures["ranking"]
+    names = {s.pk: s.name for s in city.subdistricts}
+    for row, states in enumerate((STARTED, COMPLETED, {"accepted", "closed"}), start=1):
+        for index, name in enumerate(ranking.labels):
+            communities = {
+                p.community_id
+                for p in city.plans
+                if names[p.subdistrict_id] == name and p.state in states
+            }
+            assert ranking.series[row].values[index] == len(communities)
+    # Each step's states lie within the step before's, so the furthest plan tells all three.
+    assert {"accepted", "closed"} < COMPLETED < STARTED
+
+
+def test_a_community_with_several_plans_counts_once_by_its_furthest(client, user_with_role):
+    place = SubdistrictFactory(code="kandun", name="坎墩")
+    first, second = (CommunityFactory(subdistrict=place, route=Route.GAP) for _ in range(2))
+    for community, year, state in (
+        (first, 2023, PlanState.CLOSED),
+        (first, 2024, PlanState.CLOSED),
+        (first, 2025, PlanState.UNDER_CONSTRUCTION),
+        (second, 2024, PlanState.COMPLETED),
+        (second, 2025, PlanState.WITHDRAWN),
+    ):
+        GapFillingPlanFactory(community=community, year=year, state=state)
+
+    figures, _response = figures_of(client, user_with_role("supervisor"))
+
+    starts = figures["starts"]
+    assert starts.labels == ["2023", "2024", "2025"]
+    assert starts.series[1].values == [1, 2, 1]  # started
+    assert starts.series[2].values == [1, 2, 0]  # completed
+    ranking = figures["ranking"]
+    assert ranking.labels == ["坎墩"]
+    assert [s.values for s in ranking.series[1:]] == [[2], [2], [1]]

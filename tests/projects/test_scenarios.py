@@ -16,6 +16,7 @@ from communities.choices import FutureStage, Route
 from communities.models import Department, Notification
 from communities.roles import Role
 from projects import services
+from projects.choices import Scenario, scenario_label
 from projects.lifecycles import FUTURE
 from projects.models import FutureCommunityProject, FutureScenario
 from tests.factories import CommunityFactory, FutureCommunityProjectFactory
@@ -426,3 +427,11 @@ def test_every_demo_future_project_has_scenarios_in_the_states_its_stage_allows(
             project.category, project.provincial_batch, project.plan_year
         )
     assert seen == {"planned", "built", "accepted"}
+
+
+def test_a_scenarios_name_is_its_display_name_in_either_language():
+    row = FutureScenario(scenario=Scenario.LOW_CARBON)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert scenario_label(row.scenario) == row.get_scenario_display()
+    assert scenario_label("retired") == FutureScenario(scenario="retired").get_scenario_display()
