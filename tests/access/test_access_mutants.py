@@ -123,6 +123,12 @@ def test_roles_are_listed_by_their_labels():
     assert roles_label(()) == ""
 
 
+def test_roles_are_listed_with_the_chinese_list_mark_in_chinese():
+    with translation.override("zh-hans"):
+        expected = f"{Role(STAFF).label}、{Role(TASKFORCE).label}"
+        assert roles_label((STAFF, TASKFORCE)) == expected
+
+
 def test_the_shared_rule_and_answer_cannot_be_changed_by_one_caller_for_all():
     # ANYONE and ALLOWED are handed to every caller: a caller that changed one would change
     # every later answer of the portal
