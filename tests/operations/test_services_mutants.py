@@ -309,3 +309,44 @@ def test_a_build_that_fails_at_once_shows_it_had_started(supervisor, monkeypatch
     report.refresh_from_db()
     assert (report.state, report.progress) == (ReportState.FAILED, 5)
     assert report.error == "RuntimeError: no figures"
+
+
+def _queued_report(supervisor):
+    month = timezone.localdate().strftime("%Y-%m")
+    report, _created = services.supervision_report_request(actor=supervisor, period=month)
+    return report
+
+
+def test_a_build_records_its_progress_and_writes_the_other_languages_too(
+    supervisor, monkeypatch, media_root
+):
+    report = _queued_report(supervisor)
+    asked = {}
+
+    def halfway(*, period, progress, languages):
+        asked["languages"] = languages
+        progress(50)
+        raise RuntimeError("stopped halfway")
+
+    monkeypatch.setattr(services, "build_report", halfway)
+
+    services.supervision_report_build(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert asked["languages"] == ("en",)
+    assert (report.state, report.progress) == (ReportState.FAILED, 50)
+
+
+def test_a_report_is_written_into_a_folder_an_earlier_report_made(
+    supervisor, monkeypatch, media_root
+):
+    (media_root / "supervision").mkdir(parents=True)
+    report = _queued_report(supervisor)
+    monkeypatch.setattr(services, "build_report", lambda **kwargs: {"sections": []})
+    monkeypatch.setattr(services, "report_workbook", lambda summary: b"workbook")
+
+    services.supervision_report_build(report_id=report.pk)
+
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE, report.error
+    assert (media_root / "supervision" / report.file_name).read_bytes() == b"workbook"
