@@ -294,7 +294,9 @@ def test_a_report_not_running_is_not_given_up(supervisor):
     assert not Notification.objects.exists()
 
 
-def test_a_build_that_fails_at_once_shows_it_had_started(supervisor, monkeypatch, media_root):
+def test_a_build_that_fails_at_once_shows_it_had_started(
+    supervisor, monkeypatch, media_root, caplog
+):
     month = timezone.localdate().strftime("%Y-%m")
     report, _created = services.supervision_report_request(actor=supervisor, period=month)
     SupervisionReport.objects.filter(pk=report.pk).update(state=ReportState.QUEUED)
@@ -309,6 +311,7 @@ def test_a_build_that_fails_at_once_shows_it_had_started(supervisor, monkeypatch
     report.refresh_from_db()
     assert (report.state, report.progress) == (ReportState.FAILED, 5)
     assert report.error == "RuntimeError: no figures"
+    assert f"Supervision report {report.pk} failed" in caplog.messages
 
 
 def _queued_report(supervisor):
