@@ -9,7 +9,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -108,37 +109,31 @@ ROW_FIELDS = (
 )
 
 
-def paid_to_date(field: str, ids) -> dict:
-    """What each plan (or project) of ``ids`` has been paid so far, over all its tranches,
-    not only those of the sheet or of the batch: one grouped query."""
-    if not ids:
-        return {}
+def _paid_to_date(field: str) -> Subquery:
+    """What the row's plan (or project, by ``field``) has been paid so far, over all its
+    tranches, not only those of the sheet or of the batch: read for each row from the partial
+    index of paid tranches, in the row's own query."""
     paid = (
-        Tranche.objects.filter(state=TrancheState.PAID, **{f"{field}__in": ids})
+        Tranche.objects.filter(state=TrancheState.PAID, **{field: OuterRef(field)})
         .order_by()
-        .values_list(field)
+        .values(field)
         .annotate(total=Sum("amount"))
+        .values("total")
     )
-    return dict(paid)
+    return Subquery(paid)
 
 
 def iterate_in_batches(tranches, batch_size: int = BATCH_SIZE):
-    """Row values in primary-key order, one bounded query per batch and one grouped query each
-    for what the batch's plans and projects have been paid to date."""
+    """Row values in primary-key order, one bounded query per batch that also reads what each
+    row's plan or project has been paid to date (a tranche has one or the other)."""
     last_pk = 0
-    rows = tranches.order_by("pk").values(*ROW_FIELDS)
+    paid = Coalesce(_paid_to_date("plan_id"), _paid_to_date("project_id"), Value(ZERO))
+    rows = tranches.order_by("pk").annotate(paid=paid).values(*ROW_FIELDS, "paid")
     while True:
         batch = list(rows.filter(pk__gt=last_pk)[:batch_size])
         if not batch:
             return
-        plan_paid = paid_to_date("plan_id", {row["plan_id"] for row in batch} - {None})
-        project_paid = paid_to_date("project_id", {row["project_id"] for row in batch} - {None})
-        for row in batch:
-            if row["plan_id"] is not None:
-                row["paid"] = plan_paid.get(row["plan_id"], ZERO)
-            else:
-                row["paid"] = project_paid.get(row["project_id"], ZERO)
-            yield row
+        yield from batch
         last_pk = batch[-1]["pk"]
 
 
