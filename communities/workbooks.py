@@ -75,6 +75,18 @@ class ColumnLook(Cell):
         return self._style_id
 
 
+class _RowHeight(RowDimension):
+    """A height shared by the rows of that height (it holds no row number that is written):
+    the attributes it gives each row's tag are worked out once, not once per row."""
+
+    def __init__(self, sheet, height):
+        super().__init__(sheet, ht=height)
+        self._attributes = tuple(super().__iter__())
+
+    def __iter__(self):
+        return iter(self._attributes)
+
+
 class _TextSafeWriteOnlySheet(WriteOnlyWorksheet):
     """A write-only sheet streams each row to disk as it is appended: rows are made safe then,
     in the one pass openpyxl makes over the row's values."""
@@ -84,8 +96,6 @@ class _TextSafeWriteOnlySheet(WriteOnlyWorksheet):
 
     def __init__(self, parent, title):
         super().__init__(parent, title)
-        # One row dimension per height, shared by the rows of that height (it holds no row number
-        # that is written).
         self._heights = {}
 
     def append(self, row, *, looks=None, height=None):
@@ -96,7 +106,7 @@ class _TextSafeWriteOnlySheet(WriteOnlyWorksheet):
         self._appended += 1
         if height is not None:
             if height not in self._heights:
-                self._heights[height] = RowDimension(self, ht=height)
+                self._heights[height] = _RowHeight(self, height)
             self.row_dimensions[self._appended] = self._heights[height]
         self._looks = looks
         try:

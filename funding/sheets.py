@@ -259,10 +259,16 @@ def _line_count(value, width: int) -> int:
     if not isinstance(value, str) or not value:
         return 1
     room = max(width - 1, 1)
-    if 2 * len(value) <= room:
+    length = len(value)
+    if 2 * length <= room:
         return 1
-    units = len(value) + len(_WIDE_CHARACTER.findall(value))
-    return max(1, math.ceil(units / room))
+    # In UTF-8 a wide character takes two bytes or more beyond one, so the bytes bound how many
+    # there can be: when none and that many make as many lines, the characters need no count.
+    most_wide = (len(value.encode()) - length) // 2
+    lines = math.ceil((length + most_wide) / room)
+    if lines == math.ceil(length / room):
+        return lines
+    return math.ceil((length + len(_WIDE_CHARACTER.findall(value))) / room)
 
 
 def _write_signatures(sheet) -> None:
