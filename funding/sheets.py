@@ -247,8 +247,9 @@ def _row_height(values, widths, columns=None, *, bold=False) -> float | None:
     lines = 1
     for index in range(len(values)) if columns is None else columns:
         value = values[index]
-        # Most text fits on one line even if every character is wide: only the rest is counted.
-        if isinstance(value, str) and 2 * len(value) > widths[index] - 1:
+        # Text that takes no more lines than the row has so far even if every character is wide
+        # cannot make the row taller: only the rest is counted.
+        if isinstance(value, str) and 2 * len(value) > (widths[index] - 1) * lines:
             lines = max(lines, _line_count(value, widths[index]))
     return LINE_HEIGHT * (lines + bold) if lines > 1 else None
 
