@@ -6,19 +6,19 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from communities.printing import apply_print_setup
-from communities.workbooks import PortalWorkbook, is_formula_like
+from communities.workbooks import ColumnLook, PortalWorkbook, set_look
 
 from .choices import (
     PAYABLE_STATES,
@@ -109,37 +109,31 @@ ROW_FIELDS = (
 )
 
 
-def paid_to_date(field: str, ids) -> dict:
-    """What each plan (or project) of ``ids`` has been paid so far, over all its tranches,
-    not only those of the sheet or of the batch: one grouped query."""
-    if not ids:
-        return {}
+def _paid_to_date(field: str) -> Subquery:
+    """What the row's plan (or project, by ``field``) has been paid so far, over all its
+    tranches, not only those of the sheet or of the batch: read for each row from the partial
+    index of paid tranches, in the row's own query."""
     paid = (
-        Tranche.objects.filter(state=TrancheState.PAID, **{f"{field}__in": ids})
+        Tranche.objects.filter(state=TrancheState.PAID, **{field: OuterRef(field)})
         .order_by()
-        .values_list(field)
+        .values(field)
         .annotate(total=Sum("amount"))
+        .values("total")
     )
-    return dict(paid)
+    return Subquery(paid)
 
 
 def iterate_in_batches(tranches, batch_size: int = BATCH_SIZE):
-    """Row values in primary-key order, one bounded query per batch and one grouped query each
-    for what the batch's plans and projects have been paid to date."""
+    """Row values in primary-key order, one bounded query per batch that also reads what each
+    row's plan or project has been paid to date (a tranche has one or the other)."""
     last_pk = 0
-    rows = tranches.order_by("pk").values(*ROW_FIELDS)
+    paid = Coalesce(_paid_to_date("plan_id"), _paid_to_date("project_id"), Value(ZERO))
+    rows = tranches.order_by("pk").annotate(paid=paid).values(*ROW_FIELDS, "paid")
     while True:
         batch = list(rows.filter(pk__gt=last_pk)[:batch_size])
         if not batch:
             return
-        plan_paid = paid_to_date("plan_id", {row["plan_id"] for row in batch} - {None})
-        project_paid = paid_to_date("project_id", {row["project_id"] for row in batch} - {None})
-        for row in batch:
-            if row["plan_id"] is not None:
-                row["paid"] = plan_paid.get(row["plan_id"], ZERO)
-            else:
-                row["paid"] = project_paid.get(row["project_id"], ZERO)
-            yield row
+        yield from batch
         last_pk = batch[-1]["pk"]
 
 
@@ -165,19 +159,18 @@ def write_disbursement_sheet(
         ]
     )
     headers = [str(header) for header, _w, _f in COLUMNS]
-    _fit_height(sheet, TITLE_ROWS, headers, WIDTHS, bold=True)
-    sheet.append([_header_cell(sheet, header) for header in headers])
-    cells = _body_cells(sheet)
+    sheet.append(
+        [_header_cell(sheet, header) for header in headers],
+        height=_row_height(headers, WIDTHS, bold=True),
+    )
+    looks = _body_looks(sheet)
     summary = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
     total = ZERO
     count = 0
     labels = _Labels()
     for count, tranche in enumerate(iterate_in_batches(tranches, batch_size), start=1):
         values = _row(count, tranche, labels)
-        _fit_height(sheet, TITLE_ROWS + count, values, WIDTHS, only=WRAPPED_COLUMNS)
-        sheet.append(
-            [_body_cell(sheet, cell, value) for cell, value in zip(cells, values, strict=True)]
-        )
+        sheet.append(values, looks=looks, height=_row_height(values, WIDTHS, WRAPPED_COLUMNS))
         amount = tranche["amount"]
         total += amount
         figures = summary[tranche["subdistrict__name"]]
@@ -247,14 +240,18 @@ def _row(number: int, tranche: dict, labels: _Labels) -> list:
     ]
 
 
-def _fit_height(sheet, row_number: int, values, widths, *, only=None, bold=False) -> None:
-    """Give a row the height its wrapped text needs (of the columns ``only``, else all): a
-    spreadsheet program does not measure the rows of a streamed sheet, so without it wrapped
-    text would print cut at one line. Bold headings get a line to spare."""
-    columns = range(len(values)) if only is None else only
-    lines = max((_line_count(values[index], widths[index]) for index in columns), default=1)
-    if lines > 1:
-        sheet.row_dimensions[row_number].height = LINE_HEIGHT * (lines + bold)
+def _row_height(values, widths, columns=None, *, bold=False) -> float | None:
+    """The height a row's wrapped text needs (of the columns ``columns``, else all), or None for
+    one line: a spreadsheet program does not measure the rows of a streamed sheet, so without it
+    wrapped text would print cut at one line. Bold headings get a line to spare."""
+    lines = 1
+    for index in range(len(values)) if columns is None else columns:
+        value = values[index]
+        # Text that takes no more lines than the row has so far even if every character is wide
+        # cannot make the row taller: only the rest is counted.
+        if isinstance(value, str) and 2 * len(value) > (widths[index] - 1) * lines:
+            lines = max(lines, _line_count(value, widths[index]))
+    return LINE_HEIGHT * (lines + bold) if lines > 1 else None
 
 
 def _line_count(value, width: int) -> int:
@@ -263,10 +260,16 @@ def _line_count(value, width: int) -> int:
     if not isinstance(value, str) or not value:
         return 1
     room = max(width - 1, 1)
-    if 2 * len(value) <= room:
+    length = len(value)
+    if 2 * length <= room:
         return 1
-    units = len(value) + len(_WIDE_CHARACTER.findall(value))
-    return max(1, math.ceil(units / room))
+    # In UTF-8 a wide character takes two bytes or more beyond one, so the bytes bound how many
+    # there can be: when none and that many make as many lines, the characters need no count.
+    most_wide = (len(value.encode()) - length) // 2
+    lines = math.ceil((length + most_wide) / room)
+    if lines == math.ceil(length / room):
+        return lines
+    return math.ceil((length + len(_WIDE_CHARACTER.findall(value))) / room)
 
 
 def _write_signatures(sheet) -> None:
@@ -286,8 +289,10 @@ def _write_summary(workbook, summary) -> None:
     apply_print_setup(sheet, title_rows=1, widths=widths)
     sheet.freeze_panes = "A2"
     headers = [str(header) for header, _w in SUMMARY_COLUMNS]
-    _fit_height(sheet, 1, headers, widths, bold=True)
-    sheet.append([_header_cell(sheet, header) for header in headers])
+    sheet.append(
+        [_header_cell(sheet, header) for header in headers],
+        height=_row_height(headers, widths, bold=True),
+    )
     grand = [0, ZERO, ZERO, ZERO]
     for name in sorted(summary):
         figures = summary[name]
@@ -313,54 +318,22 @@ def _header_cell(sheet, header):
     return cell
 
 
-class _ColumnCell(Cell):
-    """A column's reused cell: its style never changes, so its place among the workbook's
-    styles is looked up once, not once per row."""
-
-    __slots__ = ("_style_id",)
-
-    @property
-    def style_id(self):
-        if self._style_id is None:
-            self._style_id = super().style_id
-        return self._style_id
-
-
-def _body_cells(sheet) -> list:
-    """One styled cell per column, made once and given each row's value in turn: a row is
-    written as soon as it is appended, so its cells can serve the next row, and their style is
-    not looked up among the workbook's styles again for every one of a million cells."""
-    cells = []
-    for index, (_header, _width, number_format) in enumerate(COLUMNS):
-        cell = _ColumnCell(sheet)
-        cell._style_id = None
-        cell.alignment = WRAP if index in WRAPPED_COLUMNS else TOP
-        if number_format is not None:
-            cell.number_format = number_format
-        cells.append(cell)
-    return cells
-
-
-def _body_cell(sheet, column_cell, value):
-    """A row's cell, at the top of its row: text of the wrapped columns wraps; figures get
-    their number format. Text that looks like a formula gets a cell of its own, since it is
-    marked as text in its style."""
-    if is_formula_like(value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell._style = copy(column_cell._style)
-        return cell
-    column_cell.value = value
-    return column_cell
+def _body_looks(sheet) -> list[ColumnLook]:
+    """The look of each column's values: text of the wrapped columns wraps, figures get their
+    number format, and all sit at the top of their row."""
+    return [
+        ColumnLook(
+            sheet,
+            alignment=WRAP if index in WRAPPED_COLUMNS else TOP,
+            number_format=number_format,
+        )
+        for index, (_header, _width, number_format) in enumerate(COLUMNS)
+    ]
 
 
 def _styled(sheet, value, *, font=None, number_format=None, border=None):
     cell = WriteOnlyCell(sheet, value=value)
-    if border is not None:
-        cell.border = border
-    if font is not None:
-        cell.font = font
-    if number_format is not None:
-        cell.number_format = number_format
+    set_look(cell, font=font, number_format=number_format, border=border)
     return cell
 
 

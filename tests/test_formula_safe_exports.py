@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 
 from communities.roles import Role
-from communities.workbooks import PortalWorkbook, workbook_bytes
+from communities.workbooks import ColumnLook, PortalWorkbook, workbook_bytes
 from funding.models import Tranche
 from funding.sheets import write_disbursement_sheet
 from operations.workbook import report_workbook
@@ -23,6 +24,7 @@ from tests.funding.factories import TrancheFactory
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\t=1", "\r=1"]
 MONEY = "#,##0.00"
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def assert_text(cell, value: str) -> None:
@@ -70,6 +72,28 @@ def test_the_writer_keeps_text_as_text_and_numbers_and_dates_as_they_are(write_o
     assert read["C2"].value == -3 and read["D2"].value == -2.5
     assert read["E2"].is_date and read["E2"].value == datetime(2024, 7, 1)
     assert read["E2"].number_format == "yyyy-mm-dd"
+
+
+def test_a_streamed_rows_values_take_their_columns_look_and_risky_text_stays_text():
+    # given a write-only sheet whose two columns have a look: money, and wrapped text
+    book = PortalWorkbook(write_only=True)
+    sheet = book.create_sheet("x")
+    looks = [ColumnLook(sheet, number_format=MONEY), ColumnLook(sheet, alignment=WRAP)]
+    # when rows are appended with those looks, the first one taller
+    sheet.append([Decimal("-1234.50"), NAMES[0]], looks=looks, height=30)
+    sheet.append([Decimal("2.00"), "plain"], looks=looks)
+    sheet.append([None, NAMES[3]], looks=looks)
+    read = load_workbook(BytesIO(workbook_bytes(book)))["x"]
+    # then every value has its column's look, and text that looks like a formula is still text
+    assert [read.cell(row=row, column=1).number_format for row in (1, 2, 3)] == [MONEY] * 3
+    assert read["A1"].value == -1234.5 and read["A2"].value == 2
+    assert all(read.cell(row=row, column=2).alignment.wrap_text for row in (1, 2, 3))
+    assert_text(read["B1"], NAMES[0])
+    assert_text(read["B3"], NAMES[3])
+    assert read["B2"].value == "plain" and not read["B2"].quotePrefix
+    # and only the first row has a height of its own
+    assert read.row_dimensions[1].height == 30
+    assert read.row_dimensions[2].height is None
 
 
 @pytest.mark.django_db
