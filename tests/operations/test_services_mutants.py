@@ -353,3 +353,19 @@ def test_a_report_is_written_into_a_folder_an_earlier_report_made(
     report.refresh_from_db()
     assert report.state == ReportState.DONE, report.error
     assert (media_root / "supervision" / report.file_name).read_bytes() == b"workbook"
+
+
+def test_a_run_the_sweeper_replaced_leaves_the_report_to_the_new_run(
+    supervisor, monkeypatch, media_root, caplog
+):
+    report = _queued_report(supervisor)
+    monkeypatch.setattr(services, "build_report", lambda **kwargs: {"sections": []})
+    monkeypatch.setattr(services, "report_workbook", lambda summary: b"workbook")
+    monkeypatch.setattr(services.outbox, "run_is_current", lambda: False)
+
+    assert services.supervision_report_build(report_id=report.pk) is None
+
+    report.refresh_from_db()
+    assert report.state == ReportState.RUNNING and report.file_name == ""
+    assert f"Supervision report {report.pk}: a newer run replaced this one" in caplog.messages
+    assert not Notification.objects.exists()
