@@ -353,6 +353,9 @@ def test_a_report_is_written_into_a_folder_an_earlier_report_made(
     report.refresh_from_db()
     assert report.state == ReportState.DONE, report.error
     assert (media_root / "supervision" / report.file_name).read_bytes() == b"workbook"
+    (notice,) = Notification.objects.filter(recipient=supervisor)
+    assert notice.subject == f"{report.period} 督导报表已生成"
+    assert notice.body == "报表及其 Excel 文件已可在平台查看。"
 
 
 def test_a_run_the_sweeper_replaced_leaves_the_report_to_the_new_run(
