@@ -86,14 +86,14 @@ def test_another_subdistricts_facilities_are_named_on_the_facilities_field(
 
 def test_an_overlap_names_only_the_facilities_asked_for_that_are_already_let(assessor, hushan):
     community = CommunityFactory(subdistrict=hushan)
-    let, other, asked = (
-        FacilityFactory(community=community, name=name) for name in ("甲站", "乙站", "丙站")
+    first, second, not_asked, free = (
+        FacilityFactory(community=community, name=name) for name in ("甲站", "乙站", "丙站", "丁站")
     )
     operator = OperatorFactory(name="丁机构")
     services.contract_create(
         actor=assessor,
         subdistrict=hushan,
-        facilities=[let, other],
+        facilities=[first, second, not_asked],
         fields=terms("2025-01-01", "2025-12-31", operator=operator, title="首份合同"),
     )
 
@@ -101,14 +101,15 @@ def test_an_overlap_names_only_the_facilities_asked_for_that_are_already_let(ass
         services.contract_create(
             actor=assessor,
             subdistrict=hushan,
-            facilities=[let, asked],
+            facilities=[first, second, free],
             fields=terms("2025-06-01", "2026-05-31", operator=OperatorFactory()),
         )
 
+    # In the facilities' own order (community, type, name).
     assert refused(sign) == {
         "facilities": [
-            "甲站 already run under “首份合同” (丁机构, 2025-01-01 – 2025-12-31), which overlaps "
-            "this term."
+            "乙站, 甲站 already run under “首份合同” (丁机构, 2025-01-01 – 2025-12-31), which "
+            "overlaps this term."
         ]
     }
     assert OperatingContract.objects.count() == 1
