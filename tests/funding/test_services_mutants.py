@@ -661,3 +661,20 @@ def test_a_reward_beyond_the_budget_is_refused_and_makes_no_tranche(assessor):
         "600,000.00 yuan: short by 0.01 yuan."
     ]
     assert not Tranche.objects.filter(stage=TrancheStage.OPERATIONS_REWARD).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "warned"),
+    [("0.00", False), ("0.01", True), ("1.00", True), ("250000.00", True)],
+)
+def test_money_held_without_an_envelope_is_warned_of_from_one_fen(db, amount, warned):
+    with translation.override("en"):
+        warning = services._envelope_missing(2031, "city", D(amount))
+
+    assert warning == ("There is no City finance budget envelope for 2031." if warned else "")
+
+
+def test_money_held_within_an_envelope_is_not_warned_of(db):
+    BudgetEnvelopeFactory(fiscal_year=2031, source="city", amount=D("1.00"))
+
+    assert services._envelope_missing(2031, "city", D("250000.00")) == ""
