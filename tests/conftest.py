@@ -10,6 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from communities.roles import Role
@@ -59,6 +60,9 @@ def pytest_report_header(config):
 
 
 def pytest_runtest_setup(item):
+    # Each test, and the module fixtures it builds, starts in the portal's default language: the
+    # locale middleware leaves the language of the last request active in the thread.
+    translation.deactivate()
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing_service("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
     if item.get_closest_marker("redis"):
@@ -122,8 +126,10 @@ def _flush_by_delete():
 # The rows that migrations made: on PostgreSQL each table's rows in COPY's text format (an exact
 # copy, loaded in milliseconds), elsewhere as Django serializes a test database.
 _reference_data: dict[str, str | dict[str, bytes]] = {}
-# Whether a transactional test emptied the tables since the reference rows were last loaded.
+# Whether a transactional test emptied the tables since the reference rows were last loaded,
+# and the blocker that lets the suite reach the database to load them again.
 _emptied = {"default": False}
+_blocker = {}
 
 
 def _copy_reference_data() -> str | dict[str, bytes]:
@@ -159,8 +165,7 @@ def _load_reference_data() -> None:
 
 
 def restore_reference_data(django_db_blocker) -> None:
-    """Load the rows that migrations made again if a transactional test emptied the tables:
-    for a test, or a module's fixture, that reads the database outside a transactional test."""
+    """Load the rows that migrations made again if a transactional test emptied the tables."""
     if _emptied["default"] and "default" in _reference_data:
         with django_db_blocker.unblock():
             _load_reference_data()
@@ -172,23 +177,32 @@ def _restore_reference_data(request, django_db_blocker):
 
     A transactional test empties every table when it ends, the role groups, departments,
     standards and subsidy policies included. The first one takes a copy of the database as the
-    migrations left it; each later one loads that copy before it starts, and so does the first
-    other database test after one (pytest-django runs the transactional tests after the others,
-    but not every plugin keeps that order). Django's own serialized_rollback misses tests that
-    run Playwright, whose greenlets see another connection object.
+    migrations left it, and the copy is loaded again right after each one's flush (in
+    pytest_runtest_teardown below), before the next test or module fixture starts: a test's
+    own transaction, which pytest-django opens before this fixture runs, would roll back rows
+    loaded inside it. Django's own serialized_rollback misses tests that run Playwright, whose
+    greenlets see another connection object.
     """
     if not _is_transactional(request.node):
-        if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
-            restore_reference_data(django_db_blocker)
         yield
         return
     request.getfixturevalue("transactional_db")
     if "default" not in _reference_data:
         _reference_data["default"] = _copy_reference_data()
-    else:
-        _load_reference_data()
+    restore_reference_data(django_db_blocker)
     yield
     _emptied["default"] = True  # by the flush that ends the test
+    _blocker["default"] = django_db_blocker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After the last test the test database is gone: nothing is loaded then.
+        if nextitem is not None and _emptied["default"]:
+            restore_reference_data(_blocker["default"])
 
 
 @pytest.fixture(scope="session")
