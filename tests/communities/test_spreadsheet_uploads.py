@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from communities import services
 from communities.checks import check_openpyxl_uses_defusedxml
@@ -207,7 +208,8 @@ def test_an_empty_file_given_to_the_command_is_not_a_workbook(taskforce, tmp_pat
     empty.write_bytes(b"")
     errors = StringIO()
 
-    with pytest.raises(CommandError):
+    # an English-speaking operator: the language is set here, never left over from another test
+    with pytest.raises(CommandError), translation.override("en"):
         call_command("import_communities", str(empty), "--as-user", "taskforce", stderr=errors)
 
-    assert "The file is not an Excel workbook" in errors.getvalue()  # commands speak English
+    assert "The file is not an Excel workbook" in errors.getvalue()
