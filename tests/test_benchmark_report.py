@@ -13,17 +13,19 @@ def _row(url, p95, p50, admin_p50):
     }
 
 
-def test_a_list_holds_below_150_ms_and_no_slower_than_its_admin():
+def test_a_list_holds_below_150_ms_and_no_slower_than_its_admin_the_dashboard_below_300():
     load = {
         "rows": [
             _row("/plans/", 149, 80, 80),
             _row("/funding/", 150, 80, 90),
             _row("/communities/", 100, 81, 80),
-            _row("/dashboard/", 299, 200, 250),
+            _row("/dashboard/", 299, 260, 120),
+            _row("/dashboard/", 300, 200, 250),
         ]
     }
 
-    assert [ok for *_rest, ok in targets(load, [])] == [True, False, False, True]
+    # The dashboard has its own bound and no admin twin to be compared with.
+    assert [ok for *_rest, ok in targets(load, [])] == [True, False, False, True, False]
 
 
 def test_the_sheet_holds_within_one_and_a_half_times_bare_openpyxl_and_150_mib():

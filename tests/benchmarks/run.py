@@ -186,12 +186,20 @@ def targets(load, jobs) -> list[tuple[str, str, bool]]:
     rows = []
     for row in load["rows"]:
         p, b = row["page"], row["admin"]
-        limit = DASHBOARD_P95_MS if row["page_url"] == "/dashboard/" else LIST_P95_MS
+        if row["page_url"] == "/dashboard/":  # a page of figures: its own bound, no admin twin
+            rows.append(
+                (
+                    f"{row['name']}: p95 < {DASHBOARD_P95_MS} ms",
+                    f"p95 {p['p95']:.0f} ms",
+                    p["p95"] < DASHBOARD_P95_MS,
+                )
+            )
+            continue
         rows.append(
             (
-                f"{row['name']}: p95 < {limit} ms, p50 no slower than its admin",
+                f"{row['name']}: p95 < {LIST_P95_MS} ms, p50 no slower than its admin",
                 f"p95 {p['p95']:.0f} ms, p50 {p['p50']:.0f} ms against {b['p50']:.0f} ms",
-                p["p95"] < limit and p["p50"] <= b["p50"],
+                p["p95"] < LIST_P95_MS and p["p50"] <= b["p50"],
             )
         )
     by_name = {job["job"]: job for job in jobs if "error" not in job}
