@@ -23,12 +23,12 @@ from operations.models import (
     SupervisionReport,
 )
 from projects.models import FutureCommunityProject
-from tests.factories import CommunityFactory, FacilityFactory, FutureCommunityProjectFactory
+from tests.factories import CommunityFactory, FutureCommunityProjectFactory
 from tests.funding.factories import confirmed_assessment
 
 from .factories import OperatorFactory, credit_code
-from .test_contracts import terms
 from .test_satisfaction import workbook
+from .test_services_mutants import signed_by
 
 # SQLite takes no row locks, so only PostgreSQL tells a service without its transaction.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
@@ -59,13 +59,7 @@ def test_an_operator_is_changed_under_its_own_lock(assessor):
 
 
 def test_a_contract_is_signed_and_changed_and_ended_under_its_own_locks(staff_hushan):
-    facility = FacilityFactory(community=CommunityFactory(subdistrict=staff_hushan.subdistrict))
-    contract = services.contract_create(
-        actor=staff_hushan,
-        subdistrict=staff_hushan.subdistrict,
-        facilities=[facility],
-        fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
-    )
+    contract, facility = signed_by(staff_hushan)
     services.contract_update(
         actor=staff_hushan, contract=contract, facilities=[facility], fields={"title": "续签"}
     )

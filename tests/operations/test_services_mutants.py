@@ -115,14 +115,20 @@ def test_an_overlap_names_only_the_facilities_asked_for_that_are_already_let(ass
     assert OperatingContract.objects.count() == 1
 
 
-def test_a_contract_is_recorded_against_who_signed_and_who_changed_it(assessor, staff_hushan):
-    facility = FacilityFactory(community=CommunityFactory(subdistrict=staff_hushan.subdistrict))
+def signed_by(staff):
+    """A contract the staff sign through the service for one facility of their subdistrict."""
+    facility = FacilityFactory(community=CommunityFactory(subdistrict=staff.subdistrict))
     contract = services.contract_create(
-        actor=staff_hushan,
-        subdistrict=staff_hushan.subdistrict,
+        actor=staff,
+        subdistrict=staff.subdistrict,
         facilities=[facility],
         fields=terms("2025-01-01", "2025-12-31", operator=OperatorFactory()),
     )
+    return contract, facility
+
+
+def test_a_contract_is_recorded_against_who_signed_and_who_changed_it(assessor, staff_hushan):
+    contract, facility = signed_by(staff_hushan)
     services.contract_update(
         actor=assessor, contract=contract, facilities=[facility], fields={"title": "续签合同"}
     )
