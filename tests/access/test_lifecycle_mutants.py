@@ -19,7 +19,9 @@ from communities.lifecycle import ADMIN, ILLEGAL, PAGE, SYSTEM, Lifecycle, Step,
 from communities.roles import Role
 from projects.choices import PlanState
 from projects.forms import CommentForm
-from projects.models import GapFillingPlan
+from projects.lifecycles import PLAN_TABLE
+from projects.models import GapFillingPlan, PlanTableExport
+from tests.factories import UserFactory
 
 S = PlanState
 STAFF = Role.SUBDISTRICT_STAFF
@@ -362,3 +364,14 @@ def test_a_step_whose_row_is_not_ready_is_refused_with_the_reason():
         ILLEGAL,
     )
     assert NEXT.decide(staff, "submit", GapFillingPlan(state=S.DRAFT, title="方案"))
+
+
+@pytest.mark.django_db
+def test_a_step_on_a_private_registers_row_is_for_its_owner_alone():
+    owner = UserFactory(roles=[Role.TASKFORCE_APPROVER])
+    other = UserFactory(roles=[Role.TASKFORCE_APPROVER])
+    failed = PlanTableExport(requested_by=owner, state=PLAN_TABLE["retry"].sources[0])
+
+    assert PLAN_TABLE.decide(owner, "retry", failed)
+    refused = PLAN_TABLE.decide(other, "retry", failed)
+    assert not refused and refused.hidden
