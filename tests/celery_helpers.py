@@ -30,9 +30,12 @@ def broker(settings, url: str):
     """Send tasks to ``url`` instead of running them in-process, for the block's duration."""
     if url != CLOSED_BROKER:
         redis.Redis.from_url(url).flushdb()
+    # Read before the settings change: the app reads Django's settings lazily, so what it held
+    # would otherwise be read as the new values and "restored" as them, and every later test
+    # would send to this broker instead of running its tasks in-process.
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = url
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=False, broker_url=url)
     _reset_connections()
     try:
