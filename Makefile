@@ -49,10 +49,8 @@ run: messages demo
 # TEST_PROCESSES=2 runs the suite in two processes (pytest-xdist), each with its own test
 # database (test_<name>_gw0, …) and private media folder. --dist loadfile keeps each test module
 # in one process: a module's world is built once, and the Redis database a module owns
-# (tests/celery_helpers.py) is never used by two processes at once. It stays at 0 (one process)
-# while the export journey (tests/browser/test_funding_disbursement.py) fails after
-# tests/communities/test_outbox_worker.py in the same process, an order one process never takes.
-TEST_PROCESSES ?= 0
+# (tests/celery_helpers.py) is never used by two processes at once. TEST_PROCESSES=0: one process.
+TEST_PROCESSES ?= 2
 test: install-dev messages
 	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
