@@ -247,11 +247,14 @@ class ExportCreateView(ServiceActionView):
 
 
 class ExportAccessMixin:
-    """An export is visible to whoever asked for it and to finance; to others it is a 404."""
+    """An export is visible to whoever asked for it and to finance; to others it is a 404.
+    Another kind of requested export names its own rows in ``visible_exports``."""
 
-    def get_export(self) -> DisbursementExport:
-        exports = DisbursementExport.objects.visible_to(self.request.user)
-        return get_object_or_404(exports, pk=self.kwargs["pk"])
+    def visible_exports(self):
+        return DisbursementExport.objects.visible_to(self.request.user)
+
+    def get_export(self):
+        return get_object_or_404(self.visible_exports(), pk=self.kwargs["pk"])
 
 
 class ExportListView(ListPageMixin, RoleRequiredMixin, FilterView):

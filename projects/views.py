@@ -680,9 +680,8 @@ class PlanTableCreateView(funding_views.ExportCreateView):
 class PlanTableAccessMixin:
     """A plan table is its requester's alone (and the superuser's); to others it is a 404."""
 
-    def get_export(self) -> PlanTableExport:
-        exports = PlanTableExport.objects.restrict(self.request.user)
-        return get_object_or_404(exports, pk=self.kwargs["pk"])
+    def visible_exports(self):
+        return PlanTableExport.objects.restrict(self.request.user)
 
 
 class PlanTableDetailView(PlanTableAccessMixin, funding_views.ExportDetailView):
