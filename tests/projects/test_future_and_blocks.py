@@ -227,15 +227,26 @@ def test_another_subdistricts_project_and_block_are_404_and_left_out_of_the_expo
     assert sheet["A3"].value == "合计"  # no row for another subdistrict's project
 
 
-def test_committed_figures_of_an_approved_project_cannot_change(db, user_with_role):
-    import datetime
-    from decimal import Decimal
-
-    from django.core.exceptions import ValidationError
-
-    from projects import services
-    from tests.factories import DigitalPlanReviewFactory, FutureCommunityProjectFactory
-
+@pytest.mark.parametrize(
+    ("change", "refused_on"),
+    [
+        ({"creation_investment": Decimal("9000000")}, {"creation_investment"}),
+        (
+            {"category": "new_build", "funding_mode": "self_funded"},
+            {"category", "funding_mode"},
+        ),
+        (
+            {"provincial_batch": 3, "plan_year": None, "funding_mode": "original"},
+            {"funding_mode"},
+        ),
+    ],
+    ids=["investment", "category-and-mode", "batch-and-mode"],
+)
+def test_committed_figures_of_an_approved_project_cannot_change(
+    db, user_with_role, change, refused_on
+):
+    """Each figure the subsidy was committed on is refused on its own field, and nothing of
+    the change is kept."""
     approver = user_with_role("taskforce_approver")
     project = FutureCommunityProjectFactory()
     services.project_update(
@@ -247,11 +258,76 @@ def test_committed_figures_of_an_approved_project_cannot_change(db, user_with_ro
             actor=approver, project=project, to_stage=stage, on_date=datetime.date(2024, 6, 1)
         )
     with pytest.raises(ValidationError) as refused:
-        services.project_update(
-            actor=approver, project=project, fields={"creation_investment": Decimal("9000000")}
-        )
-    assert "creation_investment" in refused.value.message_dict
+        services.project_update(actor=approver, project=project, fields=change)
+    assert set(refused.value.message_dict) == refused_on
+    for messages in refused.value.message_dict.values():
+        assert messages == ["立项时已按此数据承诺补助，不能再修改。"]
     project.refresh_from_db()
-    assert project.creation_investment == Decimal("5000000")
+    assert (project.category, project.funding_mode, project.creation_investment) == (
+        "renovation",
+        "optimised",
+        Decimal("5000000"),
+    )
     # Fields the subsidy does not depend on may still change.
     services.project_update(actor=approver, project=project, fields={"project_type": "leading"})
+
+
+def test_a_block_keeps_every_field_it_is_saved_with_and_each_change(db, user_with_role):
+    """The block's service stores each of its fields, on creation and on a later change (the
+    admin's form hands it the cleaned values; a change is read from the locked row)."""
+    from tests.factories import CommunityFactory, SubdistrictFactory
+
+    approver = user_with_role("taskforce_approver")
+    first, second = SubdistrictFactory(name="浒山"), SubdistrictFactory(name="古塘")
+    fields = {
+        "name": "科教园区东区块",
+        "subdistrict": first,
+        "community": None,  # a block may lie in a subdistrict without rebuilding a community
+        "area_mu": Decimal("380.00"),
+        "planned_population": 9000,
+        "is_pilot": True,
+        "note": "集成落地",
+    }
+    block = services.block_save(actor=approver, block=DevelopmentBlock(), fields=fields)
+    stored = DevelopmentBlock.objects.get(pk=block.pk)
+    assert {name: getattr(stored, name) for name in fields} == fields
+
+    changed = {
+        "name": "科教园区西区块",
+        "subdistrict": second,
+        "community": CommunityFactory(subdistrict=second),
+        "area_mu": Decimal("420.50"),
+        "planned_population": 12000,
+        "is_pilot": False,
+        "note": "",
+    }
+    services.block_save(actor=approver, block=stored, fields=changed)
+    stored = DevelopmentBlock.objects.get(pk=block.pk)
+    assert {name: getattr(stored, name) for name in changed} == changed
+    assert stored.history.count() == 2
+
+
+def test_a_refused_unit_leaves_the_blocks_units_as_they_were(db, user_with_role):
+    """The planned units are replaced all at once or not at all: a unit refused half-way keeps
+    the list the block had."""
+    approver = user_with_role("taskforce_approver")
+    block = DevelopmentBlock.objects.create(
+        name="金融港区块", area_mu=Decimal("450"), planned_population=8500
+    )
+    services.block_units_save(
+        actor=approver,
+        block=block,
+        units=[{"number": 1, "name": "集成用房", "facility_types": ["elderly_care"]}],
+    )
+    with pytest.raises(ValidationError):
+        services.block_units_save(
+            actor=approver,
+            block=block,
+            units=[
+                {"number": 1, "name": "东区", "facility_types": ["childcare"]},
+                {"number": 2, "name": "西区", "facility_types": ["no_such_facility"]},
+            ],
+        )
+    assert list(block.units.values_list("number", "name", "facility_types")) == [
+        (1, "集成用房", ["elderly_care"])
+    ]

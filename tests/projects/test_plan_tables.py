@@ -231,11 +231,12 @@ def test_with_the_broker_down_the_request_stands_and_the_page_says_queued(
     assert response.status_code == 200
     page = response.content.decode()
     assert "三年计划表" in page and 'data-testid="export-queued"' in page
-    assert "后台任务可用时即开始" in page  # the request's message: saved, what follows queued
+    # the request's message: saved, and what follows, by name, queued
+    assert "已保存。以下事项已进入队列，后台任务可用时即开始：三年计划表。" in page
     export = PlanTableExport.objects.get()
     assert export.state == ExportState.PENDING
     item = OutboxItem.objects.get()
-    assert (item.state, item.attempts) == (OutboxState.PENDING, 1)
+    assert (item.state, item.attempts, item.label) == (OutboxState.PENDING, 1, "三年计划表")
     assert "Connection refused" in item.last_error
     # and in English the page says the same
     english = client.get(export.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()

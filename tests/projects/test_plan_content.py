@@ -1,0 +1,132 @@
+"""What a plan's content must hold before it is saved (projects.services._check_content): a named
+operator for a third-party plan, at least one line item, each item's investment above zero, a
+total equal to the items' sum, and a policy fee within the total. Each rule is refused on its own
+field with its own message, and at its edge: one fen either side."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from projects import services
+from projects.models import GapFillingPlan
+from tests.factories import CommunityFactory
+
+FIELDS = {
+    "year": 2024,
+    "title": "南门社区补短板建设方案",
+    "total_investment": Decimal("1260000.00"),
+    "policy_fee": Decimal("60000.00"),
+    "operating_mode": "self_run",
+    "operator_name": "",
+}
+ITEMS = [
+    {
+        "facility_type": "elderly_care",
+        "floor_area": Decimal("300"),
+        "investment": Decimal("630000"),
+    },
+    {"facility_type": "childcare", "floor_area": Decimal("200"), "investment": Decimal("630000")},
+]
+
+
+def items(*investments):
+    return [
+        {"facility_type": "elderly_care", "floor_area": Decimal("100"), "investment": amount}
+        for amount in investments
+    ]
+
+
+@pytest.fixture
+def draft(staff_hushan):
+    """Draft a plan for a community of the staff's subdistrict with these fields and items."""
+    community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+
+    def make(fields=None, line_items=ITEMS):
+        return services.plan_create(
+            actor=staff_hushan,
+            community=community,
+            fields={**FIELDS, **(fields or {})},
+            line_items=line_items,
+        )
+
+    return make
+
+
+def refusal(draft, fields=None, line_items=ITEMS) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as refused:
+        draft(fields, line_items)
+    assert not GapFillingPlan.objects.exists()  # nothing of a refused plan is kept
+    return refused.value.message_dict
+
+
+def test_a_plan_whose_figures_add_up_is_saved(draft):
+    plan = draft()
+    assert plan.total_investment == Decimal("1260000.00")
+    assert sorted(plan.line_items.values_list("investment", flat=True)) == [
+        Decimal("630000.00"),
+        Decimal("630000.00"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_third_party_plan_names_its_operator(draft, name):
+    assert refusal(draft, {"operating_mode": "third_party", "operator_name": name}) == {
+        "operator_name": ["请填写负责运营设施的第三方运营机构。"]
+    }
+    plan = draft({"operating_mode": "third_party", "operator_name": "慈溪市颐乐养老服务中心"})
+    assert plan.operator_name == "慈溪市颐乐养老服务中心"
+
+
+def test_a_plan_without_line_items_is_refused(draft):
+    assert refusal(draft, line_items=[]) == {
+        "__all__": ["请至少填写一项建设内容（设施类型、面积、投资额）。"]
+    }
+
+
+@pytest.mark.parametrize(
+    "investments", [(Decimal("0"), Decimal("1260000")), (None, Decimal("1260000"))]
+)
+def test_a_line_item_of_no_investment_is_refused(draft, investments):
+    assert refusal(draft, line_items=items(*investments)) == {
+        "__all__": ["每项建设内容的投资额必须大于零。"]
+    }
+
+
+def test_a_line_item_of_one_fen_or_one_yuan_is_taken(draft):
+    plan = draft(
+        {"total_investment": Decimal("1.01"), "policy_fee": Decimal("0")},
+        items(Decimal("0.01"), Decimal("1")),
+    )
+    assert plan.line_items.count() == 2
+
+
+@pytest.mark.parametrize("total", [Decimal("1259999.99"), Decimal("1260000.01")])
+def test_a_total_a_fen_away_from_the_items_sum_is_refused(draft, total):
+    assert refusal(draft, {"total_investment": total, "policy_fee": Decimal("0")}) == {
+        "total_investment": [
+            f"总投资 {total:,.2f} 与各项建设内容投资之和 1,260,000.00 不一致，"
+            "请修改总投资或建设内容。"
+        ]
+    }
+
+
+def test_a_policy_fee_of_the_whole_total_is_taken_and_a_fen_more_is_refused(draft):
+    assert refusal(draft, {"policy_fee": Decimal("1260000.01")}) == {
+        "policy_fee": ["政策处理费 1,260,000.01 不得超过总投资 1,260,000.00。"]
+    }
+    assert draft({"policy_fee": Decimal("1260000.00")}).policy_fee == Decimal("1260000.00")
+
+
+def test_every_broken_rule_is_told_at_once(draft):
+    assert set(
+        refusal(
+            draft,
+            {
+                "operating_mode": "third_party",
+                "total_investment": Decimal("100"),
+                "policy_fee": Decimal("200"),
+            },
+            items(Decimal("0"), Decimal("50")),
+        )
+    ) == {"operator_name", "__all__", "total_investment", "policy_fee"}
