@@ -1,0 +1,190 @@
+"""The future-community services in the portal's language: each refusal on its field in the
+words a Chinese reader gets (names in a list joined by 、), what the task force and the
+subdistrict are told of scenarios built and of the digital-plan review, and what each record
+keeps when an optional input is left out."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from communities.choices import FutureStage, Route
+from communities.lifecycle import ILLEGAL
+from communities.models import Department, Notification
+from communities.roles import Role
+from projects import services
+from projects.models import FutureScenario
+from tests.factories import CommunityFactory, FutureCommunityProjectFactory, UserFactory
+
+from .test_scenarios import PLAN, at_stage
+
+DAY = datetime.date(2024, 3, 1)
+
+
+@pytest.fixture
+def project(hushan):
+    return FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=hushan, route=Route.FUTURE, name="浒山未来社区")
+    )
+
+
+@pytest.fixture
+def assessor(db):
+    return UserFactory(username="media_centre", roles=[Role.OPERATIONS_ASSESSOR])
+
+
+def refused(call, **arguments) -> dict[str, list[str]]:
+    """The refusal's messages by field; a step refused at this stage, by its code."""
+    with pytest.raises(ValidationError) as refusal:
+        call(**arguments)
+    if hasattr(refusal.value, "error_dict"):
+        return refusal.value.message_dict
+    return {refusal.value.code: refusal.value.messages}
+
+
+def test_scenarios_are_refused_in_chinese_with_their_names_joined(approver, staff_hushan, project):
+    services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN)
+    at_stage(project, FutureStage.APPROVED)
+    services.project_scenarios_report_built(
+        actor=staff_hushan, project=project, built=["neighbourhood", "education"]
+    )
+    assert refused(
+        services.project_scenarios_save, actor=approver, project=project, scenarios=PLAN[2:]
+    ) == {"scenario": ["“邻里场景、教育场景”已报告建成，须保留在项目的场景中。"]}
+    assert refused(
+        services.project_scenarios_report_built,
+        actor=staff_hushan,
+        project=project,
+        built=["health", "governance"],
+    ) == {"built": ["本项目未计划建设“治理场景、健康场景”。"]}
+    at_stage(project, FutureStage.JOINT_ACCEPTANCE_PASSED)
+    assert refused(
+        services.project_scenarios_save, actor=approver, project=project, scenarios=PLAN
+    ) == {ILLEGAL: ["处于“联合验收通过”阶段的项目场景已确定；场景只能在联合验收前修改。"]}
+    at_stage(project, FutureStage.PLANNING)
+    assert refused(
+        services.project_scenarios_report_built, actor=staff_hushan, project=project, built=[]
+    ) == {ILLEGAL: ["场景建成情况在项目立项后、联合验收前填报；本项目处于“方案编制”阶段。"]}
+
+
+def test_the_task_force_is_told_how_many_scenarios_are_built(approver, staff_hushan, project):
+    services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN)
+    at_stage(project, FutureStage.APPROVED)
+    services.project_scenarios_report_built(
+        actor=staff_hushan, project=project, built=["education"]
+    )
+    told = Notification.objects.get(recipient=approver)
+    assert (told.subject, told.body, told.link) == (
+        "未来社区：浒山未来社区场景建成情况",
+        "浒山未来社区报告其 3 个场景中已建成 1 个。",
+        reverse("projects:future_detail", args=[project.pk]),
+    )
+    # reporting the same again changes nothing and tells no one
+    Notification.objects.all().delete()
+    services.project_scenarios_report_built(
+        actor=staff_hushan, project=project, built=["education"]
+    )
+    assert not Notification.objects.exists()
+
+
+def test_a_scenario_saved_again_unchanged_writes_no_history_and_a_dropped_one_names_who(
+    approver, project
+):
+    services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN)
+    services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN)
+    assert FutureScenario.history.filter(history_type="~").count() == 0
+    services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN[:2])
+    dropped = FutureScenario.history.get(history_type="-")
+    assert (dropped.scenario, dropped.history_user) == ("transport", approver)
+
+
+def test_the_digital_review_is_refused_in_chinese_and_told_to_both_sides(
+    assessor, approver, staff_hushan, staff_gutang, project
+):
+    review = services.digital_review_record
+    base = {"actor": assessor, "project": project, "reviewed_on": DAY}
+    assert refused(review, **base, verdict="maybe", document_number="审1号") == {
+        "verdict": ["请选择同意、有条件同意或不同意。"]
+    }
+    assert refused(review, **base, verdict="disagree", document_number="审1号") == {
+        "comments": ["请填写同意的条件或不同意的理由。"]
+    }
+    assert refused(review, **base, verdict="agree", comments="  ") == {
+        "document_number": ["请填写文号或上传文件。"]
+    }
+
+    name = "数" * 196 + ".pdf"  # 200 characters: kept whole
+    recorded = review(
+        **base,
+        verdict="agree",
+        document=SimpleUploadedFile(name, b"%PDF-1.4\n% opinion\n", "application/pdf"),
+    )
+    assert (recorded.comments, recorded.document_number, recorded.document_name) == ("", "", name)
+    longer = "数" * 197 + ".pdf"
+    recorded = review(
+        **base,
+        verdict="agree",
+        document=SimpleUploadedFile(longer, b"%PDF-1.4\n% opinion\n", "application/pdf"),
+    )
+    assert recorded.document_name == longer[:200]
+    told = {n.recipient.username: n for n in Notification.objects.select_related("recipient")}
+    assert set(told) == {"approver", "staff_hushan"}
+    assert (told["staff_hushan"].subject, told["staff_hushan"].body) == (
+        "数字化方案审核：同意",
+        "市融媒体中心对浒山未来社区数字化方案的审核意见：同意。",
+    )
+
+
+def test_a_disagreement_sends_only_a_reviewed_plan_back(assessor, approver, project):
+    # at planning a disagreement is recorded and the stage stays
+    services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict="disagree",
+        reviewed_on=DAY,
+        comments="补充",
+        document_number="审1号",
+    )
+    project.refresh_from_db()
+    assert project.stage == FutureStage.PLANNING
+    services.digital_review_record(
+        actor=assessor, project=project, verdict="agree", reviewed_on=DAY, document_number="审2号"
+    )
+    project = services.project_advance(
+        actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
+    )
+    # a review dated before the stage it reviews is refused
+    assert "reviewed_on" in refused(
+        services.digital_review_record,
+        actor=assessor,
+        project=project,
+        verdict="disagree",
+        reviewed_on=DAY - datetime.timedelta(days=1),
+        comments="补充",
+        document_number="审3号",
+    )
+    services.digital_review_record(
+        actor=assessor,
+        project=project,
+        verdict="agree",
+        reviewed_on=DAY,
+        comments="同意",
+        document_number="审4号",
+    )
+    project.refresh_from_db()
+    assert project.stage == FutureStage.PLAN_REVIEWED
+
+
+def test_the_joint_acceptance_is_refused_in_chinese(approver, project):
+    at_stage(project, FutureStage.CONSTRUCTION_COMPLETE)
+    housing = Department.objects.get(code="housing")
+    accept = services.project_pass_joint_acceptance
+    base = {"actor": approver, "project": project, "on_date": DAY, "document_number": "验1号"}
+    assert refused(accept, **base, lead_unit=None, participants=[housing]) == {
+        "lead_unit": ["请选择联合验收的牵头单位。"]
+    }
+    assert refused(accept, **base, lead_unit=housing, participants=[housing]) == {
+        "participants": ["请选择参加联合验收的单位。"]
+    }
