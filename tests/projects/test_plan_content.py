@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects import services
-from projects.models import GapFillingPlan
+from projects.models import GapFillingPlan, PlanLineItem
 from tests.factories import CommunityFactory
 
 FIELDS = {
@@ -130,3 +130,45 @@ def test_every_broken_rule_is_told_at_once(draft):
             items(Decimal("0"), Decimal("50")),
         )
     ) == {"operator_name", "__all__", "total_investment", "policy_fee"}
+
+
+def test_another_communitys_space_is_refused_in_chinese_and_nothing_is_kept(draft, staff_hushan):
+    from tests.factories import SpaceResourceFactory
+
+    elsewhere = SpaceResourceFactory(
+        name="南门用房",
+        community=CommunityFactory(subdistrict=staff_hushan.subdistrict, name="北门"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.plan_create(
+            actor=staff_hushan,
+            community=CommunityFactory(subdistrict=staff_hushan.subdistrict, name="南门"),
+            fields=FIELDS,
+            line_items=ITEMS,
+            spaces=[elsewhere],
+        )
+    assert refused.value.message_dict == {
+        "spaces": ["“南门用房”属于北门，不属于本方案所属社区南门；未保存任何内容。"]
+    }
+    assert not GapFillingPlan.objects.exists()
+
+
+def test_a_removed_line_item_is_recorded_as_removed_by_its_editor(draft, staff_hushan):
+    plan = draft()
+    kept = plan.line_items.order_by("pk").first()
+    services.plan_update(
+        actor=staff_hushan,
+        plan=plan,
+        fields={"total_investment": Decimal("630000")},
+        line_items=[
+            {
+                "pk": kept.pk,
+                "facility_type": kept.facility_type,
+                "floor_area": kept.floor_area,
+                "investment": kept.investment,
+            }
+        ],
+    )
+    assert list(plan.line_items.values_list("pk", flat=True)) == [kept.pk]
+    removed = PlanLineItem.history.get(history_type="-")
+    assert removed.history_user == staff_hushan

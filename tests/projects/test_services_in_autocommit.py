@@ -17,7 +17,7 @@ from communities.roles import Role
 from projects import services
 from projects.choices import FutureStage, PlanState
 from projects.models import DevelopmentBlock, FutureCommunityProject, GapFillingPlan
-from tests.factories import CommunityFactory, UserFactory
+from tests.factories import CommunityFactory, SpaceResourceFactory, UserFactory
 
 from .conftest import pay_subsidy
 
@@ -55,8 +55,9 @@ def test_a_plan_goes_through_its_whole_life_one_service_at_a_time(staff_hushan, 
     ]
     assert reviewers
     community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+    space = SpaceResourceFactory(community=community)
     plan = services.plan_create(
-        actor=staff_hushan, community=community, fields=FIELDS, line_items=ITEMS
+        actor=staff_hushan, community=community, fields=FIELDS, line_items=ITEMS, spaces=[space]
     )
     plan = services.plan_update(
         actor=staff_hushan, plan=plan, fields={"title": "南门社区方案"}, line_items=ITEMS
