@@ -15,7 +15,7 @@ from communities.lifecycle import ILLEGAL
 from communities.models import Department, Notification
 from communities.roles import Role
 from projects import services
-from projects.models import FutureScenario
+from projects.models import FutureScenario, StatusChange
 from tests.factories import CommunityFactory, FutureCommunityProjectFactory, UserFactory
 
 from .test_scenarios import PLAN, at_stage
@@ -188,3 +188,39 @@ def test_the_joint_acceptance_is_refused_in_chinese(approver, project):
     assert refused(accept, **base, lead_unit=housing, participants=[housing]) == {
         "participants": ["请选择参加联合验收的单位。"]
     }
+
+
+def test_a_joint_acceptance_by_document_alone_keeps_no_number_and_no_comment(approver, project):
+    at_stage(project, FutureStage.CONSTRUCTION_COMPLETE)
+    acceptance = services.project_pass_joint_acceptance(
+        actor=approver,
+        project=project,
+        on_date=DAY,
+        lead_unit=Department.objects.get(code="housing"),
+        participants=list(Department.objects.filter(code__in=["urban_investment", "finance"])),
+        document=SimpleUploadedFile("验收.pdf", b"%PDF-1.4\n% acceptance\n", "application/pdf"),
+    )
+    assert (acceptance.document_number, acceptance.document_name) == ("", "验收.pdf")
+    change = StatusChange.objects.get(project=project, to_state=FutureStage.JOINT_ACCEPTANCE_PASSED)
+    assert (change.comment, change.on_date) == ("", DAY)
+
+
+def test_a_registered_project_starts_its_record_without_a_comment(approver, hushan):
+    project = services.project_create(
+        actor=approver,
+        community=CommunityFactory(subdistrict=hushan, route=Route.FUTURE),
+        fields={
+            "category": "renovation",
+            "project_type": "inclusive",
+            "plan_year": 2024,
+            "funding_mode": "optimised",
+            "creation_investment": 4500000,
+        },
+    )
+    change = StatusChange.objects.get(project=project)
+    assert (change.from_state, change.to_state, change.comment, change.comment_code) == (
+        "",
+        FutureStage.PLANNING,
+        "",
+        "",
+    )
