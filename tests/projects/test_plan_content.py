@@ -172,3 +172,48 @@ def test_a_removed_line_item_is_recorded_as_removed_by_its_editor(draft, staff_h
     assert list(plan.line_items.values_list("pk", flat=True)) == [kept.pk]
     removed = PlanLineItem.history.get(history_type="-")
     assert removed.history_user == staff_hushan
+
+
+def test_a_plan_for_the_wrong_community_or_space_is_refused_in_chinese(draft, staff_hushan):
+    from communities.choices import Route
+    from tests.factories import SpaceResourceFactory
+
+    subdistrict = staff_hushan.subdistrict
+
+    def create(community, spaces=()):
+        with pytest.raises(ValidationError) as refused:
+            services.plan_create(
+                actor=staff_hushan,
+                community=community,
+                fields=FIELDS,
+                line_items=ITEMS,
+                spaces=spaces,
+            )
+        return refused.value.message_dict
+
+    future = CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE, name="东门")
+    assert create(future) == {"community": ["“东门”不在补短板路径上。"]}
+
+    first = draft()
+    assert create(first.community) == {
+        "community": [
+            f"“{first.community.name}”已有方案“{first.title}”（草稿），请修改该方案，或撤回后再新建。"
+        ]
+    }
+
+    held = SpaceResourceFactory(
+        name="西门用房", community=CommunityFactory(subdistrict=subdistrict)
+    )
+    holder = services.plan_create(
+        actor=staff_hushan, community=held.community, fields=FIELDS, line_items=ITEMS, spaces=[held]
+    )
+    another = SpaceResourceFactory(name="西门二号用房", community=held.community)
+    services.plan_withdraw(actor=staff_hushan, plan=holder, reason="")
+    in_use = SpaceResourceFactory(name="在用用房", community=held.community, availability="in_use")
+    assert create(held.community, [another, in_use]) == {"spaces": ["“在用用房”当前不可用。"]}
+    taken = services.plan_create(
+        actor=staff_hushan, community=held.community, fields=FIELDS, line_items=ITEMS, spaces=[held]
+    )
+    # the first record of a plan comes from no state
+    assert taken.status_changes.get().from_state == ""
+    assert taken.space_allocations.get(is_active=True).space == held
