@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from communities.access import CHANGE, ensure
+from communities.lifecycle import ILLEGAL
 from communities.choices import Route, SpaceAvailability
 from communities.models import Community, SpaceResource
 from communities.notifications import notify_users
@@ -96,7 +97,7 @@ UNIT_FIELDS = ("number", "name", "facility_types")
 
 def refuse(message: str, **params) -> None:
     """Refuse a transition with the translated reason."""
-    raise ValidationError(message % params, code="illegal_transition")
+    raise ValidationError(message % params, code=ILLEGAL)
 
 
 def record_change(
@@ -124,7 +125,7 @@ def record_change(
     )
 
 
-def notify(*, recipients, subject: str, body: str, link: str = "") -> None:
+def notify(*, recipients, subject: str, body: str, link: str) -> None:
     """Write the inbox entries and queue their e-mails (a thin seam so tests can see what is
     sent)."""
     notify_users(recipients=list(recipients), subject=subject, body=body, link=link)
