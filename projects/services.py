@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from communities.access import CHANGE, ensure
-from communities.lifecycle import ILLEGAL
 from communities.choices import Route, SpaceAvailability
+from communities.lifecycle import ILLEGAL
 from communities.models import Community, SpaceResource
 from communities.notifications import notify_users
 from communities.roles import Role, subdistrict_staff_of, users_with_roles

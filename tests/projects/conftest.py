@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from communities.choices import Route
 from communities.models import Department
 from communities.roles import Role
 from projects import services
 from tests.factories import (
     CommunityFactory,
+    FutureCommunityProjectFactory,
     GapFillingPlanFactory,
     PlanLineItemFactory,
     UserFactory,
@@ -19,6 +21,20 @@ from tests.factories import (
 @pytest.fixture
 def approver(db):
     return UserFactory(username="approver", roles=[Role.TASKFORCE_APPROVER])
+
+
+@pytest.fixture
+def assessor(db):
+    """The Converged Media Centre's assessor, who records the digital-plan review."""
+    return UserFactory(username="media_centre", roles=[Role.OPERATIONS_ASSESSOR])
+
+
+@pytest.fixture
+def project(hushan):
+    """A future-community project of 浒山 at planning."""
+    return FutureCommunityProjectFactory(
+        community=CommunityFactory(subdistrict=hushan, route=Route.FUTURE, name="浒山未来社区")
+    )
 
 
 @pytest.fixture

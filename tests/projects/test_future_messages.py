@@ -13,26 +13,12 @@ from django.urls import reverse
 from communities.choices import FutureStage, Route
 from communities.lifecycle import ILLEGAL
 from communities.models import Department, Notification
-from communities.roles import Role
 from projects import services
 from projects.models import FutureScenario, StatusChange
-from tests.factories import CommunityFactory, FutureCommunityProjectFactory, UserFactory
+from tests.factories import CommunityFactory
 
+from .test_future_steps import DAY, review
 from .test_scenarios import PLAN, at_stage
-
-DAY = datetime.date(2024, 3, 1)
-
-
-@pytest.fixture
-def project(hushan):
-    return FutureCommunityProjectFactory(
-        community=CommunityFactory(subdistrict=hushan, route=Route.FUTURE, name="浒山未来社区")
-    )
-
-
-@pytest.fixture
-def assessor(db):
-    return UserFactory(username="media_centre", roles=[Role.OPERATIONS_ASSESSOR])
 
 
 def refused(call, **arguments) -> dict[str, list[str]]:
@@ -103,27 +89,27 @@ def test_a_scenario_saved_again_unchanged_writes_no_history_and_a_dropped_one_na
 def test_the_digital_review_is_refused_in_chinese_and_told_to_both_sides(
     assessor, approver, staff_hushan, staff_gutang, project
 ):
-    review = services.digital_review_record
+    record = services.digital_review_record
     base = {"actor": assessor, "project": project, "reviewed_on": DAY}
-    assert refused(review, **base, verdict="maybe", document_number="审1号") == {
+    assert refused(record, **base, verdict="maybe", document_number="审1号") == {
         "verdict": ["请选择同意、有条件同意或不同意。"]
     }
-    assert refused(review, **base, verdict="disagree", document_number="审1号") == {
+    assert refused(record, **base, verdict="disagree", document_number="审1号") == {
         "comments": ["请填写同意的条件或不同意的理由。"]
     }
-    assert refused(review, **base, verdict="agree", comments="  ") == {
+    assert refused(record, **base, verdict="agree", comments="  ") == {
         "document_number": ["请填写文号或上传文件。"]
     }
 
     name = "数" * 196 + ".pdf"  # 200 characters: kept whole
-    recorded = review(
+    recorded = record(
         **base,
         verdict="agree",
         document=SimpleUploadedFile(name, b"%PDF-1.4\n% opinion\n", "application/pdf"),
     )
     assert (recorded.comments, recorded.document_number, recorded.document_name) == ("", "", name)
     longer = "数" * 197 + ".pdf"
-    recorded = review(
+    recorded = record(
         **base,
         verdict="agree",
         document=SimpleUploadedFile(longer, b"%PDF-1.4\n% opinion\n", "application/pdf"),
@@ -139,40 +125,22 @@ def test_the_digital_review_is_refused_in_chinese_and_told_to_both_sides(
 
 def test_a_disagreement_sends_only_a_reviewed_plan_back(assessor, approver, project):
     # at planning a disagreement is recorded and the stage stays
-    services.digital_review_record(
-        actor=assessor,
-        project=project,
-        verdict="disagree",
-        reviewed_on=DAY,
-        comments="补充",
-        document_number="审1号",
-    )
+    review(assessor, project, "disagree")
     project.refresh_from_db()
     assert project.stage == FutureStage.PLANNING
-    services.digital_review_record(
-        actor=assessor, project=project, verdict="agree", reviewed_on=DAY, document_number="审2号"
-    )
+    review(assessor, project)
     project = services.project_advance(
         actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=DAY
     )
     # a review dated before the stage it reviews is refused
     assert "reviewed_on" in refused(
-        services.digital_review_record,
-        actor=assessor,
+        review,
+        assessor=assessor,
         project=project,
         verdict="disagree",
-        reviewed_on=DAY - datetime.timedelta(days=1),
-        comments="补充",
-        document_number="审3号",
+        on=DAY - datetime.timedelta(days=1),
     )
-    services.digital_review_record(
-        actor=assessor,
-        project=project,
-        verdict="agree",
-        reviewed_on=DAY,
-        comments="同意",
-        document_number="审4号",
-    )
+    review(assessor, project, comments="同意")
     project.refresh_from_db()
     assert project.stage == FutureStage.PLAN_REVIEWED
 

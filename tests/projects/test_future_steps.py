@@ -12,14 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from communities.models import Department
-from communities.roles import Role
 from funding.choices import TrancheStage, TrancheState
 from funding.models import Tranche
 from projects import services
 from projects.choices import FutureStage
 from projects.lifecycles import FUTURE
 from projects.models import DigitalPlanReview, FutureCommunityProject, JointAcceptance
-from tests.factories import CommunityFactory, FutureCommunityProjectFactory, UserFactory
+from tests.factories import CommunityFactory, FutureCommunityProjectFactory
 
 PDF = b"%PDF-1.4\n% a review opinion\n"
 DAY = datetime.date(2024, 3, 1)
@@ -30,11 +29,6 @@ LATER = datetime.date(2024, 6, 1)
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def assessor(db):
-    return UserFactory(username="media_centre", roles=[Role.OPERATIONS_ASSESSOR])
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from communities.choices import Route
 from projects import services
 from projects.models import GapFillingPlan, PlanLineItem
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, SpaceResourceFactory
 
 FIELDS = {
     "year": 2024,
@@ -57,6 +58,15 @@ def refusal(draft, fields=None, line_items=ITEMS) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as refused:
         draft(fields, line_items)
     assert not GapFillingPlan.objects.exists()  # nothing of a refused plan is kept
+    return refused.value.message_dict
+
+
+def create_refusal(actor, community, spaces=()) -> dict[str, list[str]]:
+    """The refusal of a plan drafted by ``actor`` for ``community`` with these spaces."""
+    with pytest.raises(ValidationError) as refused:
+        services.plan_create(
+            actor=actor, community=community, fields=FIELDS, line_items=ITEMS, spaces=spaces
+        )
     return refused.value.message_dict
 
 
@@ -133,21 +143,12 @@ def test_every_broken_rule_is_told_at_once(draft):
 
 
 def test_another_communitys_space_is_refused_in_chinese_and_nothing_is_kept(draft, staff_hushan):
-    from tests.factories import SpaceResourceFactory
-
     elsewhere = SpaceResourceFactory(
         name="南门用房",
         community=CommunityFactory(subdistrict=staff_hushan.subdistrict, name="北门"),
     )
-    with pytest.raises(ValidationError) as refused:
-        services.plan_create(
-            actor=staff_hushan,
-            community=CommunityFactory(subdistrict=staff_hushan.subdistrict, name="南门"),
-            fields=FIELDS,
-            line_items=ITEMS,
-            spaces=[elsewhere],
-        )
-    assert refused.value.message_dict == {
+    southern = CommunityFactory(subdistrict=staff_hushan.subdistrict, name="南门")
+    assert create_refusal(staff_hushan, southern, [elsewhere]) == {
         "spaces": ["“南门用房”属于北门，不属于本方案所属社区南门；未保存任何内容。"]
     }
     assert not GapFillingPlan.objects.exists()
@@ -161,12 +162,7 @@ def test_a_removed_line_item_is_recorded_as_removed_by_its_editor(draft, staff_h
         plan=plan,
         fields={"total_investment": Decimal("630000")},
         line_items=[
-            {
-                "pk": kept.pk,
-                "facility_type": kept.facility_type,
-                "floor_area": kept.floor_area,
-                "investment": kept.investment,
-            }
+            {"pk": kept.pk, **{name: getattr(kept, name) for name in services.LINE_ITEM_FIELDS}}
         ],
     )
     assert list(plan.line_items.values_list("pk", flat=True)) == [kept.pk]
@@ -175,27 +171,13 @@ def test_a_removed_line_item_is_recorded_as_removed_by_its_editor(draft, staff_h
 
 
 def test_a_plan_for_the_wrong_community_or_space_is_refused_in_chinese(draft, staff_hushan):
-    from communities.choices import Route
-    from tests.factories import SpaceResourceFactory
-
     subdistrict = staff_hushan.subdistrict
 
-    def create(community, spaces=()):
-        with pytest.raises(ValidationError) as refused:
-            services.plan_create(
-                actor=staff_hushan,
-                community=community,
-                fields=FIELDS,
-                line_items=ITEMS,
-                spaces=spaces,
-            )
-        return refused.value.message_dict
-
     future = CommunityFactory(subdistrict=subdistrict, route=Route.FUTURE, name="东门")
-    assert create(future) == {"community": ["“东门”不在补短板路径上。"]}
+    assert create_refusal(staff_hushan, future) == {"community": ["“东门”不在补短板路径上。"]}
 
     first = draft()
-    assert create(first.community) == {
+    assert create_refusal(staff_hushan, first.community) == {
         "community": [
             f"“{first.community.name}”已有方案“{first.title}”（草稿），请修改该方案，或撤回后再新建。"
         ]
@@ -210,7 +192,9 @@ def test_a_plan_for_the_wrong_community_or_space_is_refused_in_chinese(draft, st
     another = SpaceResourceFactory(name="西门二号用房", community=held.community)
     services.plan_withdraw(actor=staff_hushan, plan=holder, reason="")
     in_use = SpaceResourceFactory(name="在用用房", community=held.community, availability="in_use")
-    assert create(held.community, [another, in_use]) == {"spaces": ["“在用用房”当前不可用。"]}
+    assert create_refusal(staff_hushan, held.community, [another, in_use]) == {
+        "spaces": ["“在用用房”当前不可用。"]
+    }
     taken = services.plan_create(
         actor=staff_hushan, community=held.community, fields=FIELDS, line_items=ITEMS, spaces=[held]
     )

@@ -12,14 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from communities.choices import FutureStage, Route
+from communities.choices import FutureStage
 from communities.models import Department, Notification
 from communities.roles import Role
 from projects import services
 from projects.choices import Scenario, scenario_label
 from projects.lifecycles import FUTURE
 from projects.models import FutureCommunityProject, FutureScenario
-from tests.factories import CommunityFactory, FutureCommunityProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +28,6 @@ PLAN = [
     {"scenario": "education", "planned_content": "托育驿站"},
     {"scenario": "transport", "planned_content": "充电桩和慢行步道"},
 ]
-
-
-@pytest.fixture
-def project(hushan):
-    return FutureCommunityProjectFactory(
-        community=CommunityFactory(subdistrict=hushan, route=Route.FUTURE, name="浒山未来社区")
-    )
 
 
 def at_stage(project, stage: str) -> FutureCommunityProject:

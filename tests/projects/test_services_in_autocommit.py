@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from communities.models import Department
 from communities.roles import Role
 from projects import services
 from projects.choices import FutureStage, PlanState
@@ -20,6 +19,8 @@ from projects.models import DevelopmentBlock, FutureCommunityProject, GapFilling
 from tests.factories import CommunityFactory, SpaceResourceFactory, UserFactory
 
 from .conftest import pay_subsidy
+from .test_future_steps import accept
+from .test_plan_content import FIELDS, ITEMS
 
 # SQLite takes no row locks, so only PostgreSQL tells a service without its transaction; the
 # joint reviewers are departments of a data migration, kept across the flush.
@@ -30,29 +31,12 @@ pytestmark = [
 
 DAY = datetime.date(2024, 5, 1)
 LATER = datetime.date(2024, 6, 1)
-ITEMS = [
-    {
-        "facility_type": "elderly_care",
-        "floor_area": Decimal("300"),
-        "investment": Decimal("1260000"),
-    }
-]
-FIELDS = {
-    "year": 2024,
-    "title": "南门社区补短板建设方案",
-    "total_investment": Decimal("1260000"),
-    "policy_fee": Decimal("60000"),
-    "operating_mode": "self_run",
-    "operator_name": "",
-}
 
 
-def test_a_plan_goes_through_its_whole_life_one_service_at_a_time(staff_hushan, approver):
+def test_a_plan_goes_through_its_whole_life_one_service_at_a_time(
+    staff_hushan, approver, reviewers
+):
     assert transaction.get_autocommit()
-    reviewers = [
-        UserFactory(department=department, roles=[Role.DEPARTMENT_REVIEWER])
-        for department in Department.objects.filter(is_joint_reviewer=True)
-    ]
     assert reviewers
     community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
     space = SpaceResourceFactory(community=community)
@@ -131,14 +115,7 @@ def test_a_future_project_and_a_block_are_changed_one_service_at_a_time(hushan, 
     project = services.project_advance(
         actor=approver, project=project, to_stage=FutureStage.CONSTRUCTION_COMPLETE, on_date=LATER
     )
-    services.project_pass_joint_acceptance(
-        actor=approver,
-        project=project,
-        on_date=LATER,
-        lead_unit=Department.objects.get(code="housing"),
-        participants=list(Department.objects.filter(code__in=["urban_investment", "finance"])),
-        document_number="慈住建验〔2024〕3号",
-    )
+    accept(approver, project)
     project.refresh_from_db()
     assert project.stage == FutureStage.JOINT_ACCEPTANCE_PASSED
 
