@@ -3,15 +3,21 @@ operator for a third-party plan, at least one line item, each item's investment 
 total equal to the items' sum, and a policy fee within the total. Each rule is refused on its own
 field with its own message, and at its edge: one fen either side."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from communities.choices import Route
+from communities.choices import Route, SpaceAvailability
+from communities.models import SpaceResource
 from projects import services
-from projects.models import GapFillingPlan, PlanLineItem
+from projects.models import GapFillingPlan, PlanLineItem, SpaceAllocation
 from tests.factories import CommunityFactory, SpaceResourceFactory
+
+from .conftest import agree_all, pay_subsidy
+
+DAY = datetime.date(2024, 6, 1)
 
 FIELDS = {
     "year": 2024,
@@ -201,3 +207,64 @@ def test_a_plan_for_the_wrong_community_or_space_is_refused_in_chinese(draft, st
     # the first record of a plan comes from no state
     assert taken.status_changes.get().from_state == ""
     assert taken.space_allocations.get(is_active=True).space == held
+
+
+def test_a_resaved_plan_keeps_its_own_spaces_even_once_in_use_and_frees_the_one_dropped(
+    staff_hushan,
+):
+    community = CommunityFactory(subdistrict=staff_hushan.subdistrict)
+    kept, dropped, added = (
+        SpaceResourceFactory(community=community, name=name) for name in ("一号", "二号", "三号")
+    )
+    plan = services.plan_create(
+        actor=staff_hushan,
+        community=community,
+        fields=FIELDS,
+        line_items=ITEMS,
+        spaces=[kept, dropped],
+    )
+    kept_allocation = plan.space_allocations.get(space=kept)
+    # The inventory now says the plan's own space is in use: the plan keeps it all the same.
+    SpaceResource.objects.filter(pk=kept.pk).update(availability=SpaceAvailability.IN_USE)
+    kept.refresh_from_db()
+
+    services.plan_update(
+        actor=staff_hushan, plan=plan, fields=FIELDS, line_items=ITEMS, spaces=[kept, added]
+    )
+
+    allocations = SpaceAllocation.objects.filter(plan=plan, is_active=True)
+    assert sorted(allocations.values_list("space__name", flat=True)) == ["一号", "三号"]
+    assert allocations.get(space=kept).pk == kept_allocation.pk  # kept, not allocated again
+    assert not SpaceAllocation.objects.filter(space=dropped).exists()  # free for the next plan
+
+
+def test_a_space_still_held_by_a_closed_plan_is_refused_to_the_next_round_in_chinese(
+    staff_hushan, approver, reviewers
+):
+    community = CommunityFactory(subdistrict=staff_hushan.subdistrict, name="新城")
+    held = SpaceResourceFactory(community=community, name="新城用房")
+    plan = services.plan_create(
+        actor=staff_hushan,
+        community=community,
+        fields={**FIELDS, "title": "新城第一轮方案"},
+        line_items=ITEMS,
+        spaces=[held],
+    )
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    agree_all(plan, reviewers)
+    services.plan_approve(actor=approver, plan=plan, approval_number="慈批2号", approval_date=DAY)
+    services.plan_start(actor=staff_hushan, plan=plan)
+    services.plan_complete(actor=staff_hushan, plan=plan, on_date=DAY)
+    services.plan_accept(
+        actor=approver, plan=plan, acceptance_date=DAY, settled_investment=Decimal("1260000")
+    )
+    pay_subsidy(plan)
+    services.plan_close(actor=approver, plan=plan)
+    # The facility built stands on the space: the closed plan keeps it.
+    assert plan.space_allocations.get(is_active=True).space == held
+
+    assert create_refusal(staff_hushan, community, [held]) == {
+        "spaces": ["“新城用房”已分配给方案“新城第一轮方案”；未保存任何内容。"]
+    }
+    assert GapFillingPlan.objects.filter(community=community).count() == 1

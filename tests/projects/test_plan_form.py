@@ -190,7 +190,8 @@ def test_the_plan_and_its_file_are_saved_by_one_service_or_not_at_all(staff_hush
         attachment=SimpleUploadedFile("方案.pdf", PDF, content_type="application/pdf"),
     )
     assert plan.subdistrict == community.subdistrict
-    assert [a.original_name for a in plan.attachments.all()] == ["方案.pdf"]
+    # the plan form asks for no description: the plan page shows the file's name and size alone
+    assert [(a.original_name, a.description) for a in plan.attachments.all()] == [("方案.pdf", "")]
 
     items = [{**_items()[0], "pk": plan.line_items.get().pk}]
     services.plan_save(
