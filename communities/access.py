@@ -19,9 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from .roles import Role, has_role, role_codes
+from .texts import names
 
 VIEW = "view"
 CHANGE = "change"
@@ -68,8 +68,7 @@ def bound_subdistrict_id(user) -> int | None:
 
 
 def roles_label(roles) -> str:
-    separator = pgettext("between names in a list", ", ")
-    return separator.join(str(Role(role).label) for role in roles)
+    return names(Role(role).label for role in roles)
 
 
 def roles_refusal(roles) -> str:

@@ -14,9 +14,9 @@ from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from .access import ALLOWED, NOTHING, Decision, Rule, decide, roles_label
+from .texts import names
 
 PAGE = "page"  # a button on the portal's own page of the row
 ADMIN = "admin"  # a button on the row's admin page
@@ -171,10 +171,8 @@ class Lifecycle:
             return _("Nothing more to do (%(state)s).") % {
                 "state": self.state_label(self.state_of(obj))
             }
-        separator = pgettext("between names in a list", ", ")
         return " ".join(
-            _("%(roles)s: %(steps)s.")
-            % {"roles": roles_label(roles), "steps": separator.join(steps)}
+            _("%(roles)s: %(steps)s.") % {"roles": roles_label(roles), "steps": names(steps)}
             for roles, steps in groups.items()
         )
 

@@ -16,7 +16,12 @@ import datetime
 from decimal import Decimal
 from importlib import import_module
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
+
+
+def names(items) -> str:
+    """Names as a list reads in the active language: 甲、乙 in Chinese, "a, b" in English."""
+    return pgettext("between names in a list", ", ").join(str(item) for item in items)
 
 
 class Text:

@@ -2,9 +2,9 @@
 parameters and put into words in the reader's language (what a user typed stays as typed)."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from communities.choices import DepartmentCode
+from communities.texts import names
 
 REVIEW_ROUND = "review_round"
 ALL_AGREED = "all_agreed"
@@ -29,8 +29,8 @@ def render_comment(code: str, params: dict) -> str:
         return ""
     values = dict(params)
     if "departments" in values:
-        values["departments"] = pgettext("between names in a list", ", ").join(
-            str(DepartmentCode(value).label) if value in DepartmentCode.values else str(value)
+        values["departments"] = names(
+            DepartmentCode(value).label if value in DepartmentCode.values else value
             for value in values["departments"]
         )
     return message % values

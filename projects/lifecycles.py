@@ -6,10 +6,10 @@ admin's buttons, the "next step" line, the to-do list and the API read them.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from communities.lifecycle import ADMIN, PAGE_AND_ADMIN, Lifecycle, Step
 from communities.roles import Role
+from communities.texts import names
 from funding import selectors as funding_selectors
 from funding.lifecycles import export_lifecycle
 from funding.money import format_yuan
@@ -252,7 +252,7 @@ def _every_scenario_built(project) -> str:
         return ""
     return _(
         "Joint acceptance needs every planned scenario built; not yet built: %(scenarios)s."
-    ) % {"scenarios": pgettext("between names in a list", ", ").join(str(m) for m in missing)}
+    ) % {"scenarios": names(missing)}
 
 
 def _advance(target, source, title, refusal, **options) -> Step:

@@ -29,6 +29,7 @@ from communities.choices import FacilityType, Route, SpaceAvailability
 from communities.models import Community, Department, SpaceResource, Subdistrict
 from communities.roles import Role, has_role
 from communities.supervision import supervision_limits
+from communities.texts import names
 from communities.worklist import StepItem, WorkItem, counted, step_items
 
 from .choices import (
@@ -161,12 +162,11 @@ def scenarios_by_state(project: FutureCommunityProject) -> list[tuple[str, list]
 
 def scenario_lines(project: FutureCommunityProject) -> list[str]:
     """One line per state the project's scenarios are in: "Accepted: Neighbourhood, Health"."""
-    between = pgettext("between names in a list", ", ")
     return [
         pgettext("a state and its names", "%(state)s: %(names)s")
         % {
             "state": ScenarioState(state).label,
-            "names": between.join(scenario_label(row.scenario) for row in rows),
+            "names": names(scenario_label(row.scenario) for row in rows),
         }
         for state, rows in scenarios_by_state(project)
     ]
@@ -336,10 +336,9 @@ def block_requirement(block: DevelopmentBlock, units=None) -> UnitRequirement:
             label for value, label in FacilityType.choices if value not in unit.facility_types
         ]
         if missing:
-            between = pgettext("between names in a list", ", ")
             warnings.append(
                 _("%(unit)s lacks: %(types)s.")
-                % {"unit": unit.name or unit, "types": between.join(str(m) for m in missing)}
+                % {"unit": unit.name or unit, "types": names(missing)}
             )
     return UnitRequirement(by_area, by_population, required, reasoning, warnings)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities.access import CHANGE, ensure
 from communities.choices import Route, SpaceAvailability
@@ -24,7 +24,7 @@ from communities.lifecycle import ILLEGAL
 from communities.models import Community, SpaceResource
 from communities.notifications import notify_users
 from communities.roles import Role, subdistrict_staff_of, users_with_roles
-from communities.texts import Text
+from communities.texts import Text, names
 from communities.writes import locked, portal_language, save_checked
 from funding import services as funding_services
 
@@ -551,7 +551,7 @@ def plan_approve(
     if missing:
         refuse(
             _("The plan cannot be approved: no agreement yet from %(departments)s."),
-            departments=", ".join(str(department) for department in missing),
+            departments=names(missing),
         )
     if not (approval_number or "").strip():
         raise ValidationError({"approval_number": _("Give the approval document number.")})
@@ -859,11 +859,7 @@ def scenarios_check(*, project: FutureCommunityProject, scenarios: list[dict[str
                     "“%(scenarios)s” is already reported built and stays among the project's "
                     "scenarios."
                 )
-                % {
-                    "scenarios": pgettext("between names in a list", ", ").join(
-                        row.get_scenario_display() for row in reported
-                    )
-                }
+                % {"scenarios": names(row.get_scenario_display() for row in reported)}
             }
         )
 
@@ -936,11 +932,7 @@ def project_scenarios_report_built(
         raise ValidationError(
             {
                 "built": _("The project does not plan the scenario “%(scenarios)s”.")
-                % {
-                    "scenarios": pgettext("between names in a list", ", ").join(
-                        _scenario_label(code) for code in unknown
-                    )
-                }
+                % {"scenarios": names(_scenario_label(code) for code in unknown)}
             }
         )
     changed = []

@@ -108,6 +108,8 @@ def test_the_digital_review_is_refused_in_chinese_and_told_to_both_sides(
         document=SimpleUploadedFile(name, b"%PDF-1.4\n% opinion\n", "application/pdf"),
     )
     assert (recorded.comments, recorded.document_number, recorded.document_name) == ("", "", name)
+    # one record of its making, by the assessor: the row is saved once, after its file is stored
+    assert [(h.history_type, h.history_user) for h in recorded.history.all()] == [("+", assessor)]
     longer = "数" * 197 + ".pdf"
     recorded = record(
         **base,
