@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import pgettext
 
+from communities import texts
+
 register = template.Library()
 
 WIDGET_CLASSES = {
@@ -37,6 +39,12 @@ def query_with(context, **changes):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def names(items):
+    """The items as a list reads in the active language (communities.texts.names)."""
+    return texts.names(items)
 
 
 @register.filter

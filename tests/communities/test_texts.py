@@ -4,12 +4,13 @@ typed stays as typed (communities.texts, the inbox)."""
 import datetime
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from communities.models import Notification
 from communities.notifications import notify_users
-from communities.texts import Text
+from communities.texts import Text, names
 from funding.choices import TrancheStage
 from projects.choices import PlanState
 
@@ -75,3 +76,14 @@ def test_entries_written_before_texts_were_kept_show_as_stored(staff_hushan):
     assert (
         in_language("en", Notification.objects.get(pk=notification.pk).shown_subject) == "旧的通知"
     )
+
+
+def test_names_read_as_a_list_in_each_language_and_escape_on_a_page():
+    shown = Template("{% load portal %}{{ units|names }}")
+    units = ["市住建局", "A&B <co>", PlanState.DRAFT.label]
+    with translation.override("zh-hans"):
+        assert names(units) == "市住建局、A&B <co>、草稿"
+        assert shown.render(Context({"units": units})) == "市住建局、A&amp;B &lt;co&gt;、草稿"
+    with translation.override("en"):
+        assert names(units) == "市住建局, A&B <co>, Draft"
+    assert names([]) == ""
