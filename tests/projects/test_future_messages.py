@@ -17,7 +17,7 @@ from projects import services
 from projects.models import FutureScenario, StatusChange
 from tests.factories import CommunityFactory
 
-from .test_future_steps import DAY, review
+from .test_future_steps import DAY, LATER, review
 from .test_scenarios import PLAN, at_stage
 
 
@@ -194,3 +194,53 @@ def test_a_registered_project_starts_its_record_without_a_comment(approver, hush
         "",
         "",
     )
+
+
+def test_a_project_is_registered_only_for_a_community_on_the_future_route(approver, hushan):
+    gap = CommunityFactory(subdistrict=hushan, route=Route.GAP, name="南苑")
+    assert refused(services.project_create, actor=approver, community=gap, fields={}) == {
+        "community": ["“南苑”不在未来社区创建路径上。"]
+    }
+
+
+def test_a_project_moves_only_to_a_stage_and_tells_its_subdistrict(
+    approver, assessor, staff_hushan, project
+):
+    advance = {"actor": approver, "project": project, "on_date": LATER}
+    for stage in ("", "somewhere", FutureStage.PLANNING):
+        assert refused(services.project_advance, **advance, to_stage=stage) == {
+            "to_stage": ["请选择项目的下一阶段。"]
+        }
+    review(assessor, project, on=LATER)
+    Notification.objects.all().delete()
+    services.project_advance(**advance, to_stage=FutureStage.PLAN_REVIEWED)
+    told = Notification.objects.get(recipient=staff_hushan)
+    assert (told.subject, told.body) == (
+        "未来社区：实施方案已审核",
+        "浒山未来社区 已于 2024-06-01 进入“实施方案已审核”阶段。",
+    )
+    assert project.status_changes.order_by("-pk").first().comment == ""
+
+
+def test_the_plan_review_follows_the_later_of_the_stage_day_and_the_agreeing_review(
+    approver, assessor, project
+):
+    def advance(on_date):
+        return services.project_advance(
+            actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=on_date
+        )
+
+    # An older project, its planning never dated: only today bounds the day.
+    review(assessor, project, on=DAY)
+    assert refused(advance, on_date=datetime.date(2099, 1, 1)) == {
+        "on_date": ["日期 2099-01-01 晚于今天。"]
+    }
+    advance(DAY)
+    # A disagreement on 1 April sends it back to planning that day; the media centre agrees on
+    # 1 June: the review may not be dated before 1 June, though planning began on 1 April.
+    review(assessor, project, verdict="disagree", on=datetime.date(2024, 4, 1))
+    review(assessor, project, on=LATER)
+    assert refused(advance, on_date=datetime.date(2024, 5, 15)) == {
+        "on_date": ["日期 2024-05-15 早于数字化方案审核（2024-06-01）。"]
+    }
+    advance(LATER)

@@ -11,16 +11,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from communities.choices import Route
 from communities.models import Department, Notification
 from projects import selectors, services
-from projects.choices import FutureStage, PlanState
+from projects.choices import PlanState
 from projects.models import ProgressReport, ReviewOpinion, StatusChange
-from tests.factories import CommunityFactory
 
 from .conftest import pay_subsidy
 from .test_future_messages import refused
-from .test_future_steps import review
 
 APPROVED_ON = datetime.date(2024, 5, 1)  # the day the conftest's approved plan was approved
 DAY = datetime.date(2024, 6, 1)
@@ -166,29 +163,3 @@ def test_steps_taken_without_words_record_none(completed, approver):
         PlanState.CLOSED,
         "",
     )
-
-
-def test_a_project_is_registered_only_for_a_community_on_the_future_route(approver, hushan):
-    gap = CommunityFactory(subdistrict=hushan, route=Route.GAP, name="南苑")
-    assert refused(services.project_create, actor=approver, community=gap, fields={}) == {
-        "community": ["“南苑”不在未来社区创建路径上。"]
-    }
-
-
-def test_a_project_moves_only_to_a_stage_and_tells_its_subdistrict(
-    approver, assessor, staff_hushan, project
-):
-    advance = {"actor": approver, "project": project, "on_date": DAY}
-    for stage in ("", "somewhere", FutureStage.PLANNING):
-        assert refused(services.project_advance, **advance, to_stage=stage) == {
-            "to_stage": ["请选择项目的下一阶段。"]
-        }
-    review(assessor, project, on=DAY)
-    Notification.objects.all().delete()
-    services.project_advance(**advance, to_stage=FutureStage.PLAN_REVIEWED)
-    told = Notification.objects.get(recipient=staff_hushan)
-    assert (told.subject, told.body) == (
-        "未来社区：实施方案已审核",
-        "浒山未来社区 已于 2024-06-01 进入“实施方案已审核”阶段。",
-    )
-    assert last_change(project).comment == ""

@@ -75,19 +75,28 @@ def test_saving_again_edits_keeps_and_drops(approver, project):
 
 
 @pytest.mark.parametrize(
-    ("scenarios", "field", "words"),
+    ("scenarios", "refusal"),
     [
-        ([{"scenario": "space_travel", "planned_content": "x"}], "scenario", "nine scenarios"),
-        (PLAN[:1] + PLAN[:1], "scenario", "given twice"),
-        ([{"scenario": "health", "planned_content": "  "}], "planned_content", "Health"),
+        (
+            [{"scenario": "space_travel", "planned_content": "x"}],
+            {"scenario": ["“space_travel”不属于九大场景。"]},
+        ),
+        (PLAN[:1] + PLAN[:1], {"scenario": ["场景“邻里场景”重复填写。"]}),
+        (
+            [{"scenario": "health", "planned_content": "  "}],
+            {"planned_content": ["请说明“健康场景”的建设内容。"]},
+        ),
+        ([{"scenario": "health"}], {"planned_content": ["请说明“健康场景”的建设内容。"]}),
     ],
-    ids=["unknown", "twice", "no-content"],
+    ids=["unknown", "twice", "blank-content", "no-content"],
 )
-def test_bad_scenarios_are_refused_and_nothing_saved(approver, project, scenarios, field, words):
+def test_bad_scenarios_are_refused_in_chinese_and_nothing_saved(
+    approver, project, scenarios, refusal
+):
     services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN[1:2])
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.project_scenarios_save(actor=approver, project=project, scenarios=PLAN + scenarios)
-    assert words in " ".join(refused.value.message_dict[field])
+    assert refused.value.message_dict == refusal
     assert states(project) == {"education": "planned"}
 
 
