@@ -740,7 +740,7 @@ def _check_stage_day(project: FutureCommunityProject, to_stage: str, on_date) ->
     check_day("on_date", on_date, not_before=day, what=str(what))
 
 
-def _reach_stage(project, *, actor, to_stage: str, on_date, comment: str = "") -> None:
+def _reach_stage(project, *, actor, to_stage: str, on_date, comment: str) -> None:
     """Set the stage reached on ``on_date``, record it, and make due what falls due with it."""
     from_stage = project.stage
     project.stage = to_stage
