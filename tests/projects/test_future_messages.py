@@ -230,11 +230,7 @@ def test_the_plan_review_follows_the_later_of_the_stage_day_and_the_agreeing_rev
             actor=approver, project=project, to_stage=FutureStage.PLAN_REVIEWED, on_date=on_date
         )
 
-    # An older project, its planning never dated: only today bounds the day.
     review(assessor, project, on=DAY)
-    assert refused(advance, on_date=datetime.date(2099, 1, 1)) == {
-        "on_date": ["日期 2099-01-01 晚于今天。"]
-    }
     advance(DAY)
     # A disagreement on 1 April sends it back to planning that day; the media centre agrees on
     # 1 June: the review may not be dated before 1 June, though planning began on 1 April.
@@ -244,3 +240,15 @@ def test_the_plan_review_follows_the_later_of_the_stage_day_and_the_agreeing_rev
         "on_date": ["日期 2024-05-15 早于数字化方案审核（2024-06-01）。"]
     }
     advance(LATER)
+
+
+def test_a_stage_after_an_undated_one_is_bound_by_today_alone(approver, project):
+    # An older project, entered at its approval with no day for it: only today bounds the next.
+    at_stage(project, FutureStage.APPROVED)
+    complete = {"actor": approver, "project": project, "to_stage": "construction_complete"}
+    assert refused(services.project_advance, **complete, on_date=datetime.date(2099, 1, 1)) == {
+        "on_date": ["日期 2099-01-01 晚于今天。"]
+    }
+    services.project_advance(**complete, on_date=datetime.date(2020, 1, 1))
+    project.refresh_from_db()
+    assert project.stage == FutureStage.CONSTRUCTION_COMPLETE
