@@ -7,8 +7,9 @@ are what kills the mutants that drop ``@transaction.atomic`` from these services
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
+from communities import outbox
 from funding import services
 from funding.choices import ExportState
 from funding.models import BudgetEnvelope, DisbursementExport, Tranche
@@ -40,6 +41,19 @@ def test_a_failed_export_is_asked_for_again_under_its_own_lock(finance):
     assert again.pk != failed.pk
     assert (again.filters, again.filter_summary) == ({"state": "due"}, "应拨付")
     assert DisbursementExport.objects.get(pk=failed.pk).state == ExportState.FAILED
+
+
+def test_an_export_whose_job_cannot_be_written_is_not_kept_either(finance, monkeypatch):
+    # The sheet and the job that writes it are one commit: an export row without its job
+    # would show "queued" for good.
+    def outbox_unavailable(*args, **kwargs):
+        raise DatabaseError("the outbox table is unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue", outbox_unavailable)
+    assert transaction.get_autocommit()
+    with pytest.raises(DatabaseError):
+        services.disbursement_export_request(actor=finance, filters={}, filter_summary="全部")
+    assert not DisbursementExport.objects.exists()
 
 
 def test_a_ningbo_receipt_is_recorded_under_the_tranches_own_lock(approver, finance):
