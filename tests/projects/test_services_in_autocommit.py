@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from communities.roles import Role
 from projects import services
@@ -128,3 +128,26 @@ def test_a_future_project_and_a_block_are_changed_one_service_at_a_time(hushan, 
     )
     assert DevelopmentBlock.objects.get(pk=block.pk).planned_population == 9000
     assert FutureCommunityProject.objects.get(pk=project.pk).project_type == "leading"
+
+
+def test_a_project_whose_first_record_cannot_be_written_is_not_kept_either(
+    hushan, approver, monkeypatch
+):
+    # A project and the record of its first stage are one commit: no project without a history.
+    def history_unavailable(**kwargs):
+        raise DatabaseError("the status change table is unavailable")
+
+    monkeypatch.setattr(services, "record_change", history_unavailable)
+    assert transaction.get_autocommit()
+    with pytest.raises(DatabaseError):
+        services.project_create(
+            actor=approver,
+            community=CommunityFactory(subdistrict=hushan, route="future"),
+            fields={
+                "category": "renovation",
+                "project_type": "inclusive",
+                "plan_year": 2024,
+                "funding_mode": "optimised",
+            },
+        )
+    assert not FutureCommunityProject.objects.exists()
