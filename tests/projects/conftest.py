@@ -66,6 +66,15 @@ def agree_all(plan, reviewers):
 
 
 @pytest.fixture
+def in_review(plan, staff_hushan, approver):
+    """The plan submitted and in its joint review."""
+    services.plan_submit(actor=staff_hushan, plan=plan)
+    services.plan_open_review(actor=approver, plan=plan)
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
 def approvable(plan, staff_hushan, approver, reviewers):
     """The plan submitted, in review and agreed by every required department."""
     services.plan_submit(actor=staff_hushan, plan=plan)

@@ -13,14 +13,6 @@ from projects.models import ReviewOpinion, SpaceAllocation
 from tests.factories import GapFillingPlanFactory, SpaceResourceFactory
 
 
-@pytest.fixture
-def in_review(plan, staff_hushan, approver):
-    services.plan_submit(actor=staff_hushan, plan=plan)
-    services.plan_open_review(actor=approver, plan=plan)
-    plan.refresh_from_db()
-    return plan
-
-
 def transition_url(plan, action):
     return reverse("admin:projects_gapfillingplan_transition", args=[plan.pk, action])
 

@@ -24,12 +24,6 @@ DAY = datetime.date(2024, 6, 1)
 
 
 @pytest.fixture
-def in_review(plan, staff_hushan, approver):
-    services.plan_submit(actor=staff_hushan, plan=plan)
-    return services.plan_open_review(actor=approver, plan=plan)
-
-
-@pytest.fixture
 def started(approved, staff_hushan):
     return services.plan_start(actor=staff_hushan, plan=approved)
 

@@ -30,6 +30,13 @@ pytestmark = [
 ]
 
 DAY = datetime.date(2024, 5, 1)
+PROJECT_FIELDS = {
+    "category": "renovation",
+    "project_type": "inclusive",
+    "plan_year": 2024,
+    "funding_mode": "optimised",
+    "creation_investment": Decimal("4500000"),
+}
 LATER = datetime.date(2024, 6, 1)
 
 
@@ -88,13 +95,7 @@ def test_a_future_project_and_a_block_are_changed_one_service_at_a_time(hushan, 
     project = services.project_create(
         actor=approver,
         community=CommunityFactory(subdistrict=hushan, route="future"),
-        fields={
-            "category": "renovation",
-            "project_type": "inclusive",
-            "plan_year": 2024,
-            "funding_mode": "optimised",
-            "creation_investment": Decimal("4500000"),
-        },
+        fields=PROJECT_FIELDS,
     )
     project = services.project_update(
         actor=approver, project=project, fields={"project_type": "leading"}
@@ -143,11 +144,6 @@ def test_a_project_whose_first_record_cannot_be_written_is_not_kept_either(
         services.project_create(
             actor=approver,
             community=CommunityFactory(subdistrict=hushan, route="future"),
-            fields={
-                "category": "renovation",
-                "project_type": "inclusive",
-                "plan_year": 2024,
-                "funding_mode": "optimised",
-            },
+            fields=PROJECT_FIELDS,
         )
     assert not FutureCommunityProject.objects.exists()
